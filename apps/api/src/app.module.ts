@@ -1,0 +1,43 @@
+import { AuthenticationGuard, AuthorisationGuard } from '@consortium/auth';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { RUNTIME_CONFIG, RuntimeConfig } from './config/runtime-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthController } from './modules/health/health.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: {
+            level: config.env.LOG_LEVEL,
+            genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/api/v1/health') },
+          },
+        }),
+        TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        AuditModule,
+        AuthModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: RUNTIME_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: AuthorisationGuard },
+      ],
+      exports: [RUNTIME_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { DomainError } from '@consortium/domain';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { problem, ProblemDocument, ProblemException } from './problem';
+
+const SLUG_BY_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  422: 'unprocessable-entity',
+  429: 'rate-limited',
+};
+
+const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
+  conflict: HttpStatus.CONFLICT,
+  invalid: HttpStatus.UNPROCESSABLE_ENTITY,
+  not_found: HttpStatus.NOT_FOUND,
+  forbidden: HttpStatus.FORBIDDEN,
+};
+
+/** PostgreSQL errors that mean the request was wrong, not the server. */
+const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  '23505': [409, 'conflict', 'That would duplicate something that already exists'],
+  '23503': [409, 'conflict', 'That refers to something that does not exist or is still in use'],
+  '23514': [422, 'unprocessable-entity', 'That breaks a rule of the data'],
+  '22P02': [400, 'bad-request', 'A value has the wrong format'],
+  '22003': [400, 'bad-request', 'A number is out of range'],
+  '40001': [409, 'conflict', 'A concurrent change got there first: try again'],
+  '40P01': [409, 'conflict', 'A concurrent change got there first: try again'],
+};
+
+/** Turns every error into an RFC 9457 problem: one shape for clients, no stack traces, 500s logged with the request id. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = {
+      ...this.toProblem(exception, request),
+      instance: request.url,
+      requestId: String(request.id),
+    };
+    if (body.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unexpected error');
+    }
+    void reply
+      .status(body.status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send(body);
+  }
+
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemDocument {
+    if (exception instanceof ProblemException) return exception.toProblem();
+    if (exception instanceof DomainError) {
+      return problem(DOMAIN_STATUS[exception.kind], exception.kind.replace('_', '-'), exception.message, {
+        code: exception.code,
+        ...(exception.details ? { details: exception.details } : {}),
+      });
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const slug = SLUG_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad-request');
+      return problem(status, slug, status >= 500 ? undefined : this.httpDetail(exception, request));
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+      const known = PG_CLIENT_ERRORS[code];
+      if (known) return problem(known[0], known[1], known[2]);
+    }
+    // Fastify's own client errors (bad JSON, wrong content type, body too large) carry a statusCode.
+    const statusCode = (exception as { statusCode?: number } | undefined)?.statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      return problem(statusCode, SLUG_BY_STATUS[statusCode] ?? 'bad-request', (exception as Error).message);
+    }
+    return problem(
+      500,
+      'internal',
+      'Something went wrong on our side. Quote the request id if you report it.',
+    );
+  }
+
+  private httpDetail(exception: HttpException, request: FastifyRequest): string {
+    if (exception.getStatus() === 404 && exception.message.startsWith('Cannot ')) {
+      return `No endpoint ${request.method} ${request.url.split('?')[0]}`;
+    }
+    return exception.message;
+  }
+}

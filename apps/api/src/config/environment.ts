@@ -1,0 +1,73 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** Every setting the API reads from the environment, validated once at start. */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
+  DATABASE_URL?: string;
+
+  /** Where the zero-setup start keeps the embedded PostgreSQL data and the generated secrets. */
+  @IsString()
+  DATA_DIR = '.data';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 900 : Number(value)))
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Built admin UI to serve at `/`; empty disables it. */
+  @IsString()
+  ADMIN_UI_DIR = 'dist/apps/admin';
+}
+
+export class ConfigurationError extends Error {}
+
+/** Parses and validates the environment; the error names every bad or missing setting. */
+export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+  const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}

@@ -1,0 +1,61 @@
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ProblemFilter } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import { RuntimeConfig } from './config/runtime-config';
+import { buildOpenApiDocument } from './openapi';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the whole API (used by main and by the tests): one configuration, no test-only paths. */
+export async function createApp(
+  config: RuntimeConfig,
+  options: { logger?: boolean } = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: true,
+    // A caller's X-Request-Id is kept (sanitised) so a request can be traced across systems.
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      (req as typeof req & { id?: string }).id = id;
+      return id;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  if (options.logger !== false) app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api/v1');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+    yamlDocumentUrl: 'api/docs/openapi.yaml',
+  });
+
+  const adminDir = resolve(config.env.ADMIN_UI_DIR);
+  if (config.env.ADMIN_UI_DIR && existsSync(adminDir)) {
+    await app.register(fastifyStatic, { root: adminDir, prefix: '/', wildcard: false, index: 'index.html' });
+  }
+  await app.init();
+  return app;
+}

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { ConfigurationError, loadEnvironment } from './config/environment';
+import { resolveJwtSecret } from './config/secrets';
+import { createApp } from './create-app';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { runMigrations } from './database/run-migrations';
+import { printWelcome, seedIfEmpty } from './seed/seed';
+
+const log = (message: string) => console.log(`[start] ${message}`);
+
+async function main(): Promise<void> {
+  const env = loadEnvironment();
+  let embedded: EmbeddedDatabase | undefined = env.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres(env.DATA_DIR, log);
+  const databaseUrl = env.DATABASE_URL ?? (embedded as EmbeddedDatabase).databaseUrl;
+
+  const stopDatabase = async () => {
+    if (!embedded) return;
+    const db = embedded;
+    embedded = undefined;
+    log('Stopping embedded PostgreSQL');
+    await db.stop();
+  };
+
+  try {
+    await runMigrations(databaseUrl, log);
+    const app = await createApp({ env, databaseUrl, jwtSecret: resolveJwtSecret(env) });
+    const seeded = await seedIfEmpty(app, log);
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal} received: finishing in-flight requests`);
+      await app.close();
+      await stopDatabase();
+      process.exit(0);
+    };
+    // Nest's own shutdown hooks close the app; these also stop the embedded database after it.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.once('SIGINT', () => void shutdown('SIGINT'));
+    process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+    await app.listen({ port: env.PORT, host: '0.0.0.0' });
+    printWelcome(env.PORT, seeded);
+  } catch (error) {
+    await stopDatabase();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    console.error(error.message);
+  } else {
+    console.error('The API failed to start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,134 @@
+import {
+  Actor,
+  ActorDirectory,
+  ApiKeyScope,
+  burnPasswordCheck,
+  constantTimeEqual,
+  parseApiKey,
+  sha256,
+  verifyPassword,
+} from '@consortium/auth';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ProblemException } from '../../common/problem';
+import { ApiKey } from '../api-keys/api-key.entity';
+import { User } from '../users/user.entity';
+import { LoginFailure } from './login-failure.entity';
+
+/** Failed sign-ins allowed in the window before further attempts are refused. */
+const MAX_FAILURES_PER_EMAIL = 5;
+const MAX_FAILURES_PER_ADDRESS = 30;
+const FAILURE_WINDOW_MINUTES = 15;
+
+/** Where authentication meets the database: users, API keys and the failed-login record. */
+@Injectable()
+export class ActorDirectoryService implements ActorDirectory {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async actorForCredentials(email: string, password: string, ip: string | null): Promise<Actor | null> {
+    const normalised = email.trim().toLowerCase();
+    await this.refuseWhenRateLimited(normalised, ip);
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: normalised })
+      .getOne();
+    const valid = user
+      ? await verifyPassword(user.passwordHash, password)
+      : (await burnPasswordCheck(password), false);
+    if (!user || !valid || user.status !== 'active') {
+      await this.dataSource.getRepository(LoginFailure).insert({ email: normalised, ip });
+      return null;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(LoginFailure, { email: normalised });
+      await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
+    });
+    return this.actorForUser(user.id);
+  }
+
+  async actorForUser(userId: string): Promise<Actor | null> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .findOne({ where: { id: userId, status: 'active' } });
+    if (!user) return null;
+    const [administered, active] = await Promise.all([
+      this.dataSource.query<{ consortium_id: string }[]>(
+        'SELECT consortium_id FROM consortium_admins WHERE user_id = $1',
+        [user.id],
+      ),
+      this.activeConsortia(user.organisationId),
+    ]);
+    return {
+      kind: 'user',
+      id: user.id,
+      label: user.email,
+      organisationId: user.organisationId,
+      roles: user.roles,
+      scopes: [],
+      isSuperadmin: user.isSuperadmin,
+      consortiumAdminOf: administered.map((row) => row.consortium_id),
+      activeConsortia: active,
+    };
+  }
+
+  async actorForApiKey(presentedKey: string): Promise<Actor | null> {
+    const parsed = parseApiKey(presentedKey);
+    if (!parsed) return null;
+    const key = await this.dataSource
+      .getRepository(ApiKey)
+      .createQueryBuilder('k')
+      .addSelect('k.secretHash')
+      .where('k.prefix = :prefix', { prefix: parsed.prefix })
+      .getOne();
+    if (!key || !constantTimeEqual(key.secretHash, sha256(parsed.secret))) return null;
+    if (key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
+    // Recorded at most once a minute, so busy integrations do not write on every call.
+    await this.dataSource.query(
+      `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [key.id],
+    );
+    return {
+      kind: 'api_key',
+      id: key.id,
+      label: `api-key:${key.prefix}`,
+      organisationId: key.organisationId,
+      roles: [],
+      scopes: key.scopes as ApiKeyScope[],
+      isSuperadmin: false,
+      consortiumAdminOf: [],
+      activeConsortia: await this.activeConsortia(key.organisationId),
+    };
+  }
+
+  private async activeConsortia(organisationId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ consortium_id: string }[]>(
+      `SELECT consortium_id FROM consortium_memberships WHERE organisation_id = $1 AND status = 'active'`,
+      [organisationId],
+    );
+    return rows.map((row) => row.consortium_id);
+  }
+
+  private async refuseWhenRateLimited(email: string, ip: string | null): Promise<void> {
+    const [row] = await this.dataSource.query<{ by_email: string; by_address: string }[]>(
+      `SELECT count(*) FILTER (WHERE email = $1) AS by_email,
+              count(*) FILTER (WHERE ip IS NOT DISTINCT FROM $2) AS by_address
+         FROM login_failures
+        WHERE occurred_at > now() - make_interval(mins => $3) AND (email = $1 OR ip IS NOT DISTINCT FROM $2)`,
+      [email, ip, FAILURE_WINDOW_MINUTES],
+    );
+    if (
+      Number(row.by_email) >= MAX_FAILURES_PER_EMAIL ||
+      (ip && Number(row.by_address) >= MAX_FAILURES_PER_ADDRESS)
+    ) {
+      throw new ProblemException(
+        HttpStatus.TOO_MANY_REQUESTS,
+        'rate-limited',
+        `Too many failed sign-in attempts: try again in ${FAILURE_WINDOW_MINUTES} minutes`,
+        { retryAfterSeconds: FAILURE_WINDOW_MINUTES * 60 },
+      );
+    }
+  }
+}

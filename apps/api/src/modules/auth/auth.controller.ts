@@ -1,0 +1,47 @@
+import { type Actor, CurrentActor, LocalAuthGuard, Public, Scopes } from '@consortium/auth';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { LoginDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto';
+import { TokenService } from './token.service';
+import { ValidateBodyGuard } from './validate-body.guard';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly tokens: TokenService) {}
+
+  /** Sign in with email and password. Repeated failures for an email or address are refused for 15 minutes (429). */
+  @Public()
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  @UseGuards(new ValidateBodyGuard(LoginDto), LocalAuthGuard)
+  login(@Body() _credentials: LoginDto, @CurrentActor() actor: Actor): Promise<TokenPairDto> {
+    return this.tokens.issueForLogin(actor);
+  }
+
+  /** Exchange a refresh token for a new pair. Each refresh token works once; reusing one ends the session. */
+  @Public()
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  refresh(@Body() body: RefreshDto): Promise<TokenPairDto> {
+    return this.tokens.refresh(body.refreshToken);
+  }
+
+  /** Sign out: revokes the refresh token and every token rotated from the same sign-in. */
+  @Public()
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logout(@Body() body: RefreshDto): Promise<void> {
+    await this.tokens.revoke(body.refreshToken);
+  }
+
+  /** Who the caller is: roles, organisation and consortia. */
+  @ApiBearerAuth('bearer')
+  @ApiSecurity('api-key')
+  @Scopes()
+  @Get('me')
+  me(@CurrentActor() actor: Actor): MeDto {
+    const { requestId: _requestId, ...me } = actor;
+    return me;
+  }
+}

@@ -1,0 +1,39 @@
+import { ACTOR_DIRECTORY, ApiKeyStrategy, AUTH_OPTIONS, JwtStrategy, LocalStrategy } from '@consortium/auth';
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../../config/runtime-config';
+import { ActorDirectoryService } from './actor-directory.service';
+import { AuthController } from './auth.controller';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [RUNTIME_CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    { provide: ACTOR_DIRECTORY, useClass: ActorDirectoryService },
+    {
+      provide: AUTH_OPTIONS,
+      inject: [RUNTIME_CONFIG],
+      useFactory: (config: RuntimeConfig) => ({
+        jwtSecret: config.jwtSecret,
+        accessTokenTtlSeconds: config.env.ACCESS_TOKEN_TTL_SECONDS,
+      }),
+    },
+    JwtStrategy,
+    ApiKeyStrategy,
+    LocalStrategy,
+    TokenService,
+  ],
+  exports: [TokenService],
+})
+export class AuthModule {}

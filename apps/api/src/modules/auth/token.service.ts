@@ -1,0 +1,107 @@
+import { AccessTokenClaims, Actor, randomToken, sha256 } from '@consortium/auth';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { unauthenticated } from '../../common/problem';
+import { RUNTIME_CONFIG, RuntimeConfig } from '../../config/runtime-config';
+import { AuditService } from '../audit/audit.service';
+import { TokenPairDto } from './dto/auth.dto';
+import { RefreshToken } from './refresh-token.entity';
+
+/** Issues access tokens and rotates refresh tokens; a reused refresh token revokes its whole family. */
+@Injectable()
+export class TokenService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+    private readonly jwt: JwtService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async issueForLogin(actor: Actor): Promise<TokenPairDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const pair = await this.issue(manager, actor.id, actor.organisationId, randomUUID());
+      await this.audit.record(manager, actor, {
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: actor.id,
+      });
+      return pair;
+    });
+  }
+
+  async refresh(presented: string): Promise<TokenPairDto> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const token = await manager
+        .getRepository(RefreshToken)
+        .createQueryBuilder('t')
+        .setLock('pessimistic_write')
+        .where('t.tokenHash = :hash', { hash: sha256(presented) })
+        .getOne();
+      if (!token || token.revokedAt || token.expiresAt <= new Date()) return null;
+      if (token.replacedAt) {
+        // A token used twice was copied: end every session descended from the same login.
+        await this.revokeFamily(manager, token.familyId);
+        return null;
+      }
+      const user = await manager.query<{ organisation_id: string }[]>(
+        `SELECT organisation_id FROM users WHERE id = $1 AND status = 'active'`,
+        [token.userId],
+      );
+      if (user.length === 0) return null;
+      await manager.update(RefreshToken, { id: token.id }, { replacedAt: new Date() });
+      return this.issue(manager, token.userId, user[0].organisation_id, token.familyId);
+    });
+    if (!outcome) throw unauthenticated('The refresh token is not valid: sign in again');
+    return outcome;
+  }
+
+  /** Revokes the session the refresh token belongs to. Unknown tokens are ignored so logout never fails. */
+  async revoke(presented: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const token = await manager.findOne(RefreshToken, { where: { tokenHash: sha256(presented) } });
+      if (!token || token.revokedAt) return;
+      await this.revokeFamily(manager, token.familyId);
+      const [owner] = await manager.query<{ organisation_id: string }[]>(
+        'SELECT organisation_id FROM users WHERE id = $1',
+        [token.userId],
+      );
+      // The refresh token is the credential here; the audit names the user it belonged to.
+      await this.audit.record(manager, 'system', {
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: token.userId,
+        organisationId: owner?.organisation_id ?? null,
+      });
+    });
+  }
+
+  private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await manager.query(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
+      [familyId],
+    );
+  }
+
+  private async issue(
+    manager: EntityManager,
+    userId: string,
+    organisationId: string,
+    familyId: string,
+  ): Promise<TokenPairDto> {
+    const refreshToken = randomToken(32);
+    const refreshTokenExpiresAt = new Date(Date.now() + this.config.env.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+    await manager.insert(RefreshToken, {
+      userId,
+      familyId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: refreshTokenExpiresAt,
+    });
+    const claims: AccessTokenClaims = { sub: userId, org: organisationId, typ: 'access' };
+    const expiresIn = this.config.env.ACCESS_TOKEN_TTL_SECONDS;
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn, jwtid: randomUUID() });
+    return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, refreshTokenExpiresAt };
+  }
+}

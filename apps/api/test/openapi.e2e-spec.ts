@@ -1,0 +1,31 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildOpenApiDocument } from '../src/openapi';
+import { createTestApp, TestApp } from './support/test-app';
+
+const COMMITTED = join(__dirname, '..', 'openapi.json');
+
+describe('OpenAPI document', () => {
+  let test: TestApp;
+  beforeAll(async () => (test = await createTestApp()));
+  afterAll(() => test.close());
+
+  it('is committed as apps/api/openapi.json and matches the code (npm run openapi:update regenerates it)', () => {
+    const generated = JSON.parse(JSON.stringify(buildOpenApiDocument(test.app)));
+    if (process.env.UPDATE_OPENAPI === '1')
+      writeFileSync(COMMITTED, JSON.stringify(generated, null, 2) + '\n');
+    const committed = JSON.parse(readFileSync(COMMITTED, 'utf8'));
+    expect(generated).toEqual(committed);
+  });
+
+  it('describes every operation with the problem responses and the auth schemes', () => {
+    const document = buildOpenApiDocument(test.app);
+    const operations = Object.values(document.paths).flatMap((path) => Object.values(path));
+    expect(operations.length).toBeGreaterThan(0);
+    for (const operation of operations as { responses: Record<string, unknown> }[]) {
+      expect(operation.responses).toHaveProperty('400');
+      expect(operation.responses).toHaveProperty('500');
+    }
+    expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(['bearer', 'api-key']);
+  });
+});

@@ -1,0 +1,56 @@
+import { createTestApp, TestApp } from './support/test-app';
+
+describe('API platform', () => {
+  let test: TestApp;
+  beforeAll(async () => (test = await createTestApp()));
+  afterAll(() => test.close());
+
+  it('answers liveness without authentication', async () => {
+    const response = await test.http().get('/api/v1/health').expect(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers readiness after checking PostgreSQL', async () => {
+    const response = await test.http().get('/api/v1/health/ready').expect(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers an unknown route with a 404 problem document', async () => {
+    const response = await test.http().get('/api/v1/no-such-thing').expect(404);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      type: 'urn:consortium:problem:not-found',
+      status: 404,
+      title: 'Not found',
+    });
+    expect(response.body.requestId).toEqual(response.headers['x-request-id']);
+  });
+
+  it('keeps a sane caller-supplied request id and echoes it', async () => {
+    const response = await test.http().get('/api/v1/health').set('X-Request-Id', 'trace-123').expect(200);
+    expect(response.headers['x-request-id']).toBe('trace-123');
+  });
+
+  it('refuses an anonymous call to a protected endpoint with a 401 problem', async () => {
+    const response = await test.http().get('/api/v1/auth/me').expect(401);
+    expect(response.body).toMatchObject({ type: 'urn:consortium:problem:unauthenticated', status: 401 });
+    expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('answers malformed JSON with a 400 problem, not a 500', async () => {
+    const response = await test
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"email": ')
+      .expect(400);
+    expect(response.body).toMatchObject({ type: 'urn:consortium:problem:bad-request', status: 400 });
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await test.http().get('/api/docs/openapi.json').expect(200);
+    expect(response.body.openapi).toMatch(/^3\./);
+    expect(response.body.components.securitySchemes).toHaveProperty('bearer');
+    expect(response.body.components.securitySchemes).toHaveProperty('api-key');
+  });
+});

@@ -1,0 +1,42 @@
+import { DataSource } from 'typeorm';
+import { pendingSchemaChanges } from '../src/database/run-migrations';
+import { anOrganisation } from './support/builders';
+import { createTestApp, TestApp } from './support/test-app';
+
+describe('database schema', () => {
+  let test: TestApp;
+  beforeAll(async () => (test = await createTestApp()));
+  afterAll(() => test.close());
+
+  it('matches the entities exactly once the migrations have run (generating a migration would produce nothing)', async () => {
+    const changes = await pendingSchemaChanges(process.env.CONSORTIUM_TEST_DATABASE_URL!);
+    expect(changes).toEqual([]);
+  });
+
+  describe('the audit log is append-only in the database itself', () => {
+    let ds: DataSource;
+    let eventId: string;
+    beforeAll(async () => {
+      ds = test.dataSource;
+      const organisation = await anOrganisation(ds);
+      const [row] = await ds.query(
+        `INSERT INTO audit_events (actor_type, actor_label, organisation_id, action, entity_type, entity_id, changes)
+         VALUES ('system', 'system', $1, 'test.event', 'organisation', $2, '{}') RETURNING id`,
+        [organisation.id, organisation.id],
+      );
+      eventId = row.id;
+    });
+
+    it('rejects UPDATE', async () => {
+      await expect(
+        ds.query(`UPDATE audit_events SET action = 'tampered' WHERE id = $1`, [eventId]),
+      ).rejects.toThrow(/append-only/);
+    });
+
+    it('rejects DELETE', async () => {
+      await expect(ds.query('DELETE FROM audit_events WHERE id = $1', [eventId])).rejects.toThrow(
+        /append-only/,
+      );
+    });
+  });
+});

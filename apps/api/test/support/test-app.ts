@@ -1,0 +1,29 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { loadEnvironment } from '../../src/config/environment';
+import { createApp } from '../../src/create-app';
+
+export const TEST_JWT_SECRET = 'test-signing-key-that-is-long-enough-for-hs256';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: () => ReturnType<typeof request>;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Boots the real AppModule against this run's migrated database (see scripts/jest/global-setup.ts). */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = process.env.CONSORTIUM_TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error('No test database: run the tests through jest (npm test)');
+  const env = loadEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_UI_DIR: '', ...overrides });
+  const app = await createApp({ env, databaseUrl, jwtSecret: TEST_JWT_SECRET });
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    dataSource: app.get(DataSource),
+    close: () => app.close(),
+  };
+}

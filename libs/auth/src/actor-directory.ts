@@ -1,0 +1,31 @@
+import type { Actor } from './actor';
+
+/**
+ * The app's side of authentication: libs/auth knows how to read credentials from a request,
+ * the app knows where users and keys live. Provided by the app under ACTOR_DIRECTORY.
+ */
+export interface ActorDirectory {
+  /**
+   * The actor for an email and password, or null when they do not match an active user.
+   * Throws (429) when too many recent attempts failed for that email or address.
+   */
+  actorForCredentials(email: string, password: string, ip: string | null): Promise<Actor | null>;
+  /** The actor for a user named in a valid access token, or null when the user is gone or disabled. */
+  actorForUser(userId: string): Promise<Actor | null>;
+  /** The actor for a presented API key, or null when it is unknown, revoked or expired. Records its use. */
+  actorForApiKey(presentedKey: string): Promise<Actor | null>;
+}
+export const ACTOR_DIRECTORY = Symbol('ACTOR_DIRECTORY');
+
+export interface AuthOptions {
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+}
+export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
+
+/** The claims of an access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  org: string;
+  typ: 'access';
+}

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { Actor } from './actor';
+import {
+  ACTOR_DIRECTORY,
+  AUTH_OPTIONS,
+  type AccessTokenClaims,
+  type ActorDirectory,
+  type AuthOptions,
+} from './actor-directory';
+
+/** Bearer access tokens: short-lived JWTs signed with HS256. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(AUTH_OPTIONS) options: AuthOptions,
+    @Inject(ACTOR_DIRECTORY) private readonly directory: ActorDirectory,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: options.jwtSecret,
+      algorithms: ['HS256'],
+      ignoreExpiration: false,
+    });
+  }
+
+  async validate(claims: AccessTokenClaims): Promise<Actor | false> {
+    if (claims.typ !== 'access') return false;
+    return (await this.directory.actorForUser(claims.sub)) ?? false;
+  }
+}

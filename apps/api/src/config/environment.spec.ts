@@ -1,0 +1,46 @@
+import { ConfigurationError, loadEnvironment } from './environment';
+
+describe('loadEnvironment', () => {
+  it('starts with sensible defaults when nothing is set', () => {
+    const env = loadEnvironment({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, DATA_DIR: '.data', LOG_LEVEL: 'info' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads PORT as a number', () => {
+    expect(loadEnvironment({ PORT: '8080' }).PORT).toBe(8080);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://root@localhost/db' }, 'DATABASE_URL'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '5' }, 'ACCESS_TOKEN_TTL_SECONDS'],
+  ])('names the bad setting in %j', (source, name) => {
+    expect(() => loadEnvironment(source)).toThrow(ConfigurationError);
+    expect(() => loadEnvironment(source)).toThrow(new RegExp(name));
+  });
+
+  it('lists every bad setting at once', () => {
+    expect(() => loadEnvironment({ PORT: 'x', NODE_ENV: 'staging' })).toThrow(
+      /PORT[\s\S]*NODE_ENV|NODE_ENV[\s\S]*PORT/,
+    );
+  });
+
+  it('refuses to run in production without a JWT signing key', () => {
+    expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  });
+
+  it('accepts production with a long enough signing key and a database', () => {
+    const env = loadEnvironment({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(48),
+      DATABASE_URL: 'postgres://app:secret@db:5432/consortium',
+    });
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.DATABASE_URL).toBe('postgres://app:secret@db:5432/consortium');
+  });
+});

@@ -3,3 +3,4 @@ export * from './state-machine';
 export * from './organisation-type';
 export * from './roles';
 export * from './membership';
+export * from './catalogue';

@@ -7,9 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { RUNTIME_CONFIG, RuntimeConfig } from './config/runtime-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthController } from './modules/health/health.controller';
+import { UsersModule } from './modules/users/users.module';
 
 @Module({})
 export class AppModule {
@@ -30,6 +32,8 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
         AuditModule,
         AuthModule,
+        UsersModule,
+        ApiKeysModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -15,6 +15,15 @@ import { buildOpenApiDocument } from './openapi';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** Never trust X-Forwarded-For from anyone by default: it would let a client dodge the sign-in rate limit. */
+function trustProxySetting(value: string): boolean | string[] {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 /** Builds the whole API (used by main and by the tests): one configuration, no test-only paths. */
 export async function createApp(
   config: RuntimeConfig,
@@ -22,7 +31,7 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: trustProxySetting(config.env.TRUST_PROXY),
     // A caller's X-Request-Id is kept (sanitised) so a request can be traced across systems.
     genReqId: (req: IncomingMessage) => {
       const given = req.headers['x-request-id'];

@@ -24,3 +24,9 @@ export const CurrentActor = createParamDecorator((_data: unknown, context: Execu
   if (!request.user) throw new Error('CurrentActor used on an endpoint without authentication');
   return { ...request.user, requestId: request.id };
 });
+
+/** The request id (echoed as X-Request-Id), for auditing on public endpoints where there is no actor yet. */
+export const RequestId = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined =>
+    context.switchToHttp().getRequest<{ id?: string }>().id,
+);

@@ -27,7 +27,10 @@ export class AuthenticationGuard extends AuthGuard(['jwt', 'api-key']) {
   }
 
   override handleRequest<TUser = Actor>(error: unknown, user: TUser | false): TUser {
-    if (error || !user) throw new UnauthorizedException('Sign in, or present a valid and unrevoked API key');
+    // Bad credentials make a strategy fail, not error: an error is a fault (say, the database is down), so it must
+    // surface as a logged 500 rather than a 401 that tells clients to sign in again.
+    if (error) throw error;
+    if (!user) throw new UnauthorizedException('Sign in, or present a valid and unrevoked API key');
     return user;
   }
 }

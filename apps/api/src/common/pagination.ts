@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Brackets, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { invalid } from './problem';
 
 export const MAX_PAGE_SIZE = 200;
@@ -12,7 +12,11 @@ export const DEFAULT_PAGE_SIZE = 50;
  * field, prefixed with `-` for descending. Filters are plain query parameters named after the field they filter.
  */
 export class PageQuery {
-  /** How many items to return (1 to 200). */
+  @ApiPropertyOptional({
+    description: 'How many items to return (1 to 200, default 50)',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -20,13 +24,16 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  /** The `nextCursor` of the previous page. */
+  @ApiPropertyOptional({ description: 'The `page.nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   cursor?: string;
 
   /** A sortable field, `-field` for descending. */
-  @ApiPropertyOptional({ example: '-createdAt' })
+  @ApiPropertyOptional({
+    description: 'A sortable field; prefix with - for descending',
+    example: '-createdAt',
+  })
   @IsOptional()
   @Matches(/^-?[a-zA-Z]+$/, { message: 'sort must be a field name, optionally prefixed with -' })
   sort?: string;
@@ -44,7 +51,7 @@ export interface Page<T> {
 }
 
 export interface SortSpec {
-  /** API field name → SQL expression (qualified with the query alias). */
+  /** API field name → SQL expression (qualified with the query alias) of a NOT NULL column. */
   fields: Record<string, string>;
   /** The default, e.g. `-createdAt`. */
   default: string;
@@ -52,26 +59,46 @@ export interface SortSpec {
   tieBreaker: string;
 }
 
+/** What a cursor carries: the sort it was issued for, the last row's sort value and its tie-breaker. */
 interface Cursor {
-  v: unknown;
+  s: string;
+  v: string | null;
   id: string;
 }
 
-function decodeCursor(cursor: string): Cursor {
+// Read back from the database as text, so a cursor holds the exact value (a timestamp keeps its microseconds,
+// which a JavaScript Date would round away, making the next page repeat or skip rows).
+const CURSOR_VALUE = 'paginate_cursor_value';
+const CURSOR_ID = 'paginate_cursor_id';
+
+function decodeCursor(cursor: string, sort: string): Cursor {
+  let parsed: Cursor;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed !== 'object' || parsed === null || typeof parsed.id !== 'string') throw new Error();
-    return parsed;
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      typeof parsed.s !== 'string' ||
+      typeof parsed.id !== 'string' ||
+      (typeof parsed.v !== 'string' && parsed.v !== null)
+    ) {
+      throw new Error();
+    }
   } catch {
-    throw invalid('cursor is not a cursor this API issued', [
-      { field: 'cursor', message: 'cursor is malformed' },
-    ]);
+    throw invalidCursor('cursor is malformed');
   }
+  if (parsed.s !== sort) throw invalidCursor(`cursor was issued for sort=${parsed.s}, not sort=${sort}`);
+  return parsed;
 }
+
+const invalidCursor = (message: string) =>
+  invalid('cursor is not a cursor this API issued for this list', [{ field: 'cursor', message }]);
 
 /**
  * Keyset pagination over a query builder: stable under concurrent inserts and cheap on deep pages.
- * `toItem` maps entities to response DTOs; `sortValue` reads the sort field back off an entity for the cursor.
+ * `toItem` maps entities to response DTOs. The sort field's SQL expression is also selected as text for the cursor;
+ * `spec.tieBreaker` must be the main entity's primary key (its value is matched to `entity.id`). When the query
+ * joins relations, name sort columns by property (`m.createdAt`, `o.name`): TypeORM's join-aware paging needs that.
  */
 export async function paginate<E extends ObjectLiteral, T>(
   query: SelectQueryBuilder<E>,
@@ -91,7 +118,7 @@ export async function paginate<E extends ObjectLiteral, T>(
   }
   const direction = descending ? 'DESC' : 'ASC';
   if (page.cursor) {
-    const cursor = decodeCursor(page.cursor);
+    const cursor = decodeCursor(page.cursor, sort);
     const op = descending ? '<' : '>';
     query.andWhere(
       new Brackets((where) =>
@@ -103,23 +130,32 @@ export async function paginate<E extends ObjectLiteral, T>(
       ),
     );
   }
-  const rows = await query
-    .orderBy(column, direction)
-    .addOrderBy(spec.tieBreaker, direction)
-    .take(limit + 1)
-    .getMany();
-  const hasMore = rows.length > limit;
-  const items = rows.slice(0, limit);
+  let result: { entities: E[]; raw: Record<string, string | null>[] };
+  try {
+    result = await query
+      .addSelect(`(${column})::text`, CURSOR_VALUE)
+      .addSelect(`(${spec.tieBreaker})::text`, CURSOR_ID)
+      .orderBy(column, direction)
+      .addOrderBy(spec.tieBreaker, direction)
+      .take(limit + 1)
+      .getRawAndEntities();
+  } catch (error) {
+    // A data exception (class 22: bad date, bad uuid…) here can only come from a tampered cursor value.
+    const code = (error as { driverError?: { code?: string } }).driverError?.code ?? '';
+    if (page.cursor && error instanceof QueryFailedError && code.startsWith('22')) {
+      throw invalidCursor('cursor holds a value this list cannot sort by');
+    }
+    throw error;
+  }
+  const hasMore = result.entities.length > limit;
+  const items = result.entities.slice(0, limit);
   const last = items[items.length - 1] as Record<string, unknown> | undefined;
+  const lastRaw = last ? result.raw.find((row) => row[CURSOR_ID] === String(last.id)) : undefined;
   const nextCursor =
-    hasMore && last
-      ? Buffer.from(JSON.stringify({ v: serialiseCursorValue(last[field]), id: String(last.id) })).toString(
-          'base64url',
-        )
+    hasMore && last && lastRaw
+      ? Buffer.from(
+          JSON.stringify({ s: sort, v: lastRaw[CURSOR_VALUE], id: String(last.id) } satisfies Cursor),
+        ).toString('base64url')
       : null;
   return { data: items.map(toItem), page: { nextCursor, limit } };
-}
-
-function serialiseCursorValue(value: unknown): unknown {
-  return value instanceof Date ? value.toISOString() : value;
 }

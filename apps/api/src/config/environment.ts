@@ -50,6 +50,13 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /**
+   * Which proxies may set X-Forwarded-For (the client address used by the sign-in rate limit): `loopback` by
+   * default, a comma-separated list of addresses or subnets, `true` behind a trusted load balancer, or `false`.
+   */
+  @IsString()
+  TRUST_PROXY = 'loopback';
+
   /** Built admin UI to serve at `/`; empty disables it. */
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';

@@ -1,7 +1,12 @@
-import { hashPassword } from '@consortium/auth';
+import { type ApiKeyScope, generateApiKey, hashPassword } from '@consortium/auth';
 import type { MembershipStatus, OrganisationRole, OrganisationType } from '@consortium/domain';
+import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ApiKey } from '../../src/modules/api-keys/api-key.entity';
+import { ComplianceAttestation } from '../../src/modules/catalogue/compliance-attestation.entity';
+import { PriceVersion } from '../../src/modules/catalogue/price-version.entity';
+import { Service } from '../../src/modules/catalogue/service.entity';
 import { Consortium } from '../../src/modules/consortia/consortium.entity';
 import { ConsortiumAdmin } from '../../src/modules/consortia/consortium-admin.entity';
 import { Membership } from '../../src/modules/consortia/membership.entity';
@@ -121,4 +126,206 @@ export async function aConsortiumWithMembers(ds: DataSource) {
     otherUsers: await users(other),
     consortiumAdmin,
   };
+}
+
+/** An API key of the organisation, stored as the API stores it; `key` is the whole secret to present. */
+export async function anApiKey(
+  ds: DataSource,
+  organisation: Organisation,
+  scopes: ApiKeyScope[],
+  overrides: Partial<ApiKey> = {},
+): Promise<{ apiKey: ApiKey; key: string; header: { 'X-API-Key': string } }> {
+  const { key, prefix, secretHash } = generateApiKey();
+  const apiKey = await ds.getRepository(ApiKey).save({
+    organisationId: organisation.id,
+    name: unique('Test integration'),
+    prefix,
+    secretHash,
+    scopes,
+    createdByUserId: null,
+    expiresAt: null,
+    lastUsedAt: null,
+    revokedAt: null,
+    ...overrides,
+  });
+  return { apiKey, key, header: { 'X-API-Key': key } };
+}
+
+/** A client address of its own (sent as X-Forwarded-For), so one test's failed sign-ins never rate-limit another's. */
+export const aClientAddress = () => `10.${[1, 2, 3].map(() => randomBytes(1)[0]).join('.')}`;
+
+export interface AuditRow {
+  action: string;
+  actorType: string;
+  actorId: string | null;
+  organisationId: string | null;
+  requestId: string | null;
+  changes: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+/** The audit trail of one entity, oldest first. */
+export async function auditEventsFor(ds: DataSource, entityId: string): Promise<AuditRow[]> {
+  return ds.query(
+    `SELECT action, actor_type AS "actorType", actor_id AS "actorId", organisation_id AS "organisationId",
+            request_id AS "requestId", changes, occurred_at AS "occurredAt"
+       FROM audit_events WHERE entity_id = $1 ORDER BY occurred_at, id`,
+    [entityId],
+  );
+}
+
+export interface RequestAuditRow {
+  action: string;
+  actorType: string;
+  actorId: string | null;
+  organisationId: string | null;
+  consortiumId: string | null;
+  entityType: string;
+  entityId: string;
+  requestId: string | null;
+  changes: Record<string, unknown>;
+}
+
+/** The audit events one request wrote (match `requestId` to its x-request-id response header), in order. */
+export async function auditEventsOfRequest(ds: DataSource, requestId: string): Promise<RequestAuditRow[]> {
+  return ds.query(
+    `SELECT action, actor_type AS "actorType", actor_id AS "actorId", organisation_id AS "organisationId",
+            consortium_id AS "consortiumId", entity_type AS "entityType", entity_id AS "entityId",
+            request_id AS "requestId", changes
+       FROM audit_events WHERE request_id = $1 ORDER BY occurred_at, action`,
+    [requestId],
+  );
+}
+
+/** A platform superadmin (in an organisation of their own). */
+export async function aSuperadmin(ds: DataSource): Promise<User> {
+  return aUser(ds, await anOrganisation(ds, { name: unique('Platform Operator') }), [], {
+    isSuperadmin: true,
+  });
+}
+
+/**
+ * A bearer header for the user, signed as POST /auth/login would sign it but without the deliberately slow
+ * password check, so tests that need many signed-in users stay fast. Sign-in itself is tested through signIn().
+ */
+export async function bearerFor(test: TestApp, user: User): Promise<{ Authorization: string }> {
+  const jwt = test.app.get(JwtService, { strict: false });
+  const token = await jwt.signAsync(
+    { sub: user.id, org: user.organisationId, typ: 'access' },
+    { expiresIn: 900, jwtid: randomBytes(8).toString('hex') },
+  );
+  return { Authorization: `Bearer ${token}` };
+}
+
+/** A per-unit price plan of £12.50 a unit, in the shape the domain validates. */
+export const aPerUnitPlan = (overrides: Record<string, unknown> = {}) => ({
+  model: 'per_unit',
+  currency: 'GBP',
+  unitPrice: '12.50',
+  unitName: 'device',
+  ...overrides,
+});
+
+/**
+ * A service listing stored as the API stores it, with price version 1 (`plan`, a per-unit plan by default).
+ * Published unless `status` says otherwise; the search document is filled in by the database's trigger.
+ */
+export async function aService(
+  ds: DataSource,
+  consortium: Consortium,
+  provider: Organisation,
+  overrides: Partial<Service> & { plan?: Record<string, unknown> } = {},
+): Promise<Service> {
+  const { plan = aPerUnitPlan(), ...fields } = overrides;
+  const status = fields.status ?? 'published';
+  const service = await ds.getRepository(Service).save({
+    consortiumId: consortium.id,
+    providerOrganisationId: provider.id,
+    category: 'hosting_and_data_centre' as const,
+    title: unique('Test service'),
+    summary: 'A service for tests',
+    description: 'Provided by one member to the others.',
+    serviceLevel: {
+      hoursOfCover: 'Mon–Fri 08:00–18:00',
+      responseTargetHours: 4,
+      resolutionTargetHours: 24,
+      availabilityPercent: '99.5',
+    },
+    capacityLimit: null,
+    capacityUnit: 'subscribers' as const,
+    vatTreatment: 'outside_scope' as const,
+    contacts: [{ name: 'Sam Provider', email: 'sam.provider@example.gov.uk' }],
+    currentPriceVersion: 1,
+    publishedAt: status === 'draft' ? null : new Date(),
+    ...fields,
+    status,
+  });
+  await ds.getRepository(PriceVersion).save({
+    serviceId: service.id,
+    version: 1,
+    plan,
+    currency: consortium.currency,
+    createdByUserId: null,
+  });
+  return service;
+}
+
+/** Appends the service's next price version and makes it current, as a price change does. */
+export async function aPriceVersion(
+  ds: DataSource,
+  service: Service,
+  plan: Record<string, unknown>,
+): Promise<PriceVersion> {
+  const [{ latest }] = await ds.query(
+    'SELECT max(version)::int AS latest FROM price_versions WHERE service_id = $1',
+    [service.id],
+  );
+  const version = await ds
+    .getRepository(PriceVersion)
+    .save({ serviceId: service.id, version: latest + 1, plan, currency: 'GBP', createdByUserId: null });
+  await ds.getRepository(Service).update({ id: service.id }, { currentPriceVersion: version.version });
+  return version;
+}
+
+/** A certificate on a service: PSN compliance, required, valid for a year from today unless overridden. */
+export async function anAttestation(
+  ds: DataSource,
+  service: Service,
+  overrides: Partial<ComplianceAttestation> = {},
+): Promise<ComplianceAttestation> {
+  const today = new Date();
+  const isoDay = (offset: number) =>
+    new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  return ds.getRepository(ComplianceAttestation).save({
+    serviceId: service.id,
+    kind: 'psn_compliance' as const,
+    certificateReference: unique('PSN-CERT'),
+    issuedOn: isoDay(-30),
+    expiresOn: isoDay(365),
+    required: true,
+    ...overrides,
+  });
+}
+
+/**
+ * A subscription row holding part of a service's capacity, at the service's current price version: just enough
+ * for the catalogue's capacity and visibility rules (the subscriptions API has its own workflow tests).
+ */
+export async function aSubscriptionTo(
+  ds: DataSource,
+  service: Service,
+  consumer: Organisation,
+  fields: { status?: string; quantity?: number } = {},
+): Promise<string> {
+  const [row] = await ds.query(
+    `INSERT INTO subscriptions (consortium_id, service_id, consumer_organisation_id, provider_organisation_id,
+                                price_version_id, quantity, start_date, term_months, notice_period_months,
+                                currency, status)
+     SELECT s.consortium_id, s.id, $2, s.provider_organisation_id, pv.id, $3, current_date, 12, 3, pv.currency, $4
+       FROM services s JOIN price_versions pv ON pv.service_id = s.id AND pv.version = s.current_price_version
+      WHERE s.id = $1
+     RETURNING id`,
+    [service.id, consumer.id, fields.quantity ?? 1, fields.status ?? 'active'],
+  );
+  return row.id as string;
 }

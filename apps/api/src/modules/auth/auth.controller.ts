@@ -1,4 +1,4 @@
-import { type Actor, CurrentActor, LocalAuthGuard, Public, Scopes } from '@consortium/auth';
+import { type Actor, CurrentActor, LocalAuthGuard, Public, RequestId, Scopes } from '@consortium/auth';
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LoginDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto';
@@ -31,8 +31,8 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async logout(@Body() body: RefreshDto): Promise<void> {
-    await this.tokens.revoke(body.refreshToken);
+  async logout(@Body() body: RefreshDto, @RequestId() requestId: string): Promise<void> {
+    await this.tokens.revoke(body.refreshToken, requestId);
   }
 
   /** Who the caller is: roles, organisation and consortia. */

@@ -59,23 +59,42 @@ export class TokenService {
   }
 
   /** Revokes the session the refresh token belongs to. Unknown tokens are ignored so logout never fails. */
-  async revoke(presented: string): Promise<void> {
+  async revoke(presented: string, requestId?: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const token = await manager.findOne(RefreshToken, { where: { tokenHash: sha256(presented) } });
       if (!token || token.revokedAt) return;
       await this.revokeFamily(manager, token.familyId);
-      const [owner] = await manager.query<{ organisation_id: string }[]>(
-        'SELECT organisation_id FROM users WHERE id = $1',
+      const [owner] = await manager.query<{ email: string; organisation_id: string }[]>(
+        'SELECT email, organisation_id FROM users WHERE id = $1',
         [token.userId],
       );
-      // The refresh token is the credential here; the audit names the user it belonged to.
-      await this.audit.record(manager, 'system', {
+      // The refresh token is the user's credential here, so the user is the actor (only named, for the audit).
+      const actor: Actor = {
+        kind: 'user',
+        id: token.userId,
+        label: owner.email,
+        organisationId: owner.organisation_id,
+        roles: [],
+        scopes: [],
+        isSuperadmin: false,
+        consortiumAdminOf: [],
+        activeConsortia: [],
+        requestId,
+      };
+      await this.audit.record(manager, actor, {
         action: 'auth.logout',
         entityType: 'user',
         entityId: token.userId,
-        organisationId: owner?.organisation_id ?? null,
       });
     });
+  }
+
+  /** Ends every session of a user (when the user is disabled), inside the caller's transaction. */
+  async revokeAllForUser(manager: EntityManager, userId: string): Promise<void> {
+    await manager.query(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
+      [userId],
+    );
   }
 
   private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {

@@ -1,4 +1,13 @@
-import { CAPACITY_UNITS, CapacityUnit, SERVICE_CATEGORIES, ServiceCategory } from '@consortium/domain';
+import {
+  CAPACITY_UNITS,
+  CapacityUnit,
+  SERVICE_CATEGORIES,
+  SERVICE_STATUSES,
+  ServiceCategory,
+  ServiceStatus,
+  VAT_TREATMENTS,
+  VatTreatment,
+} from '@consortium/domain';
 import {
   Check,
   Column,
@@ -13,11 +22,9 @@ import {
 import { Consortium } from '../consortia/consortium.entity';
 import { Organisation } from '../organisations/organisation.entity';
 
-export const SERVICE_STATUSES = ['draft', 'published', 'suspended', 'retired'] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
-
-export const VAT_TREATMENTS = ['outside_scope', 'standard', 'exempt'] as const;
-export type VatTreatment = (typeof VAT_TREATMENTS)[number];
+// The lifecycle and VAT treatments are the domain's (libs/domain); re-exported for the entity's users.
+export { SERVICE_STATUSES, VAT_TREATMENTS };
+export type { ServiceStatus, VatTreatment };
 
 export interface ServiceLevel {
   /** e.g. "24x7" or "Mon–Fri 08:00–18:00". */
@@ -40,7 +47,7 @@ export interface ServiceContact {
 @Index('ix_service_consortium_status', ['consortiumId', 'status'])
 @Index('ix_service_provider', ['providerOrganisationId'])
 // GIN index over the search document, created by hand in the migration (TypeORM cannot declare GIN indexes).
-@Index('ix_service_search', ['searchDocument'], { synchronize: false })
+@Index('ix_service_search', { synchronize: false })
 @Check('ck_service_capacity_positive', 'capacity_limit IS NULL OR capacity_limit > 0')
 export class Service {
   @PrimaryGeneratedColumn('uuid')

@@ -1,3 +1,4 @@
+import { SUBSCRIPTION_STATUSES, SubscriptionStatus } from '@consortium/domain';
 import {
   Check,
   Column,
@@ -12,17 +13,6 @@ import {
 import { PriceVersion } from '../catalogue/price-version.entity';
 import { Service } from '../catalogue/service.entity';
 import { Organisation } from '../organisations/organisation.entity';
-
-export const SUBSCRIPTION_STATUSES = [
-  'requested',
-  'active',
-  'rejected',
-  'cancelled',
-  'suspended',
-  'notice_given',
-  'ended',
-] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 /** A consumer's agreement to take a provider's service at a quantity, for a term, at the price agreed then. */
 @Entity({ name: 'subscriptions' })

@@ -1,5 +1,12 @@
 import { Foundation1795539564081 } from './1795539564081-Foundation';
 import { Catalogue1795540561420 } from './1795540561420-Catalogue';
+import { SubscriptionOpenPerConsumer1795540913089 } from './1795540913089-SubscriptionOpenPerConsumer';
+import { Ledger1795542636709 } from './1795542636709-Ledger';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
-export const MIGRATIONS = [Foundation1795539564081, Catalogue1795540561420];
+export const MIGRATIONS = [
+  Foundation1795539564081,
+  Catalogue1795540561420,
+  SubscriptionOpenPerConsumer1795540913089,
+  Ledger1795542636709,
+];

@@ -10,7 +10,12 @@ import { dataSourceOptions } from './database/data-source-options';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CatalogueModule } from './modules/catalogue/catalogue.module';
+import { ConsortiaModule } from './modules/consortia/consortia.module';
 import { HealthController } from './modules/health/health.controller';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -34,6 +39,11 @@ export class AppModule {
         AuthModule,
         UsersModule,
         ApiKeysModule,
+        OrganisationsModule,
+        ConsortiaModule,
+        CatalogueModule,
+        NotificationsModule,
+        SubscriptionsModule,
       ],
       controllers: [HealthController],
       providers: [

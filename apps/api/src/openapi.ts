@@ -88,5 +88,21 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       }
     }
   }
-  return document;
+  return sortEnums(document);
+}
+
+/**
+ * The swagger plugin lists enums from TypeScript unions in whatever order the compiler met them, which can differ
+ * between a cached and a fresh compile: sorted, the committed document is stable.
+ */
+function sortEnums<T>(node: T): T {
+  if (Array.isArray(node)) {
+    node.forEach(sortEnums);
+  } else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'enum' && Array.isArray(value) && value.every((v) => typeof v === 'string')) value.sort();
+      else sortEnums(value);
+    }
+  }
+  return node;
 }

@@ -1,7 +1,9 @@
+import { validatePricePlan } from '@consortium/domain';
 import { createSuperadmin } from '../src/cli/commands';
+import { ukToday } from '../src/modules/catalogue/compliance-status';
 import { AuditService } from '../src/modules/audit/audit.service';
 import { seedDemoData } from '../src/seed/seed';
-import { DEMO_CONSORTIUM, DEMO_PASSWORD } from '../src/seed/demo-data';
+import { DEMO_CONSORTIUM, DEMO_PASSWORD, DEMO_SERVICES } from '../src/seed/demo-data';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('demo data and the command line', () => {
@@ -34,9 +36,10 @@ describe('demo data and the command line', () => {
           'Kent County Council',
           'Great Yarmouth Borough Council',
           'Eastern Inshore Fisheries and Conservation Authority',
+          // The ICT company is a member so that it can provide.
+          'Delt Shared Services Ltd',
         ]),
       );
-      expect(rows).toContainEqual({ name: 'Delt Shared Services Ltd', status: 'invited' });
       expect(rows).toContainEqual({ name: 'Broadland Schools Academy Trust', status: 'requested' });
     });
 
@@ -51,6 +54,187 @@ describe('demo data and the command line', () => {
         expect(response.body.accessToken).toEqual(expect.any(String));
       },
     );
+
+    /** Rows of a query, scoped to the demo consortium by `c.name = $1`. */
+    const demoQuery = <T>(sql: string, params: unknown[] = []) =>
+      test.dataSource.query(sql, [DEMO_CONSORTIUM.name, ...params]) as Promise<T[]>;
+    const signInAs = async (email: string) => {
+      const login = await test
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email, password: DEMO_PASSWORD })
+        .expect(200);
+      return { Authorization: `Bearer ${login.body.accessToken as string}` };
+    };
+
+    it('publishes each member’s services to the consortium, with their price versions', async () => {
+      const services = await demoQuery<{ provider: string; title: string; status: string; versions: number }>(
+        `SELECT o.name AS provider, s.title, s.status,
+                (SELECT count(*)::int FROM price_versions pv WHERE pv.service_id = s.id) AS versions
+           FROM services s JOIN organisations o ON o.id = s.provider_organisation_id
+           JOIN consortia c ON c.id = s.consortium_id
+          WHERE c.name = $1 ORDER BY o.name, s.title`,
+      );
+      expect(services.map((s) => [s.provider, s.title])).toEqual(
+        expect.arrayContaining([
+          ['Norfolk County Council', 'Disaster recovery hosting'],
+          ['Kent County Council', 'PSN compliance health check'],
+          ['Kent County Council', 'Wide-area network: PSN-connected sites'],
+          ['Essex County Council', 'Procurement frameworks and collaborative buying'],
+          ['Suffolk County Council', 'ICT service desk'],
+          ['Lincolnshire County Council', 'Tier III data-centre hosting'],
+          ['Delt Shared Services Ltd', 'Desktop management per device'],
+        ]),
+      );
+      expect(services).toHaveLength(DEMO_SERVICES.length);
+      expect(new Set(services.map((s) => s.status))).toEqual(new Set(['published']));
+      expect(services.find((s) => s.title === 'PSN compliance health check')?.versions).toBe(2);
+    });
+
+    it('prices the services with every kind of price plan, each valid by the domain’s rules', async () => {
+      const plans = await demoQuery<{ plan: { model: string } }>(
+        `SELECT pv.plan FROM price_versions pv JOIN services s ON s.id = pv.service_id
+           JOIN consortia c ON c.id = s.consortium_id WHERE c.name = $1`,
+      );
+      expect(new Set(plans.map((p) => p.plan.model))).toEqual(
+        new Set(['flat_fee', 'per_unit', 'graduated', 'volume', 'metered']),
+      );
+      for (const { plan } of plans) expect(validatePricePlan(plan)).toEqual({ valid: true, plan });
+    });
+
+    it('has every county take some of the others’ services, and Norfolk serve Great Yarmouth and the Fisheries Authority', async () => {
+      const rows = await demoQuery<{
+        consumer: string;
+        provider: string;
+        status: string;
+        baseline: string | null;
+      }>(
+        `SELECT co.name AS consumer, po.name AS provider, sub.status, sub.baseline_annual_cost_minor AS baseline
+           FROM subscriptions sub
+           JOIN organisations co ON co.id = sub.consumer_organisation_id
+           JOIN organisations po ON po.id = sub.provider_organisation_id
+           JOIN consortia c ON c.id = sub.consortium_id WHERE c.name = $1`,
+      );
+      for (const county of ['Lincolnshire', 'Norfolk', 'Suffolk', 'Essex', 'Kent']) {
+        const taken = rows.filter((r) => r.consumer === `${county} County Council`);
+        expect(taken.length).toBeGreaterThan(0);
+        expect(taken.every((r) => r.provider !== r.consumer)).toBe(true);
+      }
+      for (const partner of [
+        'Great Yarmouth Borough Council',
+        'Eastern Inshore Fisheries and Conservation Authority',
+      ]) {
+        expect(rows).toContainEqual(
+          expect.objectContaining({
+            consumer: partner,
+            provider: 'Norfolk County Council',
+            status: 'active',
+          }),
+        );
+      }
+      expect(new Set(rows.map((r) => r.status))).toEqual(
+        new Set(['active', 'requested', 'suspended', 'notice_given']),
+      );
+      expect(rows.every((r) => r.baseline !== null && BigInt(r.baseline) > 0n)).toBe(true);
+    });
+
+    it('keeps every service within its capacity, counting what subscriptions in force hold', async () => {
+      const over = await demoQuery(
+        `SELECT s.title FROM services s JOIN consortia c ON c.id = s.consortium_id
+          WHERE c.name = $1 AND s.capacity_limit IS NOT NULL
+            AND s.capacity_limit < (SELECT CASE WHEN s.capacity_unit = 'subscribers' THEN count(*) ELSE coalesce(sum(sub.quantity), 0) END
+                                      FROM subscriptions sub WHERE sub.service_id = s.id
+                                       AND sub.status IN ('active', 'suspended', 'notice_given'))`,
+      );
+      expect(over).toEqual([]);
+    });
+
+    it('keeps subscribers on the price they agreed when the price was reviewed', async () => {
+      const rows = await demoQuery<{ consumer: string; version: number }>(
+        `SELECT co.name AS consumer, pv.version FROM subscriptions sub
+           JOIN services s ON s.id = sub.service_id JOIN price_versions pv ON pv.id = sub.price_version_id
+           JOIN organisations co ON co.id = sub.consumer_organisation_id
+           JOIN consortia c ON c.id = sub.consortium_id
+          WHERE c.name = $1 AND s.title = 'PSN compliance health check' ORDER BY co.name`,
+      );
+      expect(rows).toEqual([
+        { consumer: 'Eastern Inshore Fisheries and Conservation Authority', version: 2 },
+        { consumer: 'Essex County Council', version: 1 },
+        { consumer: 'Norfolk County Council', version: 1 },
+      ]);
+    });
+
+    it('carries PSN, Cyber Essentials Plus and ISO 27001 certificates, one expiring within 30 days and one expired', async () => {
+      const certificates = await demoQuery<{ kind: string; days: number }>(
+        `SELECT a.kind, (a.expires_on - $2::date) AS days FROM compliance_attestations a
+           JOIN services s ON s.id = a.service_id JOIN consortia c ON c.id = s.consortium_id WHERE c.name = $1`,
+        [ukToday()],
+      );
+      expect(certificates.map((c) => c.kind)).toEqual(
+        expect.arrayContaining(['psn_compliance', 'cyber_essentials_plus', 'iso_27001']),
+      );
+      expect(certificates.filter((c) => c.days >= 0 && c.days <= 30)).toHaveLength(1);
+      expect(certificates.filter((c) => c.days < 0)).toHaveLength(1);
+    });
+
+    it('shows a CIO the consortium’s catalogue and their subscriptions, and Lincolnshire the request it must decide', async () => {
+      const kent = await signInAs('cio@kent.gov.uk');
+      const catalogue = await test.http().get('/api/v1/services?limit=200').set(kent).expect(200);
+      expect(catalogue.body.data.map((s: { title: string }) => s.title)).toEqual(
+        expect.arrayContaining(DEMO_SERVICES.map((s) => s.title)),
+      );
+      const taking = await test.http().get('/api/v1/subscriptions?role=consumer').set(kent).expect(200);
+      expect(
+        taking.body.data.map((s: { serviceTitle: string; status: string }) => [s.serviceTitle, s.status]),
+      ).toEqual(
+        expect.arrayContaining([
+          ['Disaster recovery hosting', 'active'],
+          ['Tier III data-centre hosting', 'requested'],
+          ['Desktop management per device', 'notice_given'],
+        ]),
+      );
+
+      const lincolnshire = await signInAs('cio@lincolnshire.gov.uk');
+      const inbox = await test.http().get('/api/v1/notifications?unread=true').set(lincolnshire).expect(200);
+      expect(inbox.body.data).toContainEqual(
+        expect.objectContaining({
+          kind: 'subscription.requested',
+          title: 'Kent County Council asks to subscribe to Tier III data-centre hosting',
+        }),
+      );
+      const pending = await test
+        .http()
+        .get('/api/v1/subscriptions?role=provider&status=requested')
+        .set(lincolnshire)
+        .expect(200);
+      const history = await test
+        .http()
+        .get(`/api/v1/subscriptions/${pending.body.data[0].id}/history`)
+        .set(lincolnshire)
+        .expect(200);
+      expect(history.body.data).toEqual([
+        expect.objectContaining({ event: 'requested', actorLabel: 'cio@kent.gov.uk' }),
+      ]);
+    });
+
+    it('has told Kent and Suffolk about their certificates, so the administrator’s next check tells nobody twice', async () => {
+      const rows = await demoQuery<{ provider: string; kind: string }>(
+        `SELECT o.name AS provider, n.kind FROM notifications n JOIN organisations o ON o.id = n.organisation_id
+           JOIN consortia c ON c.id = n.consortium_id WHERE c.name = $1 AND n.kind LIKE 'compliance.%' ORDER BY n.kind`,
+      );
+      expect(rows).toEqual([
+        { provider: 'Suffolk County Council', kind: 'compliance.expired' },
+        { provider: 'Kent County Council', kind: 'compliance.expiring' },
+      ]);
+      const [consortium] = await demoQuery<{ id: string }>('SELECT id FROM consortia c WHERE c.name = $1');
+      const admin = await signInAs('consortium.admin@norfolk.gov.uk');
+      const check = await test
+        .http()
+        .post(`/api/v1/consortia/${consortium.id}/compliance/notify-expiring`)
+        .set(admin)
+        .expect(200);
+      expect(check.body).toMatchObject({ expiring: 1, expired: 1, notified: 0, alreadyNotified: 2 });
+    });
 
     it('gives the consortium administrator the consortium_admin role for the demo consortium', async () => {
       const login = await test

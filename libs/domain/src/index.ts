@@ -22,3 +22,4 @@ export * from './subscription-lifecycle';
 export * from './subscription-eligibility';
 export * from './ledger';
 export * from './netting';
+export * from './cross-charge';

@@ -61,7 +61,8 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(exception: unknown, request: FastifyRequest): ProblemDocument {
     if (exception instanceof ProblemException) return exception.toProblem();
     if (exception instanceof DomainError) {
-      return problem(DOMAIN_STATUS[exception.kind], exception.kind.replace('_', '-'), exception.message, {
+      const status = DOMAIN_STATUS[exception.kind];
+      return problem(status, SLUG_BY_STATUS[status], exception.message, {
         code: exception.code,
         ...(exception.details ? { details: exception.details } : {}),
       });

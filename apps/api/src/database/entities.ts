@@ -1,3 +1,18 @@
+import { BillingPeriodRecord } from '../modules/billing-periods/billing-period.entity';
+import { ChargeComment } from '../modules/charging/charge-comment.entity';
+import { ChargeRun } from '../modules/charging/charge-run.entity';
+import { CreditNote } from '../modules/charging/credit-note.entity';
+import { CrossCharge } from '../modules/charging/cross-charge.entity';
+import { CrossChargeLine } from '../modules/charging/cross-charge-line.entity';
+import { Dispute } from '../modules/charging/dispute.entity';
+import { IdempotencyRecord } from '../modules/idempotency/idempotency-record.entity';
+import { AccountBalance } from '../modules/ledger/account-balance.entity';
+import { JournalEntryRecord } from '../modules/ledger/journal-entry.entity';
+import { LedgerAccount } from '../modules/ledger/ledger-account.entity';
+import { PostingRecord } from '../modules/ledger/posting.entity';
+import { MemberPosition } from '../modules/settlement/member-position.entity';
+import { SettlementPayment } from '../modules/settlement/settlement-payment.entity';
+import { UsageEvent } from '../modules/usage/usage-event.entity';
 import { ApiKey } from '../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginFailure } from '../modules/auth/login-failure.entity';
@@ -35,4 +50,19 @@ export const ENTITIES = [
   SubscriptionQuantity,
   Notification,
   OutboxEvent,
+  BillingPeriodRecord,
+  LedgerAccount,
+  JournalEntryRecord,
+  PostingRecord,
+  AccountBalance,
+  UsageEvent,
+  ChargeRun,
+  CrossCharge,
+  CrossChargeLine,
+  Dispute,
+  ChargeComment,
+  CreditNote,
+  MemberPosition,
+  SettlementPayment,
+  IdempotencyRecord,
 ];

@@ -20,6 +20,11 @@ import { Organisation } from '../organisations/organisation.entity';
 @Index('ix_subscription_consumer', ['consumerOrganisationId'])
 @Index('ix_subscription_provider', ['providerOrganisationId'])
 @Index('ix_subscription_consortium', ['consortiumId'])
+// One open subscription per consumer and service: the database backs the API's check under concurrency.
+@Index('uq_subscription_open_per_consumer', ['serviceId', 'consumerOrganisationId'], {
+  unique: true,
+  where: "status IN ('requested', 'active', 'suspended', 'notice_given')",
+})
 @Check('ck_subscription_quantity_positive', 'quantity > 0')
 @Check('ck_subscription_term_positive', 'term_months > 0')
 @Check('ck_subscription_notice_non_negative', 'notice_period_months >= 0')
@@ -64,7 +69,11 @@ export class Subscription {
   @JoinColumn({ name: 'price_version_id' })
   priceVersion?: PriceVersion;
 
-  /** The quantity now in effect; its history is in subscription_quantities. */
+  /**
+   * The quantity from the latest change on (the last row of subscription_quantities, which may take effect in
+   * the future): what capacity counts. The charge run reads the quantity in effect on each day from
+   * subscription_quantities.
+   */
   @Column({ type: 'integer' })
   quantity!: number;
 

@@ -1,0 +1,181 @@
+import type { Actor } from '@consortium/auth';
+import { complianceStanding, SUBSCRIPTION_STATUSES_IN_FORCE } from '@consortium/domain';
+import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { forbidden, notFound } from '../../common/problem';
+import { Organisation } from '../organisations/organisation.entity';
+import { ComplianceAttestation } from './compliance-attestation.entity';
+import { overallComplianceStatus } from './compliance-status';
+import { AttestationDto } from './dto/compliance.dto';
+import { ServiceDto } from './dto/service.dto';
+import { PriceVersion } from './price-version.entity';
+import { Service } from './service.entity';
+
+/**
+ * Who sees which service, in one place:
+ * - its provider organisation sees it in every status (drafts only ever to their provider);
+ * - a published service is seen by the active members and the administrators of its consortium;
+ * - a suspended or retired service by the consortium's administrators and by active members that subscribe to it
+ *   (they still hold or held a subscription, so they must be able to read what they signed up to).
+ * A superadmin sees every service but drafts. Anything else is not found.
+ */
+export function onlyVisibleServices<T extends object>(
+  query: SelectQueryBuilder<T>,
+  actor: Actor,
+  alias = 's',
+): SelectQueryBuilder<T> {
+  return query.andWhere(
+    `(${alias}.provider_organisation_id = :visibleOrganisation
+      OR (${alias}.status <> 'draft' AND (CAST(:visibleAll AS boolean)
+          OR ${alias}.consortium_id = ANY(CAST(:visibleAdministered AS uuid[]))))
+      OR (${alias}.status = 'published' AND ${alias}.consortium_id = ANY(CAST(:visibleActive AS uuid[])))
+      OR (${alias}.status IN ('suspended', 'retired')
+          AND ${alias}.consortium_id = ANY(CAST(:visibleActive AS uuid[]))
+          AND EXISTS (SELECT 1 FROM subscriptions vs
+                       WHERE vs.service_id = ${alias}.id AND vs.consumer_organisation_id = :visibleOrganisation)))`,
+    {
+      visibleOrganisation: actor.organisationId,
+      visibleAll: actor.isSuperadmin,
+      visibleAdministered: actor.kind === 'user' ? actor.consortiumAdminOf : [],
+      visibleActive: actor.activeConsortia,
+    },
+  );
+}
+
+/** The service if the actor may see it; otherwise not found, whether or not it exists. */
+export async function findVisibleService(manager: EntityManager, actor: Actor, id: string): Promise<Service> {
+  const query = manager.getRepository(Service).createQueryBuilder('s').where('s.id = :id', { id });
+  const service = await onlyVisibleServices(query, actor).getOne();
+  if (!service) throw notFound('Service');
+  return service;
+}
+
+/**
+ * The service, locked for the rest of the transaction, when the actor's organisation provides it. Not found
+ * when the actor cannot see it; forbidden when it can see it but belongs to another organisation.
+ */
+export async function findOwnServiceForUpdate(
+  manager: EntityManager,
+  actor: Actor,
+  id: string,
+): Promise<Service> {
+  const visible = await findVisibleService(manager, actor, id);
+  if (visible.providerOrganisationId !== actor.organisationId) {
+    throw forbidden('Only the organisation that provides a service may change it');
+  }
+  return manager
+    .getRepository(Service)
+    .createQueryBuilder('s')
+    .setLock('pessimistic_write')
+    .where('s.id = :id', { id })
+    .getOneOrFail();
+}
+
+const IN_FORCE = SUBSCRIPTION_STATUSES_IN_FORCE.map((status) => `'${status}'`).join(', ');
+
+/**
+ * SQL for how much of a service's capacity subscriptions in force hold: distinct subscribing organisations when
+ * capacity counts subscribers, the sum of their quantities when it counts units. The one definition, used for
+ * the figure shown, the `hasCapacity` filter and the check when capacity is lowered.
+ */
+export const capacityInUseSql = (alias: string) =>
+  `(SELECT CASE WHEN ${alias}.capacity_unit = 'subscribers'
+                THEN count(DISTINCT held.consumer_organisation_id)
+                ELSE coalesce(sum(held.quantity), 0) END
+      FROM subscriptions held
+     WHERE held.service_id = ${alias}.id AND held.status IN (${IN_FORCE}))`;
+
+export async function capacityInUse(
+  manager: EntityManager,
+  serviceIds: string[],
+): Promise<Map<string, number>> {
+  if (serviceIds.length === 0) return new Map();
+  const rows = await manager.query<{ id: string; in_use: string }[]>(
+    `SELECT s.id, ${capacityInUseSql('s')}::text AS in_use FROM services s WHERE s.id = ANY($1::uuid[])`,
+    [serviceIds],
+  );
+  return new Map(rows.map((row) => [row.id, Number(row.in_use)]));
+}
+
+export function toAttestationDto(attestation: ComplianceAttestation, today: string): AttestationDto {
+  return {
+    id: attestation.id,
+    serviceId: attestation.serviceId,
+    kind: attestation.kind,
+    certificateReference: attestation.certificateReference,
+    issuedOn: attestation.issuedOn,
+    expiresOn: attestation.expiresOn,
+    required: attestation.required,
+    standing: complianceStanding(attestation.expiresOn, today),
+    createdAt: attestation.createdAt,
+  };
+}
+
+/**
+ * Services as the API shows them, with their provider, current price, compliance and capacity in use, loaded
+ * for the whole list in a handful of queries (never one per service).
+ */
+export async function toServiceDtos(
+  manager: EntityManager,
+  services: Service[],
+  today: string,
+): Promise<ServiceDto[]> {
+  if (services.length === 0) return [];
+  const ids = services.map((s) => s.id);
+  // One after another: inside a transaction the manager has a single connection, which runs one query at a time.
+  const providers = await manager.findBy(Organisation, {
+    id: In([...new Set(services.map((s) => s.providerOrganisationId))]),
+  });
+  const prices = await manager
+    .getRepository(PriceVersion)
+    .createQueryBuilder('pv')
+    .innerJoin(Service, 'cs', 'cs.id = pv.service_id AND cs.current_price_version = pv.version')
+    .where('pv.service_id IN (:...ids)', { ids })
+    .getMany();
+  const attestations = await manager.find(ComplianceAttestation, {
+    where: { serviceId: In(ids) },
+    order: { expiresOn: 'ASC', createdAt: 'ASC', id: 'ASC' },
+  });
+  const inUse = await capacityInUse(manager, ids);
+  const providerById = new Map(providers.map((p) => [p.id, p]));
+  const priceByService = new Map(prices.map((p) => [p.serviceId, p]));
+  return services.map((service) => {
+    const provider = providerById.get(service.providerOrganisationId) as Organisation;
+    const price = priceByService.get(service.id) as PriceVersion;
+    const own = attestations.filter((a) => a.serviceId === service.id);
+    const used = inUse.get(service.id) ?? 0;
+    return {
+      id: service.id,
+      consortiumId: service.consortiumId,
+      provider: { id: provider.id, name: provider.name, type: provider.type },
+      category: service.category,
+      title: service.title,
+      summary: service.summary,
+      description: service.description,
+      serviceLevel: service.serviceLevel,
+      capacity: {
+        limit: service.capacityLimit,
+        unit: service.capacityUnit,
+        inUse: used,
+        remaining: service.capacityLimit === null ? null : Math.max(0, service.capacityLimit - used),
+      },
+      vatTreatment: service.vatTreatment,
+      contacts: service.contacts,
+      status: service.status,
+      publishedAt: service.publishedAt,
+      price: {
+        priceVersionId: price.id,
+        version: price.version,
+        model: price.plan.model as ServiceDto['price']['model'],
+        plan: price.plan,
+        currency: price.currency,
+        createdAt: price.createdAt,
+      },
+      compliance: {
+        status: overallComplianceStatus(own, today),
+        attestations: own.map((a) => toAttestationDto(a, today)),
+      },
+      createdAt: service.createdAt,
+      updatedAt: service.updatedAt,
+    };
+  });
+}

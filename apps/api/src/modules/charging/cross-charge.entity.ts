@@ -1,0 +1,88 @@
+import { CROSS_CHARGE_STATUSES, CrossChargeStatus } from '@consortium/domain';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Organisation } from '../organisations/organisation.entity';
+import { BillingPeriodRecord } from '../billing-periods/billing-period.entity';
+
+/** What one provider charges one consumer for one period: one per (period, provider, consumer). */
+@Entity({ name: 'cross_charges' })
+@Index(
+  'uq_cross_charge_period_parties',
+  ['billingPeriodId', 'providerOrganisationId', 'consumerOrganisationId'],
+  {
+    unique: true,
+  },
+)
+@Index('ix_cross_charge_consumer', ['consumerOrganisationId', 'billingPeriodId'])
+@Index('ix_cross_charge_provider', ['providerOrganisationId', 'billingPeriodId'])
+export class CrossCharge {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'consortium_id', type: 'uuid' })
+  consortiumId!: string;
+
+  @Column({ name: 'billing_period_id', type: 'uuid' })
+  billingPeriodId!: string;
+
+  @ManyToOne(() => BillingPeriodRecord, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'billing_period_id' })
+  billingPeriod?: BillingPeriodRecord;
+
+  @Column({ name: 'provider_organisation_id', type: 'uuid' })
+  providerOrganisationId!: string;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'provider_organisation_id' })
+  provider?: Organisation;
+
+  @Column({ name: 'consumer_organisation_id', type: 'uuid' })
+  consumerOrganisationId!: string;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'consumer_organisation_id' })
+  consumer?: Organisation;
+
+  @Column({ type: 'enum', enum: CROSS_CHARGE_STATUSES, enumName: 'cross_charge_status', default: 'draft' })
+  status!: CrossChargeStatus;
+
+  /** A human reference for finance teams, e.g. `ECIC-2026-11-0042`. */
+  @Column({ type: 'text', unique: true })
+  reference!: string;
+
+  @Column({ type: 'char', length: 3 })
+  currency!: string;
+
+  /** Totals of the lines as charged (credit notes are separate and do not change them). */
+  @Column({ name: 'net_minor', type: 'bigint' })
+  netMinor!: string;
+
+  @Column({ name: 'vat_minor', type: 'bigint' })
+  vatMinor!: string;
+
+  @Column({ name: 'gross_minor', type: 'bigint' })
+  grossMinor!: string;
+
+  @Column({ name: 'charge_run_id', type: 'uuid', nullable: true })
+  chargeRunId!: string | null;
+
+  @Column({ name: 'issued_at', type: 'timestamptz', nullable: true })
+  issuedAt!: Date | null;
+
+  @Column({ name: 'approved_at', type: 'timestamptz', nullable: true })
+  approvedAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

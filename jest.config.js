@@ -38,5 +38,13 @@ module.exports = {
       displayName: 'api',
       testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/apps/api/test/**/*.e2e-spec.ts'],
     },
+    { ...common, displayName: 'admin', testMatch: ['<rootDir>/apps/admin/test/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'admin-browser',
+      testMatch: ['<rootDir>/apps/admin/test/**/*.browser-spec.ts'],
+      // Builds the admin UI once for the browser tests (into tmp/, leaving dist/ to `npm start`).
+      globalSetup: '<rootDir>/apps/admin/test/support/build-admin.ts',
+    },
   ],
 };

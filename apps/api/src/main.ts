@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   try {
     await runMigrations(databaseUrl, log);
     const app = await createApp({ env, databaseUrl, jwtSecret: resolveJwtSecret(env) });
-    const seeded = await seedIfEmpty(app, log);
+    // Demo users share a published password: never load them into a production database unless asked to.
+    const seedDemo = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
+    const seeded = seedDemo ? await seedIfEmpty(app, log) : false;
 
     let stopping = false;
     const shutdown = async (signal: string) => {
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
     await app.listen({ port: env.PORT, host: '0.0.0.0' });
-    printWelcome(env.PORT, seeded);
+    printWelcome(env.PORT, seeded, seedDemo);
   } catch (error) {
     await stopDatabase();
     throw error;

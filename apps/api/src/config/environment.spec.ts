@@ -44,3 +44,15 @@ describe('loadEnvironment', () => {
     expect(env.DATABASE_URL).toBe('postgres://app:secret@db:5432/consortium');
   });
 });
+
+describe('loadEnvironment: settings where empty means something', () => {
+  it('keeps an empty ADMIN_UI_DIR, which turns the UI off', () => {
+    expect(loadEnvironment({ ADMIN_UI_DIR: '' }).ADMIN_UI_DIR).toBe('');
+  });
+
+  it('reads SEED_DEMO_DATA as a boolean and leaves it unset by default', () => {
+    expect(loadEnvironment({}).SEED_DEMO_DATA).toBeUndefined();
+    expect(loadEnvironment({ SEED_DEMO_DATA: 'false' }).SEED_DEMO_DATA).toBe(false);
+    expect(loadEnvironment({ SEED_DEMO_DATA: 'true' }).SEED_DEMO_DATA).toBe(true);
+  });
+});

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -50,6 +51,12 @@ export class Environment {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Load the demo consortium into an empty database at start. Off by default in production. */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : value === 'true'))
+  @IsOptional()
+  @IsBoolean()
+  SEED_DEMO_DATA?: boolean;
+
   /**
    * Which proxies may set X-Forwarded-For (the client address used by the sign-in rate limit): `loopback` by
    * default, a comma-separated list of addresses or subnets, `true` behind a trusted load balancer, or `false`.
@@ -64,9 +71,14 @@ export class Environment {
 
 export class ConfigurationError extends Error {}
 
+const KEEP_EMPTY = new Set(['ADMIN_UI_DIR']);
+
 /** Parses and validates the environment; the error names every bad or missing setting. */
 export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
-  const defined = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  // An empty value means "not set", except where empty is meaningful (an empty ADMIN_UI_DIR turns the UI off).
+  const defined = Object.fromEntries(
+    Object.entries(source).filter(([key, v]) => v !== undefined && (v !== '' || KEEP_EMPTY.has(key))),
+  );
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));

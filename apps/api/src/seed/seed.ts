@@ -415,8 +415,18 @@ export async function seedIfEmpty(app: INestApplication, log: (m: string) => voi
   return true;
 }
 
-export function printWelcome(port: number, seeded: boolean): void {
+export function printWelcome(port: number, seeded: boolean, demo = true): void {
   const base = `http://localhost:${port}`;
+  const logins = demo
+    ? [
+        `Demo logins (password for all: ${DEMO_PASSWORD})${seeded ? ', just loaded' : ''}:`,
+        `  consortium administrator   ${DEMO_CONSORTIUM_ADMIN.email}`,
+        '  organisation administrator admin@norfolk.gov.uk   (any council: admin@kent.gov.uk, admin@essex.gov.uk…)',
+        '  CIO / service manager      cio@norfolk.gov.uk',
+        '  finance                    finance@kent.gov.uk',
+        '  viewer                     viewer@suffolk.gov.uk',
+      ]
+    : ['Demo data is off (SEED_DEMO_DATA=false, or NODE_ENV=production without SEED_DEMO_DATA=true).'];
   const lines = [
     '',
     'Consortium shared-services marketplace is running',
@@ -425,12 +435,7 @@ export function printWelcome(port: number, seeded: boolean): void {
     `  API docs:     ${base}/api/docs`,
     `  Health:       ${base}/api/v1/health/ready`,
     '',
-    `Demo logins (password for all: ${DEMO_PASSWORD})${seeded ? '' : ' — loaded on first start'}:`,
-    `  consortium administrator   ${DEMO_CONSORTIUM_ADMIN.email}`,
-    '  organisation administrator admin@norfolk.gov.uk   (any council: admin@kent.gov.uk, admin@essex.gov.uk…)',
-    '  CIO / service manager      cio@norfolk.gov.uk',
-    '  finance                    finance@kent.gov.uk',
-    '  viewer                     viewer@suffolk.gov.uk',
+    ...logins,
     '',
     'Press Ctrl-C to stop.',
     '',

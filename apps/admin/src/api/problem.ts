@@ -1,0 +1,33 @@
+import { HttpError } from 'react-admin';
+import { type FieldError, problemText } from './problem-text';
+
+export { messageFor } from './problem-text';
+
+/**
+ * An error answered by the API, carrying the problem document so screens can show it in words.
+ * It is react-admin's HttpError, so react-admin's notifications and checkError see the message and the status.
+ */
+export class ApiProblem extends HttpError {
+  readonly title: string;
+  readonly detail?: string;
+  readonly errors: FieldError[];
+  readonly requestId?: string;
+
+  constructor(status: number, body: unknown) {
+    const text = problemText(status, body);
+    super(text.message, status, body);
+    this.name = 'ApiProblem';
+    this.title = text.title;
+    this.detail = text.detail;
+    this.errors = text.errors;
+    this.requestId = text.requestId;
+  }
+}
+
+/** Unwraps an openapi-fetch result: the data, or an ApiProblem made from the error body. */
+export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error !== undefined || !result.response.ok) {
+    throw new ApiProblem(result.response.status, result.error);
+  }
+  return result.data as T;
+}

@@ -2,6 +2,7 @@ import { Foundation1795539564081 } from './1795539564081-Foundation';
 import { Catalogue1795540561420 } from './1795540561420-Catalogue';
 import { SubscriptionOpenPerConsumer1795540913089 } from './1795540913089-SubscriptionOpenPerConsumer';
 import { Ledger1795542636709 } from './1795542636709-Ledger';
+import { LedgerPeriodLock1795542989192 } from './1795542989192-LedgerPeriodLock';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Catalogue1795540561420,
   SubscriptionOpenPerConsumer1795540913089,
   Ledger1795542636709,
+  LedgerPeriodLock1795542989192,
 ];

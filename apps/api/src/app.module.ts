@@ -10,12 +10,20 @@ import { dataSourceOptions } from './database/data-source-options';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { BillingPeriodsModule } from './modules/billing-periods/billing-periods.module';
 import { CatalogueModule } from './modules/catalogue/catalogue.module';
+import { ChargeRunsModule } from './modules/charging/charge-runs.module';
+import { FinanceReviewModule } from './modules/charging/finance-review.module';
 import { ConsortiaModule } from './modules/consortia/consortia.module';
 import { HealthController } from './modules/health/health.controller';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { StatementsModule } from './modules/statements/statements.module';
+import { SettlementModule } from './modules/settlement/settlement.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
+import { UsageModule } from './modules/usage/usage.module';
 import { UsersModule } from './modules/users/users.module';
 
 @Module({})
@@ -44,6 +52,14 @@ export class AppModule {
         CatalogueModule,
         NotificationsModule,
         SubscriptionsModule,
+        UsageModule,
+        ChargeRunsModule,
+        BillingPeriodsModule,
+        LedgerModule,
+        IdempotencyModule,
+        SettlementModule,
+        FinanceReviewModule,
+        StatementsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { API_KEY_HEADER } from '@consortium/auth';
+import { API_KEY_HEADER, OPENAPI_PUBLIC_EXTENSION, OPENAPI_SCOPES_EXTENSION } from '@consortium/auth';
 
 const PROBLEM_SCHEMA = {
   type: 'object',
@@ -35,6 +35,13 @@ const ERROR_RESPONSES: Record<string, string> = {
   '429': 'Too many attempts',
   '500': 'Unexpected error (logged with the request id)',
 };
+
+interface DocumentedOperation {
+  responses?: Record<string, unknown>;
+  security?: Record<string, string[]>[];
+  [OPENAPI_PUBLIC_EXTENSION]?: boolean;
+  [OPENAPI_SCOPES_EXTENSION]?: string[];
+}
 
 /** The OpenAPI document, generated from the controllers and DTOs (the @nestjs/swagger compiler plugin reads their types). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -74,11 +81,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA },
   };
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as {
-      responses?: Record<string, unknown>;
-      security?: unknown[];
-    }[]) {
+    for (const operation of Object.values(path) as DocumentedOperation[]) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
+      // How to call it: anonymously (@Public), with a bearer token, or also with an API key holding a listed scope.
+      if (operation[OPENAPI_PUBLIC_EXTENSION]) {
+        operation.security = [];
+        delete operation[OPENAPI_PUBLIC_EXTENSION];
+      } else {
+        operation.security = operation[OPENAPI_SCOPES_EXTENSION]
+          ? [{ bearer: [] }, { 'api-key': [] }]
+          : [{ bearer: [] }];
+      }
       operation.responses ??= {};
       for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
         operation.responses[status] ??= {

@@ -28,4 +28,15 @@ describe('OpenAPI document', () => {
     }
     expect(Object.keys(document.components?.securitySchemes ?? {})).toEqual(['bearer', 'api-key']);
   });
+
+  it('says how to call each operation: anonymously, with a bearer token, or also with a scoped API key', () => {
+    const document = buildOpenApiDocument(test.app);
+    expect(document.paths['/api/v1/health'].get?.security).toEqual([]);
+    expect(document.paths['/api/v1/auth/login'].post?.security).toEqual([]);
+    expect(document.paths['/api/v1/users'].post?.security).toEqual([{ bearer: [] }]);
+    const me = document.paths['/api/v1/auth/me'].get as unknown as Record<string, unknown>;
+    expect(me.security).toEqual([{ bearer: [] }, { 'api-key': [] }]);
+    const services = document.paths['/api/v1/services'].get as unknown as Record<string, unknown>;
+    expect(services['x-api-key-scopes']).toEqual(['catalogue:read']);
+  });
 });

@@ -23,3 +23,4 @@ export * from './subscription-eligibility';
 export * from './ledger';
 export * from './netting';
 export * from './cross-charge';
+export * from './savings';

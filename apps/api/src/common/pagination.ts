@@ -94,18 +94,20 @@ function decodeCursor(cursor: string, sort: string): Cursor {
 const invalidCursor = (message: string) =>
   invalid('cursor is not a cursor this API issued for this list', [{ field: 'cursor', message }]);
 
-/**
- * Keyset pagination over a query builder: stable under concurrent inserts and cheap on deep pages.
- * `toItem` maps entities to response DTOs. The sort field's SQL expression is also selected as text for the cursor;
- * `spec.tieBreaker` must be the main entity's primary key (its value is matched to `entity.id`). When the query
- * joins relations, name sort columns by property (`m.createdAt`, `o.name`): TypeORM's join-aware paging needs that.
- */
-export async function paginate<E extends ObjectLiteral, T>(
+/** The parts of a keyset page query that entities and raw rows share. */
+interface KeysetPlan {
+  limit: number;
+  sort: string;
+  column: string;
+  direction: 'ASC' | 'DESC';
+}
+
+/** Resolves `sort`, applies the cursor's condition and selects the cursor values; the caller fetches. */
+function planKeysetPage<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
   page: PageQuery,
   spec: SortSpec,
-  toItem: (entity: E) => T,
-): Promise<Page<T>> {
+): KeysetPlan {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
   const sort = page.sort ?? spec.default;
   const descending = sort.startsWith('-');
@@ -116,7 +118,6 @@ export async function paginate<E extends ObjectLiteral, T>(
       { field: 'sort', message: `sort must be one of: ${Object.keys(spec.fields).join(', ')}` },
     ]);
   }
-  const direction = descending ? 'DESC' : 'ASC';
   if (page.cursor) {
     const cursor = decodeCursor(page.cursor, sort);
     const op = descending ? '<' : '>';
@@ -130,32 +131,72 @@ export async function paginate<E extends ObjectLiteral, T>(
       ),
     );
   }
-  let result: { entities: E[]; raw: Record<string, string | null>[] };
+  query
+    .addSelect(`(${column})::text`, CURSOR_VALUE)
+    .addSelect(`(${spec.tieBreaker})::text`, CURSOR_ID)
+    .orderBy(column, descending ? 'DESC' : 'ASC')
+    .addOrderBy(spec.tieBreaker, descending ? 'DESC' : 'ASC');
+  return { limit, sort, column, direction: descending ? 'DESC' : 'ASC' };
+}
+
+/** Runs the page query; a data exception (class 22: bad date, bad uuid…) can only come from a tampered cursor. */
+async function fetchKeysetPage<R>(page: PageQuery, fetch: () => Promise<R>): Promise<R> {
   try {
-    result = await query
-      .addSelect(`(${column})::text`, CURSOR_VALUE)
-      .addSelect(`(${spec.tieBreaker})::text`, CURSOR_ID)
-      .orderBy(column, direction)
-      .addOrderBy(spec.tieBreaker, direction)
-      .take(limit + 1)
-      .getRawAndEntities();
+    return await fetch();
   } catch (error) {
-    // A data exception (class 22: bad date, bad uuid…) here can only come from a tampered cursor value.
     const code = (error as { driverError?: { code?: string } }).driverError?.code ?? '';
     if (page.cursor && error instanceof QueryFailedError && code.startsWith('22')) {
       throw invalidCursor('cursor holds a value this list cannot sort by');
     }
     throw error;
   }
-  const hasMore = result.entities.length > limit;
-  const items = result.entities.slice(0, limit);
+}
+
+function encodeCursor(sort: string, raw: Record<string, unknown> | undefined): string | null {
+  if (!raw) return null;
+  const cursor: Cursor = {
+    s: sort,
+    v: (raw[CURSOR_VALUE] as string | null) ?? null,
+    id: String(raw[CURSOR_ID]),
+  };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/**
+ * Keyset pagination over a query builder: stable under concurrent inserts and cheap on deep pages.
+ * `toItem` maps entities to response DTOs. The sort field's SQL expression is also selected as text for the cursor;
+ * `spec.tieBreaker` must be the main entity's primary key (its value is matched to `entity.id`). When the query
+ * joins relations, name sort columns by property (`m.createdAt`, `o.name`): TypeORM's join-aware paging needs that.
+ */
+export async function paginate<E extends ObjectLiteral, T>(
+  query: SelectQueryBuilder<E>,
+  page: PageQuery,
+  spec: SortSpec,
+  toItem: (entity: E) => T,
+): Promise<Page<T>> {
+  const plan = planKeysetPage(query, page, spec);
+  const result = await fetchKeysetPage(page, () => query.take(plan.limit + 1).getRawAndEntities());
+  const items = result.entities.slice(0, plan.limit);
   const last = items[items.length - 1] as Record<string, unknown> | undefined;
   const lastRaw = last ? result.raw.find((row) => row[CURSOR_ID] === String(last.id)) : undefined;
-  const nextCursor =
-    hasMore && last && lastRaw
-      ? Buffer.from(
-          JSON.stringify({ s: sort, v: lastRaw[CURSOR_VALUE], id: String(last.id) } satisfies Cursor),
-        ).toString('base64url')
-      : null;
-  return { data: items.map(toItem), page: { nextCursor, limit } };
+  const nextCursor = result.entities.length > plan.limit ? encodeCursor(plan.sort, lastRaw) : null;
+  return { data: items.map(toItem), page: { nextCursor, limit: plan.limit } };
+}
+
+/**
+ * paginate() for rows that are not entities (a query over a derived table, e.g. one with window functions): the
+ * same cursors, sorts and page shape. `spec.fields` and `spec.tieBreaker` are SQL expressions over the query's
+ * columns.
+ */
+export async function paginateRows<R extends Record<string, unknown>, T>(
+  query: SelectQueryBuilder<ObjectLiteral>,
+  page: PageQuery,
+  spec: SortSpec,
+  toItem: (row: R) => T,
+): Promise<Page<T>> {
+  const plan = planKeysetPage(query, page, spec);
+  const rows = await fetchKeysetPage(page, () => query.limit(plan.limit + 1).getRawMany<R>());
+  const items = rows.slice(0, plan.limit);
+  const nextCursor = rows.length > plan.limit ? encodeCursor(plan.sort, items[items.length - 1]) : null;
+  return { data: items.map(toItem), page: { nextCursor, limit: plan.limit } };
 }

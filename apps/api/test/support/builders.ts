@@ -329,3 +329,248 @@ export async function aSubscriptionTo(
   );
   return row.id as string;
 }
+
+/** A billing period of the consortium, by key (`2026-11` or `2026-Q4`), open unless `status` says otherwise. */
+export async function aChargePeriod(
+  ds: DataSource,
+  consortium: Consortium,
+  key: string,
+  status: 'open' | 'closing' | 'closed' | 'settled' = 'open',
+): Promise<{ id: string; key: string; startDate: string; endDate: string }> {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(key);
+  const [year, first] = quarter
+    ? [Number(quarter[1]), (Number(quarter[2]) - 1) * 3 + 1]
+    : key.split('-').map(Number);
+  const last = quarter ? first + 2 : first;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const endDay = new Date(Date.UTC(year, last, 0)).getUTCDate();
+  const [row] = await ds.query(
+    `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date, status)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, key, start_date::text AS "startDate", end_date::text AS "endDate"`,
+    [
+      consortium.id,
+      key,
+      quarter ? 'quarterly' : 'monthly',
+      `${year}-${pad(first)}-01`,
+      `${year}-${pad(last)}-${pad(endDay)}`,
+      status,
+    ],
+  );
+  return row;
+}
+
+export interface DraftLineInput {
+  netMinor: number | bigint;
+  vatMinor?: number | bigint;
+  vatTreatment?: string;
+  description?: string;
+  /** Charge this subscription (of the provider's service to the consumer); by default one made for the charge. */
+  subscriptionId?: string;
+}
+
+/**
+ * A draft cross-charge as a charge run leaves it: the cross_charges row and its cross_charge_lines, inserted
+ * directly, with totals that are the sums of the lines. Lines without a subscription charge one subscription to a
+ * new service of the provider.
+ */
+export async function aDraftCrossCharge(
+  ds: DataSource,
+  fields: {
+    consortium: Consortium;
+    periodId: string;
+    provider: Organisation;
+    consumer: Organisation;
+    lines: DraftLineInput[];
+  },
+): Promise<{ id: string; reference: string; lineIds: string[]; subscriptionIds: string[] }> {
+  const { consortium, periodId, provider, consumer, lines } = fields;
+  let defaultSubscription: string | undefined;
+  const subscriptionFor = async (line: DraftLineInput) => {
+    if (line.subscriptionId) return line.subscriptionId;
+    defaultSubscription ??= await aSubscriptionTo(ds, await aService(ds, consortium, provider), consumer);
+    return defaultSubscription;
+  };
+  const subscriptionIds: string[] = [];
+  for (const line of lines) subscriptionIds.push(await subscriptionFor(line));
+  const net = lines.reduce((sum, line) => sum + BigInt(line.netMinor), 0n);
+  const vat = lines.reduce((sum, line) => sum + BigInt(line.vatMinor ?? 0), 0n);
+  const reference = `TEST-${randomBytes(6).toString('hex').toUpperCase()}`;
+  const [charge] = await ds.query(
+    `INSERT INTO cross_charges (consortium_id, billing_period_id, provider_organisation_id, consumer_organisation_id,
+                                status, reference, currency, net_minor, vat_minor, gross_minor)
+     VALUES ($1, $2, $3, $4, 'draft', $5, 'GBP', $6, $7, $8) RETURNING id`,
+    [
+      consortium.id,
+      periodId,
+      provider.id,
+      consumer.id,
+      reference,
+      net.toString(),
+      vat.toString(),
+      (net + vat).toString(),
+    ],
+  );
+  const lineIds: string[] = [];
+  for (const [index, line] of lines.entries()) {
+    const [row] = await ds.query(
+      `INSERT INTO cross_charge_lines (cross_charge_id, billing_period_id, subscription_id, service_id, price_version_id,
+                                       line_key, kind, description, quantity, unit_rate, net_minor, vat_minor,
+                                       vat_treatment, detail)
+       SELECT $1, $2, s.id, s.service_id, s.price_version_id, $4, 'per_unit', $5, '1', '12.50', $6, $7, $8, '{}'::jsonb
+         FROM subscriptions s WHERE s.id = $3
+       RETURNING id`,
+      [
+        charge.id,
+        periodId,
+        subscriptionIds[index],
+        `line:${index + 1}`,
+        line.description ?? `Test line ${index + 1}`,
+        BigInt(line.netMinor).toString(),
+        BigInt(line.vatMinor ?? 0).toString(),
+        line.vatTreatment ?? (line.vatMinor ? 'standard' : 'outside_scope'),
+      ],
+    );
+    lineIds.push(row.id as string);
+  }
+  return { id: charge.id as string, reference, lineIds, subscriptionIds };
+}
+
+// ---- Ledger, billing periods and settlement ----
+import { ACTOR_DIRECTORY, type Actor, type ActorDirectory } from '@consortium/auth';
+import { BillingPeriodsService } from '../../src/modules/billing-periods/billing-periods.service';
+import { LedgerService } from '../../src/modules/ledger/ledger.service';
+
+/**
+ * The consortium's billing period containing `date` (by its billing cycle), as the API opens it; then moved to
+ * `status` directly when given.
+ */
+export async function aBillingPeriod(
+  test: TestApp,
+  consortium: Consortium,
+  date: string,
+  status?: 'open' | 'closing' | 'closed' | 'settled',
+): Promise<{ id: string; key: string; startDate: string; endDate: string }> {
+  const period = await test.dataSource.transaction((manager) =>
+    test.app.get(BillingPeriodsService).ensurePeriodFor(manager, consortium.id, date),
+  );
+  if (status)
+    await test.dataSource.query('UPDATE billing_periods SET status = $2 WHERE id = $1', [period.id, status]);
+  return { id: period.id, key: period.key, startDate: period.startDate, endDate: period.endDate };
+}
+
+/**
+ * A cross-charge of `amountMinor` from provider to consumer posted to the ledger as issuing posts it (provider's
+ * receivable +amount, consumer's payable −amount), without a cross_charges row. Returns the journal entry id.
+ */
+export async function aPostedCharge(
+  test: TestApp,
+  fields: {
+    consortiumId: string;
+    billingPeriodId: string;
+    providerId: string;
+    consumerId: string;
+    amountMinor: bigint | number;
+    sourceId?: string;
+  },
+): Promise<string> {
+  const amount = BigInt(fields.amountMinor);
+  return test.dataSource.transaction((manager) =>
+    test.app.get(LedgerService).post(manager, {
+      consortiumId: fields.consortiumId,
+      billingPeriodId: fields.billingPeriodId,
+      kind: 'charge',
+      description: 'Test cross-charge',
+      sourceType: 'test_charge',
+      sourceId: fields.sourceId ?? randomBytes(8).toString('hex'),
+      actorLabel: 'test',
+      postings: [
+        {
+          organisationId: fields.providerId,
+          accountKind: 'receivable',
+          counterpartyOrganisationId: fields.consumerId,
+          amountMinor: amount,
+          currency: 'GBP',
+        },
+        {
+          organisationId: fields.consumerId,
+          accountKind: 'payable',
+          counterpartyOrganisationId: fields.providerId,
+          amountMinor: -amount,
+          currency: 'GBP',
+        },
+      ],
+    }),
+  );
+}
+
+/** The actor the API would build for the user, for calling services directly. */
+export async function anActorFor(test: TestApp, user: User): Promise<Actor> {
+  const actor = await test.app.get<ActorDirectory>(ACTOR_DIRECTORY, { strict: false }).actorForUser(user.id);
+  if (!actor) throw new Error(`No actor for ${user.email}`);
+  return { ...actor, requestId: `test-${randomBytes(4).toString('hex')}` };
+}
+
+/**
+ * A subscription with explicit dates (the charge run's proration and usage windows), at the service's current
+ * price version. `quantities` is the quantity schedule (subscription_quantities); by default `quantity` from
+ * the start date.
+ */
+export async function aDatedSubscription(
+  ds: DataSource,
+  service: Service,
+  consumer: Organisation,
+  fields: {
+    startDate: string;
+    endDate?: string | null;
+    status?: string;
+    quantity?: number;
+    quantities?: { from: string; quantity: number }[];
+  },
+): Promise<string> {
+  const quantities = fields.quantities ?? [{ from: fields.startDate, quantity: fields.quantity ?? 1 }];
+  const [row] = await ds.query(
+    `INSERT INTO subscriptions (consortium_id, service_id, consumer_organisation_id, provider_organisation_id,
+                                price_version_id, quantity, start_date, end_date, term_months, notice_period_months,
+                                currency, status)
+     SELECT s.consortium_id, s.id, $2, s.provider_organisation_id, pv.id, $3, $4, $5, 12, 3, pv.currency, $6
+       FROM services s JOIN price_versions pv ON pv.service_id = s.id AND pv.version = s.current_price_version
+      WHERE s.id = $1
+     RETURNING id`,
+    [
+      service.id,
+      consumer.id,
+      quantities[quantities.length - 1].quantity,
+      fields.startDate,
+      fields.endDate ?? null,
+      fields.status ?? 'active',
+    ],
+  );
+  for (const q of quantities) {
+    await ds.query(
+      'INSERT INTO subscription_quantities (subscription_id, quantity, effective_from) VALUES ($1, $2, $3)',
+      [row.id, q.quantity, q.from],
+    );
+  }
+  return row.id as string;
+}
+
+/** Usage stored straight into a period (as ingestion stores it), for charge-run tests. */
+export async function someUsage(
+  ds: DataSource,
+  fields: {
+    subscriptionId: string;
+    billingPeriodId: string;
+    metric: string;
+    quantities: string[];
+    at: string;
+  },
+): Promise<void> {
+  await ds.query(
+    `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
+                               quantity, occurred_at, body_hash)
+     SELECT s.provider_organisation_id, 'test-' || gen_random_uuid(), s.id, $2, $3, q, $5, 'test'
+       FROM subscriptions s, unnest($4::numeric[]) AS q
+      WHERE s.id = $1`,
+    [fields.subscriptionId, fields.billingPeriodId, fields.metric, fields.quantities, fields.at],
+  );
+}

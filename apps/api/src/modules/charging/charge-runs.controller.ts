@@ -1,0 +1,48 @@
+import { type Actor, CurrentActor, Scopes } from '@consortium/auth';
+import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { ChargeRunsService } from './charge-runs.service';
+import { ChargeRunDto, ChargeRunListQuery, ChargeRunPageDto } from './dto/charge-run.dto';
+
+/**
+ * Charge runs compute a billing period's draft cross-charges in the background. A period outside your consortia
+ * is not found; starting a run needs a consortium administrator (403 otherwise).
+ */
+@ApiTags('charge-runs')
+@ApiBearerAuth('bearer')
+@ApiSecurity('api-key')
+@Controller()
+export class ChargeRunsController {
+  constructor(private readonly runs: ChargeRunsService) {}
+
+  /**
+   * Queues a charge run for an open period (202, status `queued`); follow it at GET /charge-runs/{id}. A second
+   * run while one is queued or running is refused (409 `charge-run-in-progress`); a period that is not open too
+   * (409 `period-not-open`). Running again is safe: it adds only missing lines and never touches issued charges.
+   */
+  @Idempotent()
+  @Post('billing-periods/:id/charge-runs')
+  @HttpCode(HttpStatus.ACCEPTED)
+  start(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) periodId: string): Promise<ChargeRunDto> {
+    return this.runs.start(actor, periodId);
+  }
+
+  /** A period's charge runs, newest first. */
+  @Scopes('charges:read')
+  @Get('billing-periods/:id/charge-runs')
+  list(
+    @CurrentActor() actor: Actor,
+    @Param('id', ParseUUIDPipe) periodId: string,
+    @Query() query: ChargeRunListQuery,
+  ): Promise<ChargeRunPageDto> {
+    return this.runs.list(actor, periodId, query);
+  }
+
+  /** A charge run's status and progress counts, and its error if it failed. */
+  @Scopes('charges:read')
+  @Get('charge-runs/:id')
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ChargeRunDto> {
+    return this.runs.get(actor, id);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ChargeRunComputation } from './charge-run.computation';
+import { ChargeRunJob } from './charge-run.job';
+import { ChargeRunsController } from './charge-runs.controller';
+import { ChargeRunsService } from './charge-runs.service';
+
+/** Charge runs: the background computation of each period's draft cross-charges. */
+@Module({
+  controllers: [ChargeRunsController],
+  providers: [ChargeRunsService, ChargeRunComputation, ChargeRunJob],
+  exports: [ChargeRunComputation],
+})
+export class ChargeRunsModule {}

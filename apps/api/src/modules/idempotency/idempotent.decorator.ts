@@ -1,0 +1,25 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+
+export const IDEMPOTENT = 'idempotency:enabled';
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * Makes an endpoint honour an `Idempotency-Key` header (1–200 printable characters, chosen by the client, unique per
+ * organisation): the first request's status and body are kept and replayed for a retry with the same key, route
+ * and body (with `Idempotent-Replayed: true`); the key reused for another route or body is a 422
+ * (idempotency-key-reused); a duplicate arriving while the first is still running is a 409
+ * (idempotency-key-in-progress); a request that fails releases its key. See IdempotencyInterceptor.
+ */
+export const Idempotent = () =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENT, true),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body ' +
+        'returns the first response (with Idempotent-Replayed: true) instead of acting twice.',
+    }),
+  );

@@ -1,0 +1,111 @@
+import { formatDecimal, parseDecimal, QUANTITY_DECIMAL_PLACES } from '@consortium/domain';
+import { createHash } from 'node:crypto';
+
+/** A usage event as received, checked for shape and put in one canonical form. */
+export interface CanonicalUsageEvent {
+  readonly eventId: string;
+  readonly subscriptionId: string;
+  readonly metric: string;
+  /** Exact decimal, normalised: "1.50" and 1.5 are the same quantity. */
+  readonly quantity: string;
+  /** ISO 8601 in UTC with milliseconds, whatever offset the client wrote. */
+  readonly occurredAt: string;
+  /** SHA-256 of the canonical JSON: a replay has the same hash, a different body under the same id does not. */
+  readonly bodyHash: string;
+}
+
+export type UsageEventCheck =
+  | { readonly ok: true; readonly event: CanonicalUsageEvent }
+  | { readonly ok: false; readonly eventId: string | null; readonly code: string; readonly reason: string };
+
+const EVENT_ID = /^[\x21-\x7e]{1,200}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const METRIC = /^[a-z][a-z0-9_]{0,62}$/;
+/** A date and time with an explicit offset: a usage time without a zone is ambiguous. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const PLAIN_DECIMAL = /^\d{1,18}(\.\d+)?$/;
+const FIELDS = new Set(['eventId', 'subscriptionId', 'metric', 'quantity', 'occurredAt']);
+
+const reject = (eventId: string | null, code: string, reason: string): UsageEventCheck => ({
+  ok: false,
+  eventId,
+  code,
+  reason,
+});
+
+/**
+ * Checks one event's shape (not yet whether the caller may report it) and canonicalises it. Each event is judged
+ * on its own, so one malformed event is rejected with its reason while the rest of the batch goes ahead.
+ * A quantity may be a decimal string or a JSON number written in plain decimal notation (1.5, not 1e-7).
+ */
+export function checkUsageEventShape(raw: unknown): UsageEventCheck {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return reject(null, 'invalid-event', 'Each event must be an object');
+  }
+  const input = raw as Record<string, unknown>;
+  const eventId = typeof input.eventId === 'string' && EVENT_ID.test(input.eventId) ? input.eventId : null;
+  if (!eventId) {
+    return reject(null, 'invalid-event', 'eventId must be 1 to 200 printable characters without spaces');
+  }
+  const unknown = Object.keys(input).filter((key) => !FIELDS.has(key));
+  if (unknown.length > 0) return reject(eventId, 'invalid-event', `Unknown field(s): ${unknown.join(', ')}`);
+  if (typeof input.subscriptionId !== 'string' || !UUID.test(input.subscriptionId)) {
+    return reject(eventId, 'invalid-event', 'subscriptionId must be a UUID');
+  }
+  if (typeof input.metric !== 'string' || !METRIC.test(input.metric)) {
+    return reject(eventId, 'invalid-event', 'metric must be a lower-case name such as storage_gb');
+  }
+  const quantityText =
+    typeof input.quantity === 'number' && Number.isFinite(input.quantity)
+      ? String(input.quantity)
+      : input.quantity;
+  if (typeof quantityText !== 'string' || !PLAIN_DECIMAL.test(quantityText)) {
+    return reject(
+      eventId,
+      'invalid-quantity',
+      'quantity must be a non-negative decimal (a string such as "12.5", or a plain number)',
+    );
+  }
+  let quantity: string;
+  try {
+    quantity = formatDecimal(
+      parseDecimal(quantityText, { maxScale: QUANTITY_DECIMAL_PLACES, what: 'quantity' }),
+    );
+  } catch {
+    return reject(
+      eventId,
+      'invalid-quantity',
+      `quantity may have at most ${QUANTITY_DECIMAL_PLACES} decimal places`,
+    );
+  }
+  const occurredAtText = input.occurredAt;
+  const occurred =
+    typeof occurredAtText === 'string' && ISO_INSTANT.test(occurredAtText) ? new Date(occurredAtText) : null;
+  if (!occurred || Number.isNaN(occurred.getTime())) {
+    return reject(
+      eventId,
+      'invalid-event',
+      'occurredAt must be an ISO 8601 date and time with a zone, e.g. 2026-04-01T09:30:00Z',
+    );
+  }
+  const event = {
+    eventId,
+    subscriptionId: input.subscriptionId.toLowerCase(),
+    metric: input.metric,
+    quantity,
+    occurredAt: occurred.toISOString(),
+  };
+  return { ok: true, event: { ...event, bodyHash: usageEventHash(event) } };
+}
+
+/** The hash of an event's canonical JSON (fixed key order, normalised values). */
+export function usageEventHash(event: Omit<CanonicalUsageEvent, 'bodyHash'>): string {
+  const canonical = JSON.stringify([
+    event.eventId,
+    event.subscriptionId,
+    event.metric,
+    event.quantity,
+    event.occurredAt,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}

@@ -1,0 +1,364 @@
+import type { Actor } from '@consortium/auth';
+import {
+  billingPeriodFor,
+  type BillingCycle,
+  type BillingPeriod,
+  type BillingPeriodStatus,
+  compareIsoDates,
+  periodAllows,
+  pricePlanMetrics,
+  type SubscriptionStatus,
+  validatePricePlan,
+} from '@consortium/domain';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ProblemException } from '../../common/problem';
+import { AuditService } from '../audit/audit.service';
+import { BillingPeriodsService } from '../billing-periods/billing-periods.service';
+import { ukToday } from '../catalogue/compliance-status';
+import { MAX_USAGE_BATCH, UsageBatchResultDto, UsageEventResultDto } from './dto/usage-event.dto';
+import { type CanonicalUsageEvent, checkUsageEventShape } from './usage-event-input';
+
+/**
+ * Statuses in which a subscription may have usage: in force now, or ended (late usage for days it served).
+ * Whether it was in force on the day is judged by its dates (start_date ≤ day ≤ end_date): the status history is
+ * not consulted, so usage reported for days a subscription was suspended is accepted (suspension keeps the
+ * subscription and its capacity; the provider decides what to report).
+ */
+const STATUSES_WITH_USAGE: readonly SubscriptionStatus[] = ['active', 'suspended', 'notice_given', 'ended'];
+/** Clock skew tolerated between the provider's clock and ours. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+interface SubscriptionForUsage {
+  id: string;
+  consortiumId: string;
+  status: SubscriptionStatus;
+  startDate: string;
+  endDate: string | null;
+  plan: unknown;
+  cycle: BillingCycle;
+}
+
+/** The metrics a subscription's plan charges for, worked out once per subscription and batch. */
+const METRICS = new WeakMap<SubscriptionForUsage, string[]>();
+function metricsOf(subscription: SubscriptionForUsage): string[] {
+  let metrics = METRICS.get(subscription);
+  if (!metrics) {
+    const plan = validatePricePlan(subscription.plan);
+    metrics = plan.valid ? pricePlanMetrics(plan.plan) : [];
+    METRICS.set(subscription, metrics);
+  }
+  return metrics;
+}
+
+interface PeriodRow {
+  id: string;
+  consortiumId: string;
+  key: string;
+  status: BillingPeriodStatus;
+  startDate: string;
+  endDate: string;
+}
+
+/** An event that passed every check but the period's: stored once the period is known to be open. */
+interface Candidate {
+  index: number;
+  event: CanonicalUsageEvent;
+  consortiumId: string;
+  /** The UK date of occurredAt. */
+  day: string;
+  /** The period by the consortium's cycle, created if no period covers the day yet. */
+  period: BillingPeriod;
+  periodRow?: PeriodRow;
+}
+
+const result = (
+  eventId: string | null,
+  status: UsageEventResultDto['status'],
+  code?: string,
+  reason?: string,
+): UsageEventResultDto => ({ eventId, status, ...(code ? { code, reason } : {}) });
+
+/**
+ * Metered usage from providers, ingested in batches. Every event is judged first (one query for the batch's
+ * subscriptions and one for its periods), then all accepted events are written by ONE multi-row INSERT that
+ * skips ids already stored; a second query tells replays (same body hash) from conflicting reuses of an id.
+ * Everything happens in one transaction, so a batch is never half-written.
+ */
+@Injectable()
+export class UsageService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly periods: BillingPeriodsService,
+  ) {}
+
+  async ingest(actor: Actor, events: unknown[]): Promise<UsageBatchResultDto> {
+    if (events.length > MAX_USAGE_BATCH) {
+      throw new ProblemException(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'payload-too-large',
+        `A batch may hold at most ${MAX_USAGE_BATCH} events; this one has ${events.length}`,
+        { code: 'batch-too-large' },
+      );
+    }
+    const provider = actor.organisationId;
+    const results: (UsageEventResultDto | undefined)[] = new Array(events.length);
+    const checked = events.map(checkUsageEventShape);
+
+    // The first occurrence of an id in the batch is judged; later ones repeat or contradict it.
+    const firstIndex = new Map<string, number>();
+    checked.forEach((check, index) => {
+      if (check.ok && !firstIndex.has(check.event.eventId)) firstIndex.set(check.event.eventId, index);
+    });
+    const firsts: { index: number; event: CanonicalUsageEvent }[] = [];
+    checked.forEach((check, index) => {
+      if (!check.ok) results[index] = result(check.eventId, 'rejected', check.code, check.reason);
+      else if (firstIndex.get(check.event.eventId) === index) firsts.push({ index, event: check.event });
+    });
+
+    return this.dataSource.transaction(async (manager) => {
+      const subscriptions = await this.subscriptionsOf(
+        manager,
+        provider,
+        firsts.map((f) => f.event.subscriptionId),
+      );
+      const now = Date.now();
+      const candidates: Candidate[] = [];
+      for (const { index, event } of firsts) {
+        const rejection = this.judge(event, subscriptions.get(event.subscriptionId), now);
+        if ('code' in rejection) {
+          results[index] = result(event.eventId, 'rejected', rejection.code, rejection.reason);
+        } else {
+          candidates.push({ index, event, ...rejection });
+        }
+      }
+
+      await this.assignPeriods(manager, actor, candidates);
+      const insertable: Candidate[] = [];
+      const periodClosed: Candidate[] = [];
+      for (const candidate of candidates) {
+        if (candidate.periodRow && periodAllows(candidate.periodRow.status, 'record_usage')) {
+          insertable.push(candidate);
+        } else {
+          periodClosed.push(candidate);
+        }
+      }
+
+      const inserted = await this.insert(manager, provider, insertable);
+      // Ids that were not inserted, or whose period is no longer open, may have been stored before.
+      const stored = await this.storedHashes(manager, provider, [
+        ...insertable.filter((c) => !inserted.has(c.event.eventId)),
+        ...periodClosed,
+      ]);
+      for (const candidate of insertable) {
+        const { eventId, bodyHash } = candidate.event;
+        if (inserted.has(eventId)) results[candidate.index] = result(eventId, 'accepted');
+        else results[candidate.index] = this.replayOutcome(candidate.event, stored.get(eventId) ?? bodyHash);
+      }
+      for (const candidate of periodClosed) {
+        const { eventId } = candidate.event;
+        const earlier = stored.get(eventId);
+        results[candidate.index] =
+          earlier !== undefined
+            ? this.replayOutcome(candidate.event, earlier)
+            : result(
+                eventId,
+                'rejected',
+                'period-not-open',
+                `The billing period ${candidate.periodRow?.key ?? candidate.period.key} is closed to new usage`,
+              );
+      }
+
+      // Repeats of an id within the batch follow the first occurrence when their bodies agree.
+      checked.forEach((check, index) => {
+        if (!check.ok || results[index]) return;
+        const first = checked[firstIndex.get(check.event.eventId) as number];
+        const firstResult = results[firstIndex.get(check.event.eventId) as number] as UsageEventResultDto;
+        if (first.ok && first.event.bodyHash !== check.event.bodyHash) {
+          results[index] = conflicting(check.event.eventId);
+        } else if (firstResult.status === 'rejected') {
+          results[index] = { ...firstResult };
+        } else {
+          results[index] = result(check.event.eventId, 'duplicate');
+        }
+      });
+
+      const final = results as UsageEventResultDto[];
+      const counts = {
+        accepted: final.filter((r) => r.status === 'accepted').length,
+        duplicates: final.filter((r) => r.status === 'duplicate').length,
+        rejected: final.filter((r) => r.status === 'rejected').length,
+      };
+      if (counts.accepted > 0) {
+        const consortia = [...new Set(insertable.map((c) => c.consortiumId))];
+        await this.audit.record(manager, actor, {
+          action: 'usage.recorded',
+          entityType: 'usage_batch',
+          entityId: randomUUID(),
+          consortiumId: consortia.length === 1 ? consortia[0] : null,
+          changes: { ...counts, consortia },
+        });
+      }
+      return { ...counts, results: final };
+    });
+  }
+
+  /** The caller's subscriptions among these ids: others' are simply not found, so never revealed. */
+  private async subscriptionsOf(
+    manager: EntityManager,
+    provider: string,
+    ids: string[],
+  ): Promise<Map<string, SubscriptionForUsage>> {
+    if (ids.length === 0) return new Map();
+    const rows: SubscriptionForUsage[] = await manager.query(
+      `SELECT s.id, s.consortium_id AS "consortiumId", s.status, s.start_date::text AS "startDate",
+              s.end_date::text AS "endDate", pv.plan, c.billing_cycle AS "cycle"
+         FROM subscriptions s
+         JOIN price_versions pv ON pv.id = s.price_version_id
+         JOIN consortia c ON c.id = s.consortium_id
+        WHERE s.id = ANY($1::uuid[]) AND s.provider_organisation_id = $2`,
+      [[...new Set(ids)], provider],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  private judge(
+    event: CanonicalUsageEvent,
+    subscription: SubscriptionForUsage | undefined,
+    now: number,
+  ): { code: string; reason: string } | { consortiumId: string; day: string; period: BillingPeriod } {
+    if (!subscription) {
+      return {
+        code: 'not-your-subscription',
+        reason: 'No subscription to one of your services has this id',
+      };
+    }
+    if (Date.parse(event.occurredAt) > now + FUTURE_TOLERANCE_MS) {
+      return { code: 'occurred-in-future', reason: 'occurredAt is in the future' };
+    }
+    const day = ukToday(new Date(event.occurredAt));
+    const inForce =
+      STATUSES_WITH_USAGE.includes(subscription.status) &&
+      compareIsoDates(subscription.startDate, day) <= 0 &&
+      (subscription.endDate === null || compareIsoDates(day, subscription.endDate) <= 0);
+    if (!inForce) {
+      return {
+        code: 'subscription-not-in-force',
+        reason: `The subscription was not in force on ${day}`,
+      };
+    }
+    const metrics = metricsOf(subscription);
+    if (!metrics.includes(event.metric)) {
+      return {
+        code: 'unknown-metric',
+        reason: metrics.length
+          ? `The subscription's price plan charges for ${metrics.join(', ')}, not ${event.metric}`
+          : "The subscription's price plan does not charge for usage",
+      };
+    }
+    return {
+      consortiumId: subscription.consortiumId,
+      day,
+      period: billingPeriodFor(day, subscription.cycle),
+    };
+  }
+
+  /**
+   * Gives each candidate its period (the consortium's period covering the day), creating missing ones open through
+   * the billing periods service. Periods are share-locked, so none can start closing between this check and the
+   * insert (a close waits for the batch, and the batch waits for a close in progress).
+   */
+  private async assignPeriods(manager: EntityManager, actor: Actor, candidates: Candidate[]): Promise<void> {
+    if (candidates.length === 0) return;
+    const consortia = [...new Set(candidates.map((c) => c.consortiumId))];
+    const days = candidates.map((c) => c.day).sort();
+    const select = async () =>
+      (await manager.query(
+        `SELECT id, consortium_id AS "consortiumId", key, status, start_date::text AS "startDate",
+                end_date::text AS "endDate"
+           FROM billing_periods
+          WHERE consortium_id = ANY($1::uuid[]) AND start_date <= $3::date AND end_date >= $2::date
+          ORDER BY id
+            FOR SHARE`,
+        [consortia, days[0], days[days.length - 1]],
+      )) as PeriodRow[];
+    const match = (rows: PeriodRow[]) => {
+      for (const candidate of candidates) {
+        candidate.periodRow = rows.find(
+          (p) =>
+            p.consortiumId === candidate.consortiumId &&
+            compareIsoDates(p.startDate, candidate.day) <= 0 &&
+            compareIsoDates(candidate.day, p.endDate) <= 0,
+        );
+      }
+    };
+    match(await select());
+    const missing = new Map<string, Candidate>();
+    for (const c of candidates.filter((c) => !c.periodRow)) {
+      missing.set(`${c.consortiumId}|${c.period.key}`, c);
+    }
+    if (missing.size === 0) return;
+    // In a stable order, so concurrent batches creating the same periods never deadlock.
+    for (const [, c] of [...missing.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      await this.periods.ensurePeriodFor(manager, c.consortiumId, c.day, actor);
+    }
+    match(await select());
+  }
+
+  /** One statement for the whole batch, in event-id order so concurrent batches lock ids in the same order. */
+  private async insert(manager: EntityManager, provider: string, rows: Candidate[]): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const returned: { event_id: string }[] = await manager.query(
+      `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
+                                 quantity, occurred_at, body_hash)
+       SELECT $1, e.event_id, e.subscription_id, e.billing_period_id, e.metric, e.quantity, e.occurred_at,
+              e.body_hash
+         FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::numeric[], $7::timestamptz[], $8::text[])
+              AS e(event_id, subscription_id, billing_period_id, metric, quantity, occurred_at, body_hash)
+        ORDER BY e.event_id
+       ON CONFLICT (provider_organisation_id, event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        provider,
+        rows.map((r) => r.event.eventId),
+        rows.map((r) => r.event.subscriptionId),
+        rows.map((r) => r.periodRow?.id),
+        rows.map((r) => r.event.metric),
+        rows.map((r) => r.event.quantity),
+        rows.map((r) => r.event.occurredAt),
+        rows.map((r) => r.event.bodyHash),
+      ],
+    );
+    return new Set(returned.map((r) => r.event_id));
+  }
+
+  private async storedHashes(
+    manager: EntityManager,
+    provider: string,
+    candidates: Candidate[],
+  ): Promise<Map<string, string>> {
+    if (candidates.length === 0) return new Map();
+    const rows: { event_id: string; body_hash: string }[] = await manager.query(
+      `SELECT event_id, body_hash FROM usage_events
+        WHERE provider_organisation_id = $1 AND event_id = ANY($2::text[])`,
+      [provider, candidates.map((c) => c.event.eventId)],
+    );
+    return new Map(rows.map((r) => [r.event_id, r.body_hash]));
+  }
+
+  private replayOutcome(event: CanonicalUsageEvent, storedHash: string): UsageEventResultDto {
+    return storedHash === event.bodyHash ? result(event.eventId, 'duplicate') : conflicting(event.eventId);
+  }
+}
+
+function conflicting(eventId: string): UsageEventResultDto {
+  return result(
+    eventId,
+    'rejected',
+    'conflicting-duplicate',
+    'An event with this id was already reported with a different body',
+  );
+}

@@ -1,0 +1,405 @@
+/**
+ * npm run bench: measures on the local PostgreSQL (DATABASE_URL, else 127.0.0.1:5432), in a database of its own
+ * that is dropped at the end:
+ *   (a) usage ingestion through the real HTTP API, batches of 500 over a few concurrent connections,
+ *   (b) a bare multi-row INSERT of the same rows straight into usage_events (the baseline),
+ *   (c) a charge run over 10,000 subscriptions with 1,000,000 usage events.
+ * Prints a table and writes .bench/latest.json. Sizes: BENCH_EVENTS, BENCH_SUBSCRIPTIONS, BENCH_USAGE_EVENTS.
+ * Timing targets are reported, never enforced: this is not a test.
+ */
+import { generateApiKey } from '@consortium/auth';
+import { billingPeriodFor } from '@consortium/domain';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Pool } from 'pg';
+import { loadEnvironment } from '../../apps/api/src/config/environment';
+import { createApp } from '../../apps/api/src/create-app';
+import { runMigrations } from '../../apps/api/src/database/run-migrations';
+import { ukToday } from '../../apps/api/src/modules/catalogue/compliance-status';
+import { ChargeRunComputation } from '../../apps/api/src/modules/charging/charge-run.computation';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
+const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
+const USAGE_EVENTS = Number(process.env.BENCH_USAGE_EVENTS ?? 1_000_000);
+const BATCH = 500;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const MEMBERS = 20;
+
+const TARGETS = { eventsPerSecond: 20_000, ratio: 1 / 3, chargeRunSeconds: 30 };
+
+const log = (message: string) => console.log(`[bench] ${message}`);
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function admin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function inParallel(limit: number, tasks: (() => Promise<void>)[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < tasks.length) await tasks[next++]();
+    }),
+  );
+}
+
+interface Seed {
+  consortiumId: string;
+  providerId: string;
+  apiKey: string;
+  meteredSubscriptions: string[];
+  periodId: string;
+}
+
+/**
+ * A consortium of 20 members; every member provides services with each of the four price models to every other
+ * member, until there are SUBSCRIPTIONS subscriptions (a quarter of them metered, some starting mid-period).
+ */
+async function seed(db: Pool, periodStart: string): Promise<Seed> {
+  const [{ id: consortiumId }] = (
+    await db.query(
+      `INSERT INTO consortia (name, description, billing_cycle, currency, rules)
+       VALUES ('Eastern Counties ICT Consortium (bench)', NULL, 'monthly', 'GBP', $1) RETURNING id`,
+      [{ acceptsJoinRequests: true, paymentTermsDays: 30 }],
+    )
+  ).rows;
+  const orgs: string[] = (
+    await db.query(
+      `INSERT INTO organisations (name, type, region)
+       SELECT 'Bench Council ' || n, 'county_council', 'East of England' FROM generate_series(1, $1) AS n
+       RETURNING id`,
+      [MEMBERS],
+    )
+  ).rows.map((r: { id: string }) => r.id);
+  await db.query(
+    `INSERT INTO consortium_memberships (consortium_id, organisation_id, status, joined_at)
+     SELECT $1, o, 'active', now() FROM unnest($2::uuid[]) AS o`,
+    [consortiumId, orgs],
+  );
+  const plans = [
+    { model: 'flat_fee', currency: 'GBP', feePerPeriod: '300.00', setupFee: '50.00' },
+    { model: 'per_unit', currency: 'GBP', unitPrice: '12.50', unitName: 'device' },
+    {
+      model: 'graduated',
+      currency: 'GBP',
+      tiers: [
+        { upTo: 10, unitPrice: '5.00' },
+        { upTo: null, unitPrice: '3.00' },
+      ],
+    },
+    { model: 'metered', currency: 'GBP', metric: 'storage_gb', unitPrice: '0.10', includedPerPeriod: '100' },
+  ];
+  const servicesNeeded = Math.ceil(SUBSCRIPTIONS / (MEMBERS - 1));
+  await db.query(
+    `INSERT INTO services (consortium_id, provider_organisation_id, category, title, summary, description,
+                           service_level, capacity_unit, vat_treatment, contacts, status, current_price_version,
+                           published_at)
+     SELECT $1, ($2::uuid[])[1 + (n % $3)], 'hosting_and_data_centre', 'Bench service ' || n, 'Bench', 'Bench',
+            '{"hoursOfCover":"24x7","responseTargetHours":4,"resolutionTargetHours":24,"availabilityPercent":"99.9"}',
+            'subscribers', CASE WHEN n % 5 = 0 THEN 'standard' ELSE 'outside_scope' END::vat_treatment,
+            '[{"name":"Bench","email":"bench@example.gov.uk"}]', 'published', 1, now()
+       FROM generate_series(0, $4 - 1) AS n`,
+    [consortiumId, orgs, MEMBERS, servicesNeeded],
+  );
+  await db.query(
+    `INSERT INTO price_versions (service_id, version, plan, currency)
+     SELECT s.id, 1, ($2::jsonb[])[1 + (row_number() OVER (ORDER BY s.id) % 4)], 'GBP'
+       FROM services s WHERE s.consortium_id = $1`,
+    [consortiumId, plans.map((p) => JSON.stringify(p))],
+  );
+  // Every service to every member but its provider; one in seven starts mid-period (prorated, set-up fee).
+  await db.query(
+    `INSERT INTO subscriptions (consortium_id, service_id, consumer_organisation_id, provider_organisation_id,
+                                price_version_id, quantity, start_date, term_months, notice_period_months,
+                                currency, status)
+     SELECT $1, s.id, o, s.provider_organisation_id, pv.id, 1 + (abs(hashtext(s.id::text || o::text)) % 30),
+            CASE WHEN abs(hashtext(o::text || s.id::text)) % 7 = 0 THEN $3::date + 9 ELSE $3::date - 60 END,
+            12, 3, 'GBP', 'active'
+       FROM services s JOIN price_versions pv ON pv.service_id = s.id
+      CROSS JOIN unnest($2::uuid[]) AS o
+      WHERE s.consortium_id = $1 AND o <> s.provider_organisation_id
+      ORDER BY s.id, o
+      LIMIT $4`,
+    [consortiumId, orgs, periodStart, SUBSCRIPTIONS],
+  );
+  await db.query(
+    `INSERT INTO subscription_quantities (subscription_id, quantity, effective_from)
+     SELECT id, quantity, start_date FROM subscriptions WHERE consortium_id = $1`,
+    [consortiumId],
+  );
+  const providerId = orgs[0];
+  const meteredSubscriptions: string[] = (
+    await db.query(
+      `SELECT s.id FROM subscriptions s JOIN price_versions pv ON pv.id = s.price_version_id
+        WHERE s.consortium_id = $1 AND pv.plan->>'model' = 'metered' AND s.start_date <= current_date
+        ORDER BY s.id`,
+      [consortiumId],
+    )
+  ).rows.map((r: { id: string }) => r.id);
+  const { key, prefix, secretHash } = generateApiKey();
+  await db.query(
+    `INSERT INTO api_keys (organisation_id, name, prefix, secret_hash, scopes)
+     VALUES ($1, 'Bench usage feed', $2, $3, $4)`,
+    [providerId, prefix, secretHash, ['usage:write']],
+  );
+  const period = billingPeriodFor(ukToday(), 'monthly');
+  const [{ id: periodId }] = (
+    await db.query(
+      `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date)
+       VALUES ($1, $2, 'monthly', $3, $4) RETURNING id`,
+      [consortiumId, period.key, period.startDate, period.endDate],
+    )
+  ).rows;
+  return { consortiumId, providerId, apiKey: key, meteredSubscriptions, periodId };
+}
+
+interface UsageRow {
+  eventId: string;
+  subscriptionId: string;
+  quantity: string;
+  occurredAt: string;
+}
+
+async function main() {
+  const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `consortium_bench_${Date.now()}`;
+  const url = withDatabase(serverUrl, name);
+  await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  log(`database ${name} created`);
+  const db = new Pool({ connectionString: url, max: CONNECTIONS + 2 });
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  try {
+    await runMigrations(url, log);
+    const periodStart = billingPeriodFor(ukToday(), 'monthly').startDate;
+    let start = process.hrtime.bigint();
+    const seeded = await seed(db, periodStart);
+    log(`seeded ${SUBSCRIPTIONS} subscriptions in ${seconds(start).toFixed(1)} s`);
+
+    const env = loadEnvironment({ NODE_ENV: 'development', LOG_LEVEL: 'warn', ADMIN_UI_DIR: '' });
+    app = await createApp({
+      env,
+      databaseUrl: url,
+      jwtSecret: 'bench-signing-key-that-is-long-enough-for-hs256',
+    });
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const base = `http://127.0.0.1:${address.port}/api/v1/usage-events`;
+
+    // The provider's own metered subscriptions receive the ingested events.
+    const providerSubs: string[] = (
+      await db.query(
+        `SELECT id FROM subscriptions WHERE id = ANY($1::uuid[]) AND provider_organisation_id = $2`,
+        [seeded.meteredSubscriptions, seeded.providerId],
+      )
+    ).rows.map((r: { id: string }) => r.id);
+    const now = Date.now();
+    const earliest = Math.max(Date.parse(`${periodStart}T00:00:00Z`) + 3_600_000, now - 3_600_000);
+    const rows: UsageRow[] = Array.from({ length: EVENTS }, (_, i) => ({
+      eventId: `bench-${i}`,
+      subscriptionId: providerSubs[i % providerSubs.length],
+      quantity: `${(i % 97) + 1}.${String(i % 1000).padStart(3, '0')}`,
+      occurredAt: new Date(earliest + ((i * 37) % Math.max(1, now - earliest - 60_000))).toISOString(),
+    }));
+    const batches: UsageRow[][] = [];
+    for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+
+    // (a) through the HTTP API
+    log(
+      `(a) ingesting ${EVENTS} events through the API: ${batches.length} batches of ${BATCH}, ${CONNECTIONS} connections`,
+    );
+    let done = 0;
+    start = process.hrtime.bigint();
+    await inParallel(
+      CONNECTIONS,
+      batches.map((batch) => async () => {
+        const response = await fetch(base, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey },
+          body: JSON.stringify({ events: batch.map((r) => ({ ...r, metric: 'storage_gb' })) }),
+        });
+        const body = (await response.json()) as { accepted?: number; results?: { code?: string }[] };
+        if (response.status !== 200 || body.accepted !== batch.length) {
+          throw new Error(`batch refused (${response.status}): ${JSON.stringify(body).slice(0, 400)}`);
+        }
+        done += batch.length;
+        if (done % 10_000 === 0) log(`    ${done}/${EVENTS} events`);
+      }),
+    );
+    const apiSeconds = seconds(start);
+    const eventsPerSecond = EVENTS / apiSeconds;
+
+    // (b) the same rows, bare multi-row INSERTs straight into PostgreSQL
+    log(`(b) inserting the same ${EVENTS} rows with bare multi-row INSERTs`);
+    start = process.hrtime.bigint();
+    await inParallel(
+      CONNECTIONS,
+      batches.map((batch) => async () => {
+        const values: unknown[] = [];
+        const tuples = batch.map((r, i) => {
+          values.push(`${r.eventId}-bare`, r.subscriptionId, r.quantity, r.occurredAt, 'bare');
+          const p = i * 5;
+          return `($1, $${p + 3}, $${p + 4}, $2, 'storage_gb', $${p + 5}, $${p + 6}, $${p + 7})`;
+        });
+        await db.query(
+          `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
+                                     quantity, occurred_at, body_hash) VALUES ${tuples.join(', ')}`,
+          [seeded.providerId, seeded.periodId, ...values],
+        );
+      }),
+    );
+    const bareSeconds = seconds(start);
+    const bareInsertPerSecond = EVENTS / bareSeconds;
+
+    // (c) a charge run over SUBSCRIPTIONS subscriptions and USAGE_EVENTS usage events
+    const [{ existing }] = (
+      await db.query('SELECT count(*)::int AS existing FROM usage_events WHERE billing_period_id = $1', [
+        seeded.periodId,
+      ])
+    ).rows;
+    const toGenerate = Math.max(0, USAGE_EVENTS - existing);
+    log(`(c) generating ${toGenerate} more usage events (to ${USAGE_EVENTS} in the period)`);
+    const step = 100_000;
+    for (let from = 0; from < toGenerate; from += step) {
+      const count = Math.min(step, toGenerate - from);
+      await db.query(
+        `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
+                                   quantity, occurred_at, body_hash)
+         SELECT s.provider_organisation_id, 'gen-' || n, s.id, $1, 'storage_gb', ((n % 50) + 1) / 4.0,
+                $2::date + 1 + (n % 5) * interval '1 hour', 'generated'
+           FROM generate_series($3::int, $4::int) AS n
+           JOIN subscriptions s ON s.id = ($5::uuid[])[1 + (n % $6)]`,
+        [
+          seeded.periodId,
+          periodStart,
+          from,
+          from + count - 1,
+          seeded.meteredSubscriptions,
+          seeded.meteredSubscriptions.length,
+        ],
+      );
+      log(`    ${from + count}/${toGenerate} usage events generated`);
+    }
+    await db.query('ANALYZE');
+
+    const [{ id: runId }] = (
+      await db.query(
+        `INSERT INTO charge_runs (consortium_id, billing_period_id, requested_by_label) VALUES ($1, $2, 'bench')
+         RETURNING id`,
+        [seeded.consortiumId, seeded.periodId],
+      )
+    ).rows;
+    const progress = setInterval(() => {
+      void db
+        .query('SELECT processed_subscriptions, total_subscriptions FROM charge_runs WHERE id = $1', [runId])
+        .then(({ rows: [r] }) =>
+          log(`    charge run: ${r.processed_subscriptions}/${r.total_subscriptions} subscriptions`),
+        );
+    }, 2000);
+    start = process.hrtime.bigint();
+    try {
+      await app.get(ChargeRunComputation).execute(runId);
+    } finally {
+      clearInterval(progress);
+    }
+    const chargeRunSeconds = seconds(start);
+    const [run] = (await db.query('SELECT * FROM charge_runs WHERE id = $1', [runId])).rows;
+    if (run.status !== 'completed') throw new Error(`the charge run ${run.status}: ${run.error}`);
+    const [usage] = (
+      await db.query('SELECT count(*)::int AS count FROM usage_events WHERE billing_period_id = $1', [
+        seeded.periodId,
+      ])
+    ).rows;
+
+    const ratio = eventsPerSecond / bareInsertPerSecond;
+    const results = {
+      measuredAt: new Date().toISOString(),
+      ingest: {
+        events: EVENTS,
+        batchSize: BATCH,
+        connections: CONNECTIONS,
+        seconds: round(apiSeconds),
+        eventsPerSecond: Math.round(eventsPerSecond),
+        bareInsertSeconds: round(bareSeconds),
+        bareInsertPerSecond: Math.round(bareInsertPerSecond),
+        ratio: round(ratio),
+      },
+      chargeRun: {
+        subscriptions: run.total_subscriptions,
+        usageEvents: usage.count,
+        crossCharges: run.cross_charges,
+        chargeLines: run.charge_lines,
+        seconds: round(chargeRunSeconds),
+      },
+      targets: {
+        ingestEventsPerSecond: {
+          target: `>= ${TARGETS.eventsPerSecond}`,
+          pass: eventsPerSecond >= TARGETS.eventsPerSecond,
+        },
+        ingestRatio: { target: '>= 0.333', pass: ratio >= TARGETS.ratio },
+        chargeRunSeconds: {
+          target: `< ${TARGETS.chargeRunSeconds}`,
+          pass: chargeRunSeconds < TARGETS.chargeRunSeconds,
+        },
+      },
+    };
+    const pass = (ok: boolean) => (ok ? 'pass' : 'FAIL');
+    console.log('');
+    console.table([
+      {
+        measure: 'usage ingestion via HTTP API',
+        value: `${results.ingest.eventsPerSecond} events/s`,
+        target: '>= 20000 events/s',
+        result: pass(results.targets.ingestEventsPerSecond.pass),
+      },
+      {
+        measure: 'bare multi-row INSERT',
+        value: `${results.ingest.bareInsertPerSecond} rows/s`,
+        target: '',
+        result: '',
+      },
+      {
+        measure: 'API / bare insert',
+        value: results.ingest.ratio.toFixed(2),
+        target: '>= 0.33',
+        result: pass(results.targets.ingestRatio.pass),
+      },
+      {
+        measure: `charge run (${run.total_subscriptions} subs, ${usage.count} usage events)`,
+        value: `${results.chargeRun.seconds} s`,
+        target: '< 30 s',
+        result: pass(results.targets.chargeRunSeconds.pass),
+      },
+    ]);
+    const dir = join(__dirname, '..', '..', '.bench');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log(`wrote .bench/latest.json`);
+  } finally {
+    if (app) await app.close();
+    await db.end();
+    await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    log(`database ${name} dropped`);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

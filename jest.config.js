@@ -24,6 +24,8 @@ const common = {
     '^@consortium/migrations$': '<rootDir>/migrations/index.ts',
   },
   testEnvironment: 'node',
+  // Integration specs boot the app and talk to PostgreSQL; a loaded CI machine needs more than jest's 5 s default.
+  testTimeout: 30_000,
 };
 
 module.exports = {

@@ -3,6 +3,7 @@ import { Catalogue1795540561420 } from './1795540561420-Catalogue';
 import { SubscriptionOpenPerConsumer1795540913089 } from './1795540913089-SubscriptionOpenPerConsumer';
 import { Ledger1795542636709 } from './1795542636709-Ledger';
 import { LedgerPeriodLock1795542989192 } from './1795542989192-LedgerPeriodLock';
+import { IdempotentReplayVerbatim1795545788016 } from './1795545788016-IdempotentReplayVerbatim';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   SubscriptionOpenPerConsumer1795540913089,
   Ledger1795542636709,
   LedgerPeriodLock1795542989192,
+  IdempotentReplayVerbatim1795545788016,
 ];

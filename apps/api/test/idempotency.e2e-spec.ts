@@ -69,6 +69,8 @@ describe('Idempotency-Key', () => {
     const retry = await close(s.period.id, s.admin, key).expect(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
+    // Verbatim, key order included: clients may hash or sign what they received.
+    expect(retry.text).toBe(first.text);
     expect(await closeEvents(s.period.id)).toBe(1);
 
     // Without the key, the same request is a new one, and the period is already closed.

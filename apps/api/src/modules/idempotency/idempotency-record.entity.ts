@@ -22,7 +22,8 @@ export class IdempotencyRecord {
   @Column({ name: 'response_status', type: 'integer', nullable: true })
   responseStatus!: number | null;
 
-  @Column({ name: 'response_body', type: 'jsonb', nullable: true })
+  /** `json`, not `jsonb`: a replay must return the first response exactly, key order included. */
+  @Column({ name: 'response_body', type: 'json', nullable: true })
   responseBody!: unknown;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

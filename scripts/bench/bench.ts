@@ -1,8 +1,11 @@
 /**
  * npm run bench: measures on the local PostgreSQL (DATABASE_URL, else 127.0.0.1:5432), in a database of its own
  * that is dropped at the end:
- *   (a) usage ingestion through the real HTTP API, batches of 500 over a few concurrent connections,
- *   (b) a bare multi-row INSERT of the same rows straight into usage_events (the baseline),
+ *   (a) usage ingestion through the real HTTP API, batches of 500 over BENCH_CONNECTIONS (4) keep-alive
+ *       connections; the client runs in a worker thread so it never shares the API's event loop, and both (a) and
+ *       (b) are warmed up (BENCH_WARM_UP_BATCHES, 8) before the clock starts,
+ *   (b) a bare multi-row INSERT of the same rows straight into usage_events in batches of 500 over as many
+ *       connections (the baseline),
  *   (c) a charge run over 10,000 subscriptions with 1,000,000 usage events.
  * Prints a table and writes .bench/latest.json. Sizes: BENCH_EVENTS, BENCH_SUBSCRIPTIONS, BENCH_USAGE_EVENTS.
  * Timing targets are reported, never enforced: this is not a test.
@@ -11,6 +14,7 @@ import { generateApiKey } from '@consortium/auth';
 import { billingPeriodFor } from '@consortium/domain';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Client, Pool } from 'pg';
 import { loadEnvironment } from '../../apps/api/src/config/environment';
 import { createApp } from '../../apps/api/src/create-app';
@@ -23,6 +27,7 @@ const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
 const USAGE_EVENTS = Number(process.env.BENCH_USAGE_EVENTS ?? 1_000_000);
 const BATCH = 500;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const WARM_UP_BATCHES = Number(process.env.BENCH_WARM_UP_BATCHES ?? 8);
 const MEMBERS = 20;
 
 const TARGETS = { eventsPerSecond: 20_000, ratio: 1 / 3, chargeRunSeconds: 30 };
@@ -173,6 +178,77 @@ interface UsageRow {
   occurredAt: string;
 }
 
+const usageBody = (batch: UsageRow[]): string =>
+  JSON.stringify({ events: batch.map((r) => ({ ...r, metric: 'storage_gb' })) });
+
+/**
+ * The HTTP load generator, run in a worker thread: request bodies are serialised before the clock starts, then
+ * `connections` keep-alive connections each send one batch at a time (warm-up batches first, not timed).
+ * Every measured batch must be answered 200 with all its events accepted.
+ */
+const LOAD_WORKER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const http = require('node:http');
+const { url, apiKey, connections, warmUp, measured, expectAccepted } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const target = new URL(url);
+function post(body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': apiKey } },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed;
+          try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+          if (response.statusCode !== 200 || !parsed || parsed.accepted !== expectAccepted) {
+            reject(new Error('batch refused (' + response.statusCode + '): ' + text.slice(0, 400)));
+          } else resolve();
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+async function run(bodies) {
+  let next = 0;
+  await Promise.all(Array.from({ length: connections }, async () => {
+    while (next < bodies.length) await post(bodies[next++]);
+  }));
+}
+(async () => {
+  await run(warmUp);
+  const start = process.hrtime.bigint();
+  await run(measured);
+  parentPort.postMessage({ seconds: Number(process.hrtime.bigint() - start) / 1e9 });
+  agent.destroy();
+})().catch((error) => parentPort.postMessage({ error: String(error && error.stack || error) }));
+`;
+
+function httpLoad(workerData: {
+  url: string;
+  apiKey: string;
+  connections: number;
+  warmUp: string[];
+  measured: string[];
+  expectAccepted: number;
+}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData });
+    worker.once('message', (message: { seconds?: number; error?: string }) => {
+      void worker.terminate();
+      if (message.error !== undefined) reject(new Error(message.error));
+      else resolve(message.seconds as number);
+    });
+    worker.once('error', reject);
+  });
+}
+
 async function main() {
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `consortium_bench_${Date.now()}`;
@@ -215,50 +291,51 @@ async function main() {
     }));
     const batches: UsageRow[][] = [];
     for (let i = 0; i < rows.length; i += BATCH) batches.push(rows.slice(i, i + BATCH));
+    const warmUp = (prefix: string): UsageRow[][] =>
+      Array.from({ length: WARM_UP_BATCHES }, (_, b) =>
+        batches[b % batches.length].map((r) => ({ ...r, eventId: `${prefix}-${b}-${r.eventId}` })),
+      );
 
-    // (a) through the HTTP API
+    // (a) through the HTTP API, from a worker thread so the client never shares the API's event loop
     log(
-      `(a) ingesting ${EVENTS} events through the API: ${batches.length} batches of ${BATCH}, ${CONNECTIONS} connections`,
+      `(a) ingesting ${EVENTS} events through the API: ${batches.length} batches of ${BATCH}, ` +
+        `${CONNECTIONS} keep-alive connections from a worker thread, after ${WARM_UP_BATCHES} warm-up batches`,
     );
-    let done = 0;
-    start = process.hrtime.bigint();
-    await inParallel(
-      CONNECTIONS,
-      batches.map((batch) => async () => {
-        const response = await fetch(base, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': seeded.apiKey },
-          body: JSON.stringify({ events: batch.map((r) => ({ ...r, metric: 'storage_gb' })) }),
-        });
-        const body = (await response.json()) as { accepted?: number; results?: { code?: string }[] };
-        if (response.status !== 200 || body.accepted !== batch.length) {
-          throw new Error(`batch refused (${response.status}): ${JSON.stringify(body).slice(0, 400)}`);
-        }
-        done += batch.length;
-        if (done % 10_000 === 0) log(`    ${done}/${EVENTS} events`);
-      }),
-    );
-    const apiSeconds = seconds(start);
+    const apiSeconds = await httpLoad({
+      url: base,
+      apiKey: seeded.apiKey,
+      connections: CONNECTIONS,
+      warmUp: warmUp('warm').map(usageBody),
+      measured: batches.map(usageBody),
+      expectAccepted: BATCH,
+    });
     const eventsPerSecond = EVENTS / apiSeconds;
 
-    // (b) the same rows, bare multi-row INSERTs straight into PostgreSQL
-    log(`(b) inserting the same ${EVENTS} rows with bare multi-row INSERTs`);
+    // (b) the same rows, bare multi-row INSERTs straight into PostgreSQL, over as many connections, warmed up too
+    log(`(b) inserting the same ${EVENTS} rows with bare multi-row INSERTs over ${CONNECTIONS} connections`);
+    const bareInsert = (suffix: string) => async (batch: UsageRow[]) => {
+      const values: unknown[] = [];
+      const tuples = batch.map((r, i) => {
+        values.push(`${r.eventId}-${suffix}`, r.subscriptionId, r.quantity, r.occurredAt, 'bare');
+        const p = i * 5;
+        return `($1, $${p + 3}, $${p + 4}, $2, 'storage_gb', $${p + 5}, $${p + 6}, $${p + 7})`;
+      });
+      await db.query(
+        `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
+                                   quantity, occurred_at, body_hash) VALUES ${tuples.join(', ')}`,
+        [seeded.providerId, seeded.periodId, ...values],
+      );
+    };
+    const warmBare = bareInsert('bare-warm');
+    await inParallel(
+      CONNECTIONS,
+      warmUp('warm').map((batch) => () => warmBare(batch)),
+    );
+    const bare = bareInsert('bare');
     start = process.hrtime.bigint();
     await inParallel(
       CONNECTIONS,
-      batches.map((batch) => async () => {
-        const values: unknown[] = [];
-        const tuples = batch.map((r, i) => {
-          values.push(`${r.eventId}-bare`, r.subscriptionId, r.quantity, r.occurredAt, 'bare');
-          const p = i * 5;
-          return `($1, $${p + 3}, $${p + 4}, $2, 'storage_gb', $${p + 5}, $${p + 6}, $${p + 7})`;
-        });
-        await db.query(
-          `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
-                                     quantity, occurred_at, body_hash) VALUES ${tuples.join(', ')}`,
-          [seeded.providerId, seeded.periodId, ...values],
-        );
-      }),
+      batches.map((batch) => () => bare(batch)),
     );
     const bareSeconds = seconds(start);
     const bareInsertPerSecond = EVENTS / bareSeconds;
@@ -330,6 +407,8 @@ async function main() {
         events: EVENTS,
         batchSize: BATCH,
         connections: CONNECTIONS,
+        warmUpBatches: WARM_UP_BATCHES,
+        loadGenerator: 'worker thread, node:http keep-alive agent',
         seconds: round(apiSeconds),
         eventsPerSecond: Math.round(eventsPerSecond),
         bareInsertSeconds: round(bareSeconds),

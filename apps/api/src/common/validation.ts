@@ -9,16 +9,21 @@ function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
   });
 }
 
+/** The validation-error problem (RFC 9457, with field errors[]) for class-validator's errors. */
+export function validationProblem(errors: ValidationError[]) {
+  const fieldErrors = flatten(errors);
+  return invalid(fieldErrors.map((e) => e.message).join('; '), fieldErrors);
+}
+
+/** The options every validation uses: unknown fields are refused. */
+export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;
+
 /** The one validation pipe: unknown fields are refused, values are converted to their declared types. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => {
-      const fieldErrors = flatten(errors);
-      return invalid(fieldErrors.map((e) => e.message).join('; '), fieldErrors);
-    },
+    exceptionFactory: validationProblem,
   });
 }

@@ -1,5 +1,5 @@
-import { formatDecimal, parseDecimal, QUANTITY_DECIMAL_PLACES } from '@consortium/domain';
-import { createHash } from 'node:crypto';
+import { QUANTITY_DECIMAL_PLACES } from '@consortium/domain';
+import { hash } from 'node:crypto';
 
 /** A usage event as received, checked for shape and put in one canonical form. */
 export interface CanonicalUsageEvent {
@@ -10,6 +10,8 @@ export interface CanonicalUsageEvent {
   readonly quantity: string;
   /** ISO 8601 in UTC with milliseconds, whatever offset the client wrote. */
   readonly occurredAt: string;
+  /** occurredAt as milliseconds since the epoch (parsed once, not per check). */
+  readonly occurredAtMs: number;
   /** SHA-256 of the canonical JSON: a replay has the same hash, a different body under the same id does not. */
   readonly bodyHash: string;
 }
@@ -23,7 +25,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const METRIC = /^[a-z][a-z0-9_]{0,62}$/;
 /** A date and time with an explicit offset: a usage time without a zone is ambiguous. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const PLAIN_DECIMAL = /^\d{1,18}(\.\d+)?$/;
+const PLAIN_DECIMAL = /^(\d{1,18})(?:\.(\d+))?$/;
 const FIELDS = new Set(['eventId', 'subscriptionId', 'metric', 'quantity', 'occurredAt']);
 
 const reject = (eventId: string | null, code: string, reason: string): UsageEventCheck => ({
@@ -59,19 +61,16 @@ export function checkUsageEventShape(raw: unknown): UsageEventCheck {
     typeof input.quantity === 'number' && Number.isFinite(input.quantity)
       ? String(input.quantity)
       : input.quantity;
-  if (typeof quantityText !== 'string' || !PLAIN_DECIMAL.test(quantityText)) {
+  const quantityParts = typeof quantityText === 'string' ? PLAIN_DECIMAL.exec(quantityText) : null;
+  if (!quantityParts) {
     return reject(
       eventId,
       'invalid-quantity',
       'quantity must be a non-negative decimal (a string such as "12.5", or a plain number)',
     );
   }
-  let quantity: string;
-  try {
-    quantity = formatDecimal(
-      parseDecimal(quantityText, { maxScale: QUANTITY_DECIMAL_PLACES, what: 'quantity' }),
-    );
-  } catch {
+  const quantity = canonicalQuantity(quantityParts[1], quantityParts[2]);
+  if (quantity === null) {
     return reject(
       eventId,
       'invalid-quantity',
@@ -79,9 +78,9 @@ export function checkUsageEventShape(raw: unknown): UsageEventCheck {
     );
   }
   const occurredAtText = input.occurredAt;
-  const occurred =
-    typeof occurredAtText === 'string' && ISO_INSTANT.test(occurredAtText) ? new Date(occurredAtText) : null;
-  if (!occurred || Number.isNaN(occurred.getTime())) {
+  const occurredAtMs =
+    typeof occurredAtText === 'string' && ISO_INSTANT.test(occurredAtText) ? Date.parse(occurredAtText) : NaN;
+  if (Number.isNaN(occurredAtMs)) {
     return reject(
       eventId,
       'invalid-event',
@@ -93,13 +92,13 @@ export function checkUsageEventShape(raw: unknown): UsageEventCheck {
     subscriptionId: input.subscriptionId.toLowerCase(),
     metric: input.metric,
     quantity,
-    occurredAt: occurred.toISOString(),
+    occurredAt: new Date(occurredAtMs).toISOString(),
   };
-  return { ok: true, event: { ...event, bodyHash: usageEventHash(event) } };
+  return { ok: true, event: { ...event, occurredAtMs, bodyHash: usageEventHash(event) } };
 }
 
 /** The hash of an event's canonical JSON (fixed key order, normalised values). */
-export function usageEventHash(event: Omit<CanonicalUsageEvent, 'bodyHash'>): string {
+export function usageEventHash(event: Omit<CanonicalUsageEvent, 'bodyHash' | 'occurredAtMs'>): string {
   const canonical = JSON.stringify([
     event.eventId,
     event.subscriptionId,
@@ -107,5 +106,21 @@ export function usageEventHash(event: Omit<CanonicalUsageEvent, 'bodyHash'>): st
     event.quantity,
     event.occurredAt,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  return hash('sha256', canonical, 'hex');
+}
+
+/**
+ * The normal form of a non-negative decimal given as its digits ("007", "50"): leading zeros of the whole part
+ * and trailing zeros of the fraction dropped, so "1.50", "01.5" and 1.5 are all "1.5" and "0.000" is "0" (the
+ * same text as formatDecimal(parseDecimal(…)), without BigInt arithmetic per event). Null when more than
+ * QUANTITY_DECIMAL_PLACES significant decimal places remain.
+ */
+function canonicalQuantity(whole: string, fraction: string | undefined): string | null {
+  let end = fraction === undefined ? 0 : fraction.length;
+  while (end > 0 && fraction?.charCodeAt(end - 1) === 48) end -= 1;
+  if (end > QUANTITY_DECIMAL_PLACES) return null;
+  let start = 0;
+  while (start < whole.length - 1 && whole.charCodeAt(start) === 48) start += 1;
+  const integer = start === 0 ? whole : whole.slice(start);
+  return end === 0 ? integer : `${integer}.${(fraction as string).slice(0, end)}`;
 }

@@ -1,8 +1,15 @@
 import { type Actor, CurrentActor, Roles, Scopes } from '@consortium/auth';
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { UsageBatchDto, UsageBatchResultDto } from './dto/usage-event.dto';
+import { UsageBatchPipe } from './usage-batch.pipe';
 import { UsageService } from './usage.service';
+
+/**
+ * The body as UsageBatchPipe returns it. A type, not the class, so the global validation pipe (which would copy
+ * every event with class-transformer) leaves it to UsageBatchPipe; @ApiBody documents the DTO.
+ */
+type UsageBatch = Pick<UsageBatchDto, 'events'>;
 
 /** Metered usage, reported by the provider of the subscribed service. */
 @ApiTags('usage')
@@ -23,7 +30,8 @@ export class UsageController {
   @Scopes('usage:write')
   @Post()
   @HttpCode(HttpStatus.OK)
-  record(@CurrentActor() actor: Actor, @Body() body: UsageBatchDto): Promise<UsageBatchResultDto> {
+  @ApiBody({ type: UsageBatchDto })
+  record(@CurrentActor() actor: Actor, @Body(UsageBatchPipe) body: UsageBatch): Promise<UsageBatchResultDto> {
     return this.usage.ingest(actor, body.events);
   }
 }

@@ -4,7 +4,6 @@ import {
   type BillingCycle,
   type BillingPeriod,
   type BillingPeriodStatus,
-  compareIsoDates,
   periodAllows,
   pricePlanMetrics,
   type SubscriptionStatus,
@@ -74,6 +73,36 @@ interface Candidate {
   periodRow?: PeriodRow;
 }
 
+/**
+ * UK calendar days and billing periods for one batch, each worked out once. The UK date of an instant only
+ * depends on its UTC hour (GMT and BST differ by a whole hour and change at 01:00 UTC), so it is cached per UTC
+ * hour: Intl formatting per event is the costliest part of judging a batch otherwise.
+ */
+class UkDays {
+  private readonly byHour = new Map<number, string>();
+  private readonly periods = new Map<string, BillingPeriod>();
+
+  of(event: CanonicalUsageEvent): string {
+    const hour = Math.floor(event.occurredAtMs / 3_600_000);
+    let day = this.byHour.get(hour);
+    if (day === undefined) {
+      day = ukToday(new Date(event.occurredAtMs));
+      this.byHour.set(hour, day);
+    }
+    return day;
+  }
+
+  period(day: string, cycle: BillingCycle): BillingPeriod {
+    const key = `${cycle}|${day}`;
+    let period = this.periods.get(key);
+    if (!period) {
+      period = billingPeriodFor(day, cycle);
+      this.periods.set(key, period);
+    }
+    return period;
+  }
+}
+
 const result = (
   eventId: string | null,
   status: UsageEventResultDto['status'],
@@ -126,9 +155,10 @@ export class UsageService {
         firsts.map((f) => f.event.subscriptionId),
       );
       const now = Date.now();
+      const days = new UkDays();
       const candidates: Candidate[] = [];
       for (const { index, event } of firsts) {
-        const rejection = this.judge(event, subscriptions.get(event.subscriptionId), now);
+        const rejection = this.judge(event, subscriptions.get(event.subscriptionId), now, days);
         if ('code' in rejection) {
           results[index] = result(event.eventId, 'rejected', rejection.code, rejection.reason);
         } else {
@@ -229,6 +259,7 @@ export class UsageService {
     event: CanonicalUsageEvent,
     subscription: SubscriptionForUsage | undefined,
     now: number,
+    days: UkDays,
   ): { code: string; reason: string } | { consortiumId: string; day: string; period: BillingPeriod } {
     if (!subscription) {
       return {
@@ -236,14 +267,15 @@ export class UsageService {
         reason: 'No subscription to one of your services has this id',
       };
     }
-    if (Date.parse(event.occurredAt) > now + FUTURE_TOLERANCE_MS) {
+    if (event.occurredAtMs > now + FUTURE_TOLERANCE_MS) {
       return { code: 'occurred-in-future', reason: 'occurredAt is in the future' };
     }
-    const day = ukToday(new Date(event.occurredAt));
+    const day = days.of(event);
+    // Dates from PostgreSQL's date::text and from ukToday are zero-padded YYYY-MM-DD: text order is date order.
     const inForce =
       STATUSES_WITH_USAGE.includes(subscription.status) &&
-      compareIsoDates(subscription.startDate, day) <= 0 &&
-      (subscription.endDate === null || compareIsoDates(day, subscription.endDate) <= 0);
+      subscription.startDate <= day &&
+      (subscription.endDate === null || day <= subscription.endDate);
     if (!inForce) {
       return {
         code: 'subscription-not-in-force',
@@ -262,7 +294,7 @@ export class UsageService {
     return {
       consortiumId: subscription.consortiumId,
       day,
-      period: billingPeriodFor(day, subscription.cycle),
+      period: days.period(day, subscription.cycle),
     };
   }
 
@@ -274,7 +306,12 @@ export class UsageService {
   private async assignPeriods(manager: EntityManager, actor: Actor, candidates: Candidate[]): Promise<void> {
     if (candidates.length === 0) return;
     const consortia = [...new Set(candidates.map((c) => c.consortiumId))];
-    const days = candidates.map((c) => c.day).sort();
+    let first = candidates[0].day;
+    let last = first;
+    for (const { day } of candidates) {
+      if (day < first) first = day;
+      else if (day > last) last = day;
+    }
     const select = async () =>
       (await manager.query(
         `SELECT id, consortium_id AS "consortiumId", key, status, start_date::text AS "startDate",
@@ -283,16 +320,25 @@ export class UsageService {
           WHERE consortium_id = ANY($1::uuid[]) AND start_date <= $3::date AND end_date >= $2::date
           ORDER BY id
             FOR SHARE`,
-        [consortia, days[0], days[days.length - 1]],
+        [consortia, first, last],
       )) as PeriodRow[];
     const match = (rows: PeriodRow[]) => {
+      // Most of a batch falls on a few days of one consortium: each (consortium, day) is looked up once.
+      const found = new Map<string, PeriodRow | undefined>();
       for (const candidate of candidates) {
-        candidate.periodRow = rows.find(
-          (p) =>
-            p.consortiumId === candidate.consortiumId &&
-            compareIsoDates(p.startDate, candidate.day) <= 0 &&
-            compareIsoDates(candidate.day, p.endDate) <= 0,
-        );
+        const key = `${candidate.consortiumId}|${candidate.day}`;
+        if (!found.has(key)) {
+          found.set(
+            key,
+            rows.find(
+              (p) =>
+                p.consortiumId === candidate.consortiumId &&
+                p.startDate <= candidate.day &&
+                candidate.day <= p.endDate,
+            ),
+          );
+        }
+        candidate.periodRow = found.get(key);
       }
     };
     match(await select());

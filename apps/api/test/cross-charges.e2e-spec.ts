@@ -116,6 +116,62 @@ describe('cross-charges under finance review', () => {
       expect(notice).toEqual({ kind: 'cross_charge.issued' });
     });
 
+    it('issues a draft of 0p (usage under its allowance) without a journal entry, and it can be reviewed', async () => {
+      const scene = await aScene();
+      const zero = await aDraftCrossCharge(ds, {
+        consortium: scene.consortium,
+        periodId: scene.period.id,
+        provider: scene.provider,
+        consumer: scene.bystander,
+        lines: [{ netMinor: 0, description: 'Framework spend under the £60,000 allowance' }],
+      });
+      // Issued with the provider's other drafts: the ledger refuses zero postings, so nothing is posted for it.
+      const batch = await test
+        .http()
+        .post(`/api/v1/billing-periods/${scene.period.id}/issue-charges`)
+        .set(scene.auth.providerFinance)
+        .expect(200);
+      expect(batch.body.data).toContainEqual(
+        expect.objectContaining({
+          id: zero.id,
+          status: 'issued',
+          gross: { amountMinor: '0', currency: 'GBP' },
+        }),
+      );
+      const entries = await ds.query(
+        `SELECT count(*)::int AS n FROM journal_entries WHERE source_type = 'cross_charge' AND source_id = $1`,
+        [zero.id],
+      );
+      expect(entries).toEqual([{ n: 0 }]);
+      const [issued] = await auditEventsFor(ds, zero.id);
+      expect(issued).toMatchObject({
+        action: 'cross_charge.issued',
+        changes: expect.objectContaining({ grossMinor: '0', journalEntryId: null }),
+      });
+      expect(await balance(scene, scene.bystander.id, 'payable')).toBe(0n);
+
+      // The consumer may still question the usage behind it, but there is nothing to credit: 409, never a 500.
+      const bystander = scene.auth.bystander;
+      const raised = await dispute(bystander, zero.id, zero.lineIds[0], 'Our spend was lower still').expect(
+        201,
+      );
+      const accepted = await test
+        .http()
+        .post(`/api/v1/disputes/${raised.body.id}/accept`)
+        .set(scene.auth.providerFinance)
+        .send({ reason: 'Agreed' })
+        .expect(409);
+      expect(accepted.body).toMatchObject(conflictWith('nothing-to-credit'));
+      await test
+        .http()
+        .post(`/api/v1/disputes/${raised.body.id}/withdraw`)
+        .set(bystander)
+        .send({ reason: 'Nothing to pay anyway' })
+        .expect(200);
+      const approved = await approve(bystander, zero.id).expect(200);
+      expect(approved.body).toMatchObject({ status: 'approved', gross: { amountMinor: '0' } });
+    });
+
     it('replays the first response for a retry with the same Idempotency-Key, posting once', async () => {
       const scene = await aScene();
       const key = { 'Idempotency-Key': `issue-${scene.charge.id}` };

@@ -1,8 +1,7 @@
 import { validatePricePlan } from '@consortium/domain';
 import { createSuperadmin } from '../src/cli/commands';
 import { ukToday } from '../src/modules/catalogue/compliance-status';
-import { AuditService } from '../src/modules/audit/audit.service';
-import { seedDemoData } from '../src/seed/seed';
+import { seedDemo } from '../src/seed/seed';
 import { DEMO_CONSORTIUM, DEMO_PASSWORD, DEMO_SERVICES } from '../src/seed/demo-data';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -12,9 +11,10 @@ describe('demo data and the command line', () => {
   afterAll(() => test.close());
 
   describe('the demo seed', () => {
+    const progress: string[] = [];
     beforeAll(async () => {
-      await seedDemoData(test.dataSource, test.app.get(AuditService), () => undefined);
-    });
+      await seedDemo(test.app, (m) => progress.push(m));
+    }, 60_000);
 
     it('builds the eastern counties consortium with the five counties and their partners as members', async () => {
       const rows = await test.dataSource.query(
@@ -234,6 +234,153 @@ describe('demo data and the command line', () => {
         .set(admin)
         .expect(200);
       expect(check.body).toMatchObject({ expiring: 1, expired: 1, notified: 0, alreadyNotified: 2 });
+    });
+
+    describe('its cross-charging history', () => {
+      const periodsQuery = () =>
+        demoQuery<{ id: string; key: string; status: string; startDate: string; endDate: string }>(
+          `SELECT bp.id, bp.key, bp.status, bp.start_date::text AS "startDate", bp.end_date::text AS "endDate"
+             FROM billing_periods bp JOIN consortia c ON c.id = bp.consortium_id
+            WHERE c.name = $1 ORDER BY bp.start_date`,
+        );
+
+      it('bills quarterly: two settled quarters before the open one that contains today', async () => {
+        const periods = await periodsQuery();
+        expect(periods.map((p) => p.status)).toEqual(['settled', 'settled', 'open']);
+        expect(periods.every((p) => /^\d{4}-Q[1-4]$/.test(p.key))).toBe(true);
+        const today = ukToday();
+        expect(periods[2].startDate <= today && today <= periods[2].endDate).toBe(true);
+        expect(progress).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(new RegExp(`^Seeded quarter ${periods[0].key}: \\d+ cross-charges issued`)),
+            expect.stringMatching(new RegExp(`^Seeded quarter ${periods[2].key} \\(open\\)`)),
+          ]),
+        );
+      });
+
+      it('charges through the real charge run, every charge issued and the settled quarters’ all approved', async () => {
+        const rows = await demoQuery<{ key: string; status: string; charges: number; runs: number }>(
+          `SELECT bp.key, cc.status, count(*)::int AS charges,
+                  (SELECT count(*)::int FROM charge_runs r WHERE r.billing_period_id = bp.id AND r.status = 'completed') AS runs
+             FROM cross_charges cc JOIN billing_periods bp ON bp.id = cc.billing_period_id
+             JOIN consortia c ON c.id = cc.consortium_id
+            WHERE c.name = $1 GROUP BY bp.id, bp.key, cc.status ORDER BY bp.key, cc.status`,
+        );
+        const periods = await periodsQuery();
+        for (const settled of periods.slice(0, 2)) {
+          const charges = rows.filter((r) => r.key === settled.key);
+          expect(charges.map((r) => r.status)).toEqual(['approved']);
+          expect(charges[0].charges).toBeGreaterThan(10);
+          expect(charges[0].runs).toBe(1);
+        }
+        const current = rows.filter((r) => r.key === periods[2].key);
+        expect(Object.fromEntries(current.map((r) => [r.status, r.charges]))).toMatchObject({
+          approved: 1,
+          disputed: 1,
+          issued: expect.any(Number),
+        });
+        expect(rows.some((r) => r.status === 'draft')).toBe(false);
+      });
+
+      it('records every settlement payment of the settled quarters, leaving every member’s position at zero', async () => {
+        const periods = await periodsQuery();
+        for (const settled of periods.slice(0, 2)) {
+          const payments = await test.dataSource.query(
+            'SELECT status, journal_entry_id FROM settlement_payments WHERE billing_period_id = $1',
+            [settled.id],
+          );
+          expect(payments.length).toBeGreaterThan(0);
+          expect(payments.every((p: { status: string }) => p.status === 'recorded')).toBe(true);
+          expect(payments.every((p: { journal_entry_id: string | null }) => p.journal_entry_id)).toBe(true);
+          // The positions fixed at close were not all nil: the payments are what brought them to zero.
+          const fixed = await test.dataSource.query(
+            `SELECT count(*)::int AS owed FROM member_positions WHERE billing_period_id = $1 AND net_minor <> 0`,
+            [settled.id],
+          );
+          expect(fixed[0].owed).toBeGreaterThan(1);
+          const after = await test.dataSource.query(
+            `SELECT a.organisation_id, sum(p.amount_minor)::text AS net
+               FROM postings p JOIN ledger_accounts a ON a.id = p.account_id
+               JOIN journal_entries j ON j.id = p.journal_entry_id
+              WHERE j.billing_period_id = $1 GROUP BY a.organisation_id`,
+            [settled.id],
+          );
+          expect(after.length).toBeGreaterThan(1);
+          expect(after.filter((r: { net: string }) => r.net !== '0')).toEqual([]);
+        }
+      });
+
+      it('keeps the ledger balanced: every journal entry and the whole consortium sum to zero', async () => {
+        const [totals] = await demoQuery<{ entries: number; unbalanced: number; total: string }>(
+          `SELECT count(DISTINCT j.id)::int AS entries,
+                  (SELECT count(*)::int FROM (SELECT j2.id FROM journal_entries j2 JOIN postings p2 ON p2.journal_entry_id = j2.id
+                     WHERE j2.consortium_id = c.id GROUP BY j2.id HAVING sum(p2.amount_minor) <> 0) u) AS unbalanced,
+                  coalesce(sum(p.amount_minor), 0)::text AS total
+             FROM consortia c JOIN journal_entries j ON j.consortium_id = c.id
+             JOIN postings p ON p.journal_entry_id = j.id
+            WHERE c.name = $1 GROUP BY c.id`,
+        );
+        expect(totals.entries).toBeGreaterThan(20);
+        expect(totals.unbalanced).toBe(0);
+        expect(totals.total).toBe('0');
+      });
+
+      it('has one dispute still open in the current quarter, and one settled earlier by a credit note', async () => {
+        const rows = await demoQuery<{ key: string; status: string; credit_notes: number }>(
+          `SELECT bp.key, d.status,
+                  (SELECT count(*)::int FROM credit_notes cn WHERE cn.cross_charge_id = cc.id) AS credit_notes
+             FROM disputes d JOIN cross_charges cc ON cc.id = d.cross_charge_id
+             JOIN billing_periods bp ON bp.id = cc.billing_period_id
+             JOIN consortia c ON c.id = cc.consortium_id WHERE c.name = $1 ORDER BY bp.start_date`,
+        );
+        const periods = await periodsQuery();
+        expect(rows).toEqual([
+          { key: periods[0].key, status: 'accepted', credit_notes: 1 },
+          { key: periods[2].key, status: 'open', credit_notes: 0 },
+        ]);
+      });
+
+      it('issues a cross-charge of nothing (usage under its allowance) without a journal entry', async () => {
+        const zero = await demoQuery<{ status: string; entries: number }>(
+          `SELECT cc.status, (SELECT count(*)::int FROM journal_entries j WHERE j.source_id = cc.id::text) AS entries
+             FROM cross_charges cc JOIN consortia c ON c.id = cc.consortium_id
+            WHERE c.name = $1 AND cc.gross_minor = 0`,
+        );
+        expect(zero.length).toBeGreaterThan(0);
+        expect(zero.every((z) => z.entries === 0 && z.status !== 'draft')).toBe(true);
+      });
+
+      it('shows finance officers their charges, a settled quarter’s settlement and their statement', async () => {
+        const kent = await signInAs('finance@kent.gov.uk');
+        const charges = await test.http().get('/api/v1/cross-charges?limit=100').set(kent).expect(200);
+        expect(charges.body.data.length).toBeGreaterThan(3);
+        expect(charges.body.data.some((c: { status: string }) => c.status === 'disputed')).toBe(true);
+        const [consortium] = await demoQuery<{ id: string }>('SELECT id FROM consortia c WHERE c.name = $1');
+        const periods = await periodsQuery();
+        const settlement = await test
+          .http()
+          .get(`/api/v1/billing-periods/${periods[1].id}/settlement`)
+          .set(kent)
+          .expect(200);
+        expect(settlement.body).toMatchObject({ status: 'settled', consortiumId: consortium.id });
+
+        // Norfolk's statement of the earlier quarter: its charges both ways, the credit note and its payment.
+        const norfolk = await signInAs('finance@norfolk.gov.uk');
+        const statement = await test
+          .http()
+          .get('/api/v1/statements')
+          .query({ consortiumId: consortium.id, billingPeriodId: periods[0].id })
+          .set(norfolk)
+          .expect(200);
+        const directions = new Set(statement.body.charges.map((c: { direction: string }) => c.direction));
+        expect(directions).toEqual(new Set(['to_us', 'from_us']));
+        expect(statement.body.creditNotes).toHaveLength(1);
+        expect(statement.body.billingPeriod).toMatchObject({ key: periods[0].key, status: 'settled' });
+        expect(statement.body.settlement.payments.length).toBeGreaterThan(0);
+        expect(
+          statement.body.settlement.payments.every((p: { status: string }) => p.status === 'recorded'),
+        ).toBe(true);
+      });
     });
 
     it('gives the consortium administrator the consortium_admin role for the demo consortium', async () => {

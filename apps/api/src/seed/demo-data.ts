@@ -30,7 +30,8 @@ export const DEMO_CONSORTIUM: { name: string; description: string; billingCycle:
   description:
     'County councils on the east coast of England sharing network infrastructure, disaster recovery, PSN compliance ' +
     'and procurement to cut costs without cutting services.',
-  billingCycle: 'monthly',
+  // Members settle up once a quarter: fewer, larger payments, in step with councils' quarterly budget monitoring.
+  billingCycle: 'quarterly',
 };
 
 export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
@@ -200,8 +201,8 @@ export const DEMO_SERVICES: DemoService[] = [
     description:
       'Replicated virtual servers and storage in a Tier III secondary site 40 miles from County Hall, PSN-connected. ' +
       'Recovery time objective four hours, recovery point objective fifteen minutes. Includes an annual invoked ' +
-      'failover test with your team, a recovery runbook, and 24x7 invocation by phone. Priced per protected server, ' +
-      'with lower rates as your estate grows.',
+      'failover test with your team, a recovery runbook, and 24x7 invocation by phone. Priced per protected server ' +
+      'per quarter, with lower rates as your estate grows.',
     serviceLevel: {
       hoursOfCover: '24x7',
       responseTargetHours: 0.5,
@@ -219,9 +220,9 @@ export const DEMO_SERVICES: DemoService[] = [
         unitName: 'server',
         setupFee: '2500.00',
         tiers: [
-          { upTo: 25, unitPrice: '180.00' },
-          { upTo: 100, unitPrice: '150.00' },
-          { upTo: null, unitPrice: '120.00' },
+          { upTo: 25, unitPrice: '540.00' },
+          { upTo: 100, unitPrice: '450.00' },
+          { upTo: null, unitPrice: '360.00' },
         ],
       },
     ],
@@ -240,7 +241,7 @@ export const DEMO_SERVICES: DemoService[] = [
     description:
       'The line-of-business applications Norfolk already runs for Great Yarmouth Borough Council and the Eastern ' +
       'Inshore Fisheries and Conservation Authority: hosted email and collaboration, revenues and benefits, planning ' +
-      'and building control, with patching, backup and licensing included. Priced per named user each month.',
+      'and building control, with patching, backup and licensing included. Priced per named user each quarter.',
     serviceLevel: {
       hoursOfCover: COUNCIL_HOURS,
       responseTargetHours: 2,
@@ -251,7 +252,7 @@ export const DEMO_SERVICES: DemoService[] = [
     capacityUnit: 'units',
     vatTreatment: 'outside_scope',
     contact: { name: 'Paul Aldous', role: 'Partnerships Manager', localPart: 'ict-partnerships' },
-    prices: [{ model: 'per_unit', currency: 'GBP', unitName: 'user', unitPrice: '38.00' }],
+    prices: [{ model: 'per_unit', currency: 'GBP', unitName: 'user', unitPrice: '114.00' }],
     certificates: [
       { kind: 'psn_compliance', reference: 'PSN-CoCo-NCC-2026-0412', expiresInDays: 240 },
       { kind: 'cyber_essentials_plus', reference: 'CEP-IASME-0093821', expiresInDays: 150 },
@@ -267,7 +268,7 @@ export const DEMO_SERVICES: DemoService[] = [
     description:
       "Kent's security team runs the external and internal IT health check the Public Services Network requires, " +
       'triages the findings with you, plans remediation and prepares the evidence for your Code of Connection. ' +
-      'A flat monthly fee spreads the cost of the annual cycle; a one-off set-up fee covers scoping.',
+      'A flat quarterly fee spreads the cost of the annual cycle; a one-off set-up fee covers scoping.',
     serviceLevel: {
       hoursOfCover: COUNCIL_HOURS,
       responseTargetHours: 8,
@@ -279,9 +280,9 @@ export const DEMO_SERVICES: DemoService[] = [
     vatTreatment: 'outside_scope',
     contact: { name: 'Ravi Chandran', role: 'Information Security Lead', localPart: 'security' },
     prices: [
-      { model: 'flat_fee', currency: 'GBP', feePerPeriod: '1450.00', setupFee: '2500.00' },
-      // The April price review: existing subscribers keep £1,450 until they accept.
-      { model: 'flat_fee', currency: 'GBP', feePerPeriod: '1520.00', setupFee: '2500.00' },
+      { model: 'flat_fee', currency: 'GBP', feePerPeriod: '4350.00', setupFee: '2500.00' },
+      // The April price review: existing subscribers keep £4,350 a quarter until they accept.
+      { model: 'flat_fee', currency: 'GBP', feePerPeriod: '4560.00', setupFee: '2500.00' },
     ],
     certificates: [
       { kind: 'cyber_essentials_plus', reference: 'CEP-IASME-0077410', expiresInDays: 300 },
@@ -298,7 +299,7 @@ export const DEMO_SERVICES: DemoService[] = [
     description:
       'Sites join the wide-area network Kent built for over a thousand of its own schools and offices: a managed ' +
       'router, 100 Mbit/s to 1 Gbit/s fibre, PSN and internet breakout, and monitoring around the clock. Volume ' +
-      'pricing: every site is charged at the rate of the band your total reaches.',
+      'pricing, per site per quarter: every site is charged at the rate of the band your total reaches.',
     serviceLevel: {
       hoursOfCover: '24x7',
       responseTargetHours: 2,
@@ -315,9 +316,9 @@ export const DEMO_SERVICES: DemoService[] = [
         currency: 'GBP',
         unitName: 'site',
         tiers: [
-          { upTo: 50, unitPrice: '420.00' },
-          { upTo: 250, unitPrice: '360.00' },
-          { upTo: null, unitPrice: '310.00' },
+          { upTo: 50, unitPrice: '1260.00' },
+          { upTo: 250, unitPrice: '1080.00' },
+          { upTo: null, unitPrice: '930.00' },
         ],
       },
     ],
@@ -337,8 +338,8 @@ export const DEMO_SERVICES: DemoService[] = [
     description:
       'Compliant frameworks for hardware, software licensing, telephony and professional services, mini-competitions ' +
       'run for you, and places in collaborative e-auctions (reverse auctions that have saved about a third on ' +
-      'devices). Charged on usage: half a penny per pound spent through the frameworks, the first £20,000 of ' +
-      'spend each month free.',
+      'devices). Charged on usage: half a penny per pound spent through the frameworks, the first £60,000 of ' +
+      'spend each quarter free.',
     serviceLevel: {
       hoursOfCover: COUNCIL_HOURS,
       responseTargetHours: 24,
@@ -356,7 +357,7 @@ export const DEMO_SERVICES: DemoService[] = [
         metric: 'framework_spend_gbp',
         unitName: 'pound of spend',
         unitPrice: '0.005',
-        includedPerPeriod: '20000',
+        includedPerPeriod: '60000',
       },
     ],
     certificates: [{ kind: 'cyber_essentials', reference: 'CE-IASME-0102244', expiresInDays: 200 }],
@@ -367,11 +368,11 @@ export const DEMO_SERVICES: DemoService[] = [
     category: 'service_desk',
     title: 'ICT service desk',
     summary:
-      'First- and second-line support by phone, portal and chat, six days a week, priced per supported user.',
+      'First- and second-line support by phone, portal and chat, six days a week, priced per supported user per quarter.',
     description:
       "Suffolk's service desk takes your users' calls under your name, resolves what it can at first contact and " +
-      'passes the rest to your teams through the shared ITSM tool. Graduated pricing: each band of users at its ' +
-      'own rate, so growing never costs more per user.',
+      'passes the rest to your teams through the shared ITSM tool. Graduated pricing per user per quarter: each ' +
+      'band of users at its own rate, so growing never costs more per user.',
     serviceLevel: {
       hoursOfCover: 'Mon–Sat 07:00–19:00',
       responseTargetHours: 0.25,
@@ -388,9 +389,9 @@ export const DEMO_SERVICES: DemoService[] = [
         currency: 'GBP',
         unitName: 'user',
         tiers: [
-          { upTo: 500, unitPrice: '4.20' },
-          { upTo: 2000, unitPrice: '3.60' },
-          { upTo: null, unitPrice: '3.10' },
+          { upTo: 500, unitPrice: '12.60' },
+          { upTo: 2000, unitPrice: '10.80' },
+          { upTo: null, unitPrice: '9.30' },
         ],
       },
     ],
@@ -408,7 +409,7 @@ export const DEMO_SERVICES: DemoService[] = [
     summary: "Secure racks with power, cooling and PSN connectivity in Lincolnshire's Tier III data centre.",
     description:
       '42U racks with dual 16A feeds, N+1 cooling, 24x7 security and remote hands, connected to the PSN and to the ' +
-      "consortium's wide-area network. Per rack per month, with a one-off installation fee.",
+      "consortium's wide-area network. Per rack per quarter, with a one-off installation fee.",
     serviceLevel: {
       hoursOfCover: '24x7',
       responseTargetHours: 1,
@@ -420,7 +421,7 @@ export const DEMO_SERVICES: DemoService[] = [
     vatTreatment: 'outside_scope',
     contact: { name: 'Steve Barker', role: 'Data Centre Manager', localPart: 'datacentre' },
     prices: [
-      { model: 'per_unit', currency: 'GBP', unitName: 'rack', unitPrice: '1150.00', setupFee: '1800.00' },
+      { model: 'per_unit', currency: 'GBP', unitName: 'rack', unitPrice: '3450.00', setupFee: '1800.00' },
     ],
     certificates: [
       { kind: 'iso_27001', reference: 'ISO27001-BSI-IS-702118', expiresInDays: 420 },
@@ -433,10 +434,10 @@ export const DEMO_SERVICES: DemoService[] = [
     category: 'hosting_and_data_centre',
     title: 'Offsite backup storage',
     summary:
-      'Immutable offsite copies of your backups, charged per gigabyte stored beyond a monthly allowance.',
+      'Immutable offsite copies of your backups, charged per gigabyte stored beyond a quarterly allowance.',
     description:
       'Object storage with 30-day immutability for your backup software to write to over the wide-area network. ' +
-      'The first 2,000 GB each month are included; beyond that, £0.0125 per GB.',
+      'Reported monthly in GB stored; the first 6,000 GB each quarter are included, beyond that £0.0125 per GB.',
     serviceLevel: {
       hoursOfCover: '24x7',
       responseTargetHours: 4,
@@ -454,7 +455,7 @@ export const DEMO_SERVICES: DemoService[] = [
         metric: 'storage_gb',
         unitName: 'GB',
         unitPrice: '0.0125',
-        includedPerPeriod: '2000',
+        includedPerPeriod: '6000',
       },
     ],
     certificates: [{ kind: 'iso_27001', reference: 'ISO27001-BSI-IS-702118', expiresInDays: 420 }],
@@ -465,7 +466,7 @@ export const DEMO_SERVICES: DemoService[] = [
     category: 'desktop_and_device_management',
     title: 'Desktop management per device',
     summary:
-      'Build, patch, monitor and support laptops and desktops, with hardware swap-out, per device per month.',
+      'Build, patch, monitor and support laptops and desktops, with hardware swap-out, per device per quarter.',
     description:
       'Delt manages Windows and ChromeOS devices end to end: Autopilot builds, monthly patching, endpoint protection, ' +
       'asset tracking and next-day swap-out of failed hardware. The same service Delt runs for Plymouth City Council ' +
@@ -480,7 +481,7 @@ export const DEMO_SERVICES: DemoService[] = [
     capacityUnit: 'units',
     vatTreatment: 'standard',
     contact: { name: 'Claire Hosking', role: 'Account Director', localPart: 'sales' },
-    prices: [{ model: 'per_unit', currency: 'GBP', unitName: 'device', unitPrice: '6.75' }],
+    prices: [{ model: 'per_unit', currency: 'GBP', unitName: 'device', unitPrice: '20.25' }],
     certificates: [
       { kind: 'cyber_essentials_plus', reference: 'CEP-IASME-0088102', expiresInDays: 260 },
       { kind: 'iso_27001', reference: 'ISO27001-NQA-231877', expiresInDays: 330 },
@@ -493,7 +494,7 @@ export const DEMO_SERVICES: DemoService[] = [
  * take Norfolk's. Baselines are what each would pay a year to do the same in-house (the savings report's input).
  */
 export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
-  // Norfolk's disaster recovery: 25 servers at £180, the rest at £150 a month.
+  // Norfolk's disaster recovery: 25 servers at £540, the rest at £450 a quarter (£180 and £150 a month).
   {
     service: 'norfolk-dr',
     consumer: 'kent',
@@ -559,7 +560,7 @@ export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
     noticePeriodMonths: 3,
     baselineAnnualCostPence: '3000000',
   },
-  // Kent's health check: £1,450 a month before the price review, £1,520 after it.
+  // Kent's health check: £4,350 a quarter before the price review, £4,560 after it.
   {
     service: 'kent-psn',
     consumer: 'norfolk',
@@ -594,7 +595,7 @@ export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
     noticePeriodMonths: 1,
     baselineAnnualCostPence: '1500000',
   },
-  // Kent's network: 51–250 sites are all at £360 a site a month.
+  // Kent's network: 51–250 sites are all at £1,080 a site a quarter (£360 a month).
   {
     service: 'kent-wan',
     consumer: 'suffolk',
@@ -632,12 +633,12 @@ export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
     consumer: 'suffolk',
     status: 'active',
     quantity: 1,
-    startMonthsAgo: 7,
+    startMonthsAgo: 9,
     termMonths: 24,
     noticePeriodMonths: 3,
     baselineAnnualCostPence: '7000000',
   },
-  // Suffolk's service desk: graduated, so Essex's 2,500 users cost 500 × £4.20 + 1,500 × £3.60 + 500 × £3.10.
+  // Suffolk's service desk: graduated, so Essex's 2,500 users cost 500 × £12.60 + 1,500 × £10.80 + 500 × £9.30 a quarter.
   {
     service: 'suffolk-desk',
     consumer: 'essex',
@@ -654,11 +655,11 @@ export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
     consumer: 'great-yarmouth',
     status: 'active',
     quantity: 450,
-    startMonthsAgo: 5,
+    startMonthsAgo: 11,
     termMonths: 24,
     noticePeriodMonths: 3,
     baselineAnnualCostPence: '3200000',
-    initialQuantity: { quantity: 400, changedAfterMonths: 2 },
+    initialQuantity: { quantity: 400, changedAfterMonths: 6 },
   },
   {
     service: 'lincs-dc',
@@ -688,7 +689,7 @@ export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
     consumer: 'suffolk',
     status: 'active',
     quantity: 1,
-    startMonthsAgo: 4,
+    startMonthsAgo: 9,
     termMonths: 12,
     noticePeriodMonths: 1,
     baselineAnnualCostPence: '2600000',
@@ -717,3 +718,68 @@ export const DEMO_SUBSCRIPTIONS: DemoSubscription[] = [
     reason: "Desktop support moves into Kent's managed-services contract",
   },
 ];
+
+/** Metered usage the providers report, per month, for the two settled quarters and the current one (oldest first). */
+export interface DemoUsage {
+  serviceTitle: string;
+  consumer: string;
+  metric: string;
+  /** [quarter][month of the quarter]: decimal quantities; months still ahead are not reported. */
+  perQuarter: [string[], string[], string[]];
+}
+
+export const DEMO_USAGE: DemoUsage[] = [
+  // Norfolk buys through Essex's frameworks every month: above the £60,000 a quarter that is free.
+  {
+    serviceTitle: 'Procurement frameworks and collaborative buying',
+    consumer: 'norfolk',
+    metric: 'framework_spend_gbp',
+    perQuarter: [
+      ['64000', '81500', '38500'],
+      ['92000', '71250', '55800'],
+      ['48000', '66400', '52100'],
+    ],
+  },
+  // Suffolk's spend stayed under the allowance last quarter: a 0p line and a cross-charge of nothing to pay.
+  {
+    serviceTitle: 'Procurement frameworks and collaborative buying',
+    consumer: 'suffolk',
+    metric: 'framework_spend_gbp',
+    perQuarter: [
+      ['31000', '27500', '18000'],
+      ['12500', '21000', '15000'],
+      ['26000', '30500', '22000'],
+    ],
+  },
+  {
+    serviceTitle: 'Offsite backup storage',
+    consumer: 'suffolk',
+    metric: 'storage_gb',
+    perQuarter: [
+      ['2450', '2510', '2580'],
+      ['2640', '2700', '2790'],
+      ['2860', '2910', '2990'],
+    ],
+  },
+];
+
+/** A line disputed in the earlier settled quarter, accepted by the provider with a credit note for the difference. */
+export const DEMO_SETTLED_DISPUTE = {
+  provider: 'lincolnshire',
+  consumer: 'norfolk',
+  serviceTitle: 'Tier III data-centre hosting',
+  reason: 'Our sixth rack was not powered until the quarter’s second month: please charge it from then.',
+  acceptance: 'Agreed: the sixth rack’s power feed was commissioned late; corrected to two months',
+  /** The corrected net amount, as a percentage of the line's. */
+  correctedPercent: 94,
+};
+
+/** The dispute still open in the current quarter: Kent, leaving Delt, has begun returning devices. */
+export const DEMO_CURRENT_DISPUTE = {
+  provider: 'delt',
+  consumer: 'kent',
+  serviceTitle: 'Desktop management per device',
+  reason:
+    'We returned 320 devices in the first wave of the move to our managed-services contract; this line still ' +
+    'charges all 3,500.',
+};

@@ -9,7 +9,7 @@ import {
   isoDateParts,
   type SubscriptionStatus,
 } from '@consortium/domain';
-import { INestApplication } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../modules/audit/audit.service';
 import { ComplianceAttestation } from '../modules/catalogue/compliance-attestation.entity';
@@ -28,6 +28,7 @@ import { Subscription } from '../modules/subscriptions/subscription.entity';
 import { noticeEndDate } from '../modules/subscriptions/subscription-dates';
 import { requestToApprove } from '../modules/subscriptions/subscriptions.service';
 import { User } from '../modules/users/user.entity';
+import { type DemoHistoryResult, seedDemoHistory } from './demo-history';
 import {
   DEMO_CONSORTIUM,
   DEMO_CONSORTIUM_ADMIN,
@@ -42,6 +43,7 @@ import {
 } from './demo-data';
 
 export interface SeedResult {
+  consortiumId: string;
   organisations: number;
   users: number;
   services: number;
@@ -53,6 +55,30 @@ interface DemoMember {
   organisation: Organisation;
   demo: DemoOrganisation;
   cio: User;
+}
+
+/**
+ * The whole demo: the consortium, its members, catalogue and subscriptions (one transaction), then its
+ * cross-charging history through the real services (two settled quarters and the current one, each step its own
+ * transaction; see demo-history.ts).
+ */
+export async function seedDemo(
+  app: INestApplicationContext,
+  log: (m: string) => void,
+): Promise<SeedResult & { history: DemoHistoryResult }> {
+  const base = await seedDemoData(app.get(DataSource), app.get(AuditService), log);
+  let history: DemoHistoryResult;
+  try {
+    history = await seedDemoHistory(app, base.consortiumId, log);
+  } catch (error) {
+    // The consortium is already committed, so a restart would not seed again: say how to start afresh.
+    log(
+      'The demo consortium was loaded but its cross-charging history failed; empty the database (or DATA_DIR) ' +
+        'to load the demo again',
+    );
+    throw error;
+  }
+  return { ...base, history };
 }
 
 /** Builds the demo consortium in one transaction, so a failed seed leaves nothing behind. */
@@ -133,15 +159,15 @@ export async function seedDemoData(
     );
     log(`Told providers about ${expiry.expiring} expiring and ${expiry.expired} expired certificates`);
 
-    const result = { organisations: organisations.size, users, services: services.size, subscriptions };
+    const counts = { organisations: organisations.size, users, services: services.size, subscriptions };
     await audit.record(manager, 'system', {
       action: 'seed.demo_data',
       entityType: 'consortium',
       entityId: consortium.id,
       consortiumId: consortium.id,
-      changes: { ...result },
+      changes: { ...counts },
     });
-    return result;
+    return { consortiumId: consortium.id, ...counts };
   });
 }
 
@@ -403,14 +429,15 @@ async function insertUser(
 }
 
 /** Seeds the demo consortium when the database has no organisations yet; returns whether it did. */
-export async function seedIfEmpty(app: INestApplication, log: (m: string) => void): Promise<boolean> {
+export async function seedIfEmpty(app: INestApplicationContext, log: (m: string) => void): Promise<boolean> {
   const dataSource = app.get(DataSource);
   if ((await dataSource.getRepository(Organisation).count()) > 0) return false;
   log('Empty database: loading the demo consortium');
-  const result = await seedDemoData(dataSource, app.get(AuditService), log);
+  const result = await seedDemo(app, log);
   log(
     `Demo data ready: ${result.organisations} organisations, ${result.users} users, ` +
-      `${result.services} services, ${result.subscriptions} subscriptions`,
+      `${result.services} services, ${result.subscriptions} subscriptions, ` +
+      `${result.history.crossCharges} cross-charges over ${result.history.periods.join(', ')}`,
   );
   return true;
 }

@@ -6,7 +6,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { paginate, type Page, type SortSpec } from '../../common/pagination';
 import { conflict, forbidden } from '../../common/problem';
 import { AuditService, diff } from '../audit/audit.service';
-import { escapeLike } from '../organisations/organisation-visibility';
+import { containsPattern } from '../../common/sql';
 import { administers, findVisibleConsortium } from './consortium-access';
 import { Consortium, ConsortiumRules } from './consortium.entity';
 import { ConsortiumAdmin } from './consortium-admin.entity';
@@ -70,7 +70,7 @@ export class ConsortiaService {
       .getRepository(Consortium)
       .createQueryBuilder('c')
       .where(`(c.rules ->> 'acceptsJoinRequests')::boolean IS TRUE`);
-    if (query.q) consortia.andWhere('c.name ILIKE :q', { q: `%${escapeLike(query.q)}%` });
+    if (query.q) consortia.andWhere('c.name ILIKE :q', { q: containsPattern(query.q) });
     const page = await paginate(consortia, query, CONSORTIUM_SORT, (consortium) => consortium);
     const counts = await this.memberCounts(
       this.dataSource.manager,

@@ -29,6 +29,3 @@ export function onlyVisibleOrganisations(
     },
   );
 }
-
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -14,7 +14,8 @@ import {
   UpdateOrganisationDto,
 } from './dto/organisation.dto';
 import { Organisation } from './organisation.entity';
-import { escapeLike, onlyVisibleOrganisations } from './organisation-visibility';
+import { containsPattern } from '../../common/sql';
+import { onlyVisibleOrganisations } from './organisation-visibility';
 
 const ORGANISATION_SORT: SortSpec = {
   fields: { name: 'o.name', createdAt: 'o.created_at' },
@@ -54,7 +55,7 @@ export class OrganisationsService {
     );
     if (query.type) organisations.andWhere('o.type = :type', { type: query.type });
     if (query.region) organisations.andWhere('lower(o.region) = lower(:region)', { region: query.region });
-    if (query.q) organisations.andWhere('o.name ILIKE :q', { q: `%${escapeLike(query.q)}%` });
+    if (query.q) organisations.andWhere('o.name ILIKE :q', { q: containsPattern(query.q) });
     return paginate(organisations, query, ORGANISATION_SORT, toOrganisationDto);
   }
 

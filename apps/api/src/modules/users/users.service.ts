@@ -5,6 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { paginate, type Page, type SortSpec } from '../../common/pagination';
 import { conflict, forbidden, notFound } from '../../common/problem';
+import { containsPattern } from '../../common/sql';
 import { AuditService, diff } from '../audit/audit.service';
 import { TokenService } from '../auth/token.service';
 import { Organisation } from '../organisations/organisation.entity';
@@ -36,8 +37,6 @@ export function toUserDto(user: User): UserDto {
 const canonicalRoles = (roles: OrganisationRole[]) =>
   ORGANISATION_ROLES.filter((role) => roles.includes(role));
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * An organisation's administrators manage its users; a superadmin may manage any organisation's.
  * A user outside the caller's reach is reported as not found, never as forbidden, so ids reveal nothing.
@@ -59,7 +58,7 @@ export class UsersService {
     if (query.role) users.andWhere(':role = ANY(u.roles)', { role: query.role });
     if (query.status) users.andWhere('u.status = :status', { status: query.status });
     if (query.q) {
-      users.andWhere(`(u.name ILIKE :q OR u.email ILIKE :q)`, { q: `%${escapeLike(query.q)}%` });
+      users.andWhere(`(u.name ILIKE :q OR u.email ILIKE :q)`, { q: containsPattern(query.q) });
     }
     return paginate(users, query, USER_SORT, toUserDto);
   }

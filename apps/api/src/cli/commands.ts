@@ -1,4 +1,4 @@
-import { hashPassword } from '@consortium/auth';
+import { hashPassword, MIN_PASSWORD_LENGTH } from '@consortium/auth';
 import { ORGANISATION_TYPES, OrganisationType } from '@consortium/domain';
 import { DataSource } from 'typeorm';
 import { ConfigurationError } from '../config/environment';
@@ -13,7 +13,7 @@ Commands:
   migrate                                  apply pending migrations
   create-superadmin --email <email> --name <name> --organisation <name> [--organisation-type <type>]
                                            create (or promote) the platform superadmin; the password is read
-                                           from SUPERADMIN_PASSWORD (at least 12 characters)
+                                           from SUPERADMIN_PASSWORD (at least ${MIN_PASSWORD_LENGTH} characters)
 
 Needs DATABASE_URL.`;
 
@@ -30,8 +30,9 @@ export async function createSuperadmin(databaseUrl: string, args: string[]): Pro
   const organisationType = (option(args, 'organisation-type') ?? 'other_public_body') as OrganisationType;
   const password = process.env.SUPERADMIN_PASSWORD ?? '';
   if (!email || !name || !organisationName) throw new ConfigurationError(USAGE);
-  if (password.length < 12)
-    throw new ConfigurationError('SUPERADMIN_PASSWORD must be at least 12 characters');
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new ConfigurationError(`SUPERADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
   if (!ORGANISATION_TYPES.includes(organisationType)) {
     throw new ConfigurationError(`--organisation-type must be one of ${ORGANISATION_TYPES.join(', ')}`);
   }

@@ -1,3 +1,4 @@
+import { MIN_PASSWORD_LENGTH } from '@consortium/auth';
 import { ORGANISATION_TYPES, type OrganisationType } from '@consortium/domain';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -14,7 +15,6 @@ import {
 import { PageInfo, PageQuery } from '../../../common/pagination';
 
 /** The same rule as for every other user's password (see the users module). */
-const MIN_PASSWORD_LENGTH = 12;
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimmedLowerCase = ({ value }: { value: unknown }) =>

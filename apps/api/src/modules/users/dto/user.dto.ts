@@ -1,3 +1,4 @@
+import { MIN_PASSWORD_LENGTH } from '@consortium/auth';
 import { ORGANISATION_ROLES, type OrganisationRole } from '@consortium/domain';
 import { Transform } from 'class-transformer';
 import {
@@ -15,8 +16,6 @@ import {
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../../../common/pagination';
 import { USER_STATUSES, type UserStatus } from '../user.entity';
-
-export const MIN_PASSWORD_LENGTH = 12;
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

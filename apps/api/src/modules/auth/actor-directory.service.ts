@@ -12,7 +12,6 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ProblemException } from '../../common/problem';
-import { ApiKey } from '../api-keys/api-key.entity';
 import { User } from '../users/user.entity';
 import { LoginFailure } from './login-failure.entity';
 
@@ -20,6 +19,17 @@ import { LoginFailure } from './login-failure.entity';
 const MAX_FAILURES_PER_EMAIL = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
 const FAILURE_WINDOW_MINUTES = 15;
+
+interface PresentedKeyRow {
+  id: string;
+  prefix: string;
+  organisation_id: string;
+  secret_hash: string;
+  scopes: string[];
+  unusable: boolean;
+  use_unrecorded: boolean;
+  active_consortia: string[];
+}
 
 /** Where authentication meets the database: users, API keys and the failed-login record. */
 @Injectable()
@@ -77,29 +87,35 @@ export class ActorDirectoryService implements ActorDirectory {
   async actorForApiKey(presentedKey: string): Promise<Actor | null> {
     const parsed = parseApiKey(presentedKey);
     if (!parsed) return null;
-    const key = await this.dataSource
-      .getRepository(ApiKey)
-      .createQueryBuilder('k')
-      .addSelect('k.secretHash')
-      .where('k.prefix = :prefix', { prefix: parsed.prefix })
-      .getOne();
-    if (!key || !constantTimeEqual(key.secretHash, sha256(parsed.secret))) return null;
-    if (key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null;
-    // Recorded at most once a minute, so busy integrations do not write on every call.
-    await this.dataSource.query(
-      `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-      [key.id],
+    // One round trip on the hot path of every integration call: the key, its standing and its consortia.
+    const [key] = await this.dataSource.query<PresentedKeyRow[]>(
+      `SELECT k.id, k.prefix, k.organisation_id, k.secret_hash, k.scopes::text[] AS scopes,
+              (k.revoked_at IS NOT NULL OR (k.expires_at IS NOT NULL AND k.expires_at <= now())) AS unusable,
+              (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS use_unrecorded,
+              ARRAY(SELECT m.consortium_id::text FROM consortium_memberships m
+                     WHERE m.organisation_id = k.organisation_id AND m.status = 'active') AS active_consortia
+         FROM api_keys k
+        WHERE k.prefix = $1`,
+      [parsed.prefix],
     );
+    if (!key || !constantTimeEqual(key.secret_hash, sha256(parsed.secret)) || key.unusable) return null;
+    // Recorded at most once a minute, so busy integrations do not write on every call.
+    if (key.use_unrecorded) {
+      await this.dataSource.query(
+        `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [key.id],
+      );
+    }
     return {
       kind: 'api_key',
       id: key.id,
       label: `api-key:${key.prefix}`,
-      organisationId: key.organisationId,
+      organisationId: key.organisation_id,
       roles: [],
       scopes: key.scopes as ApiKeyScope[],
       isSuperadmin: false,
       consortiumAdminOf: [],
-      activeConsortia: await this.activeConsortia(key.organisationId),
+      activeConsortia: key.active_consortia,
     };
   }
 

@@ -69,7 +69,7 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { ...moduleBoundaries, allow: ['../../api/test/support/*'] },
+        { ...moduleBoundaries, allow: ['../../api/test/support/*', '../../../api/test/support/*'] },
       ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

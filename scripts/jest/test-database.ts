@@ -40,11 +40,16 @@ export async function createRunDatabase(serverUrl: string): Promise<string> {
   return name;
 }
 
+/** Drops the run's database and the ones made from it (the browser tests' demo template and its copies). */
 export async function dropRunDatabase(serverUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname = $1 OR starts_with(datname, $1 || '_demo')",
+      [name],
+    );
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   } finally {
     await client.end();
   }

@@ -1,15 +1,17 @@
 import { Admin, CustomRoutes } from 'react-admin';
-import { Route } from 'react-router-dom';
 import { SignInPage } from './auth/SignInPage';
 import { authProvider } from './authProvider';
 import { Dashboard } from './dashboard/Dashboard';
 import { createDataProvider } from './dataProvider';
+import { FEATURES } from './features';
 import { i18nProvider } from './i18nProvider';
 import { AppLayout } from './layout/AppLayout';
-import { ComingSoon } from './sections/ComingSoon';
+import { NO_PERMISSIONS, type Permissions } from './roles';
 import { theme } from './theme';
 
-const dataProvider = createDataProvider();
+const dataProvider = createDataProvider(
+  Object.assign({}, ...FEATURES.map((feature) => feature.resources ?? {})),
+);
 
 /** The admin UI: react-admin with a hash router, so the API serves it as static files at `/`. */
 export function App() {
@@ -26,9 +28,15 @@ export function App() {
       requireAuth
       disableTelemetry
     >
-      <CustomRoutes>
-        <Route path="/coming-soon/:slug" element={<ComingSoon />} />
-      </CustomRoutes>
+      {(permissions: Permissions | undefined) => {
+        const held = permissions ?? NO_PERMISSIONS;
+        return [
+          ...FEATURES.flatMap((feature) => feature.adminResources?.(held) ?? []),
+          <CustomRoutes key="feature-routes">
+            {FEATURES.flatMap((feature) => feature.routes?.(held) ?? [])}
+          </CustomRoutes>,
+        ];
+      }}
     </Admin>
   );
 }

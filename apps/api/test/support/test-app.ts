@@ -13,9 +13,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real AppModule against this run's migrated database (see scripts/jest/global-setup.ts). */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = process.env.CONSORTIUM_TEST_DATABASE_URL;
+/**
+ * Boots the real AppModule against this run's migrated database (see scripts/jest/global-setup.ts), or against
+ * another migrated database of the run's server when `databaseUrl` is given.
+ */
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  databaseUrl = process.env.CONSORTIUM_TEST_DATABASE_URL,
+): Promise<TestApp> {
   if (!databaseUrl) throw new Error('No test database: run the tests through jest (npm test)');
   const env = loadEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_UI_DIR: '', ...overrides });
   const app = await createApp({ env, databaseUrl, jwtSecret: TEST_JWT_SECRET });

@@ -1,0 +1,75 @@
+import type { components } from '../api/schema';
+import { messageFor } from '../api/problem-text';
+import { formatDate } from '../format/date';
+import { formatQuantity } from './price-plan-text';
+
+type Schemas = components['schemas'];
+
+/** "160 of 400 units taken, 240 left", or that there is no limit. */
+export function capacityText(capacity: Schemas['CapacityDto']): string {
+  const what = capacity.unit === 'subscribers' ? 'subscriber places' : 'units';
+  if (capacity.limit === null) return `No limit (${formatQuantity(capacity.inUse)} ${what} taken)`;
+  const left = capacity.remaining ?? Math.max(capacity.limit - capacity.inUse, 0);
+  const tail = left === 0 ? 'none left' : `${formatQuantity(left)} left`;
+  return `${formatQuantity(capacity.inUse)} of ${formatQuantity(capacity.limit)} ${what} taken, ${tail}`;
+}
+
+/** The buttons each `availableActions` code becomes (the API's names; `reinstate` is POST …/resume). */
+export const SUBSCRIPTION_ACTION_LABELS: Record<string, string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  cancel: 'Withdraw request',
+  suspend: 'Suspend',
+  reinstate: 'Resume',
+  give_notice: 'Give notice',
+  end: 'End subscription',
+};
+
+const EVENT_LABELS: Record<string, string> = {
+  requested: 'Requested',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  cancelled: 'Request withdrawn',
+  suspended: 'Suspended',
+  resumed: 'Resumed',
+  notice_given: 'Notice given',
+  ended: 'Ended',
+  quantity_changed: 'Quantity changed',
+  price_accepted: 'New price accepted',
+};
+
+/** One history entry in words: "Quantity changed from 10 to 12 from 1 Jan 2027. Reason: …". */
+export function eventText(event: Schemas['SubscriptionEventDto']): string {
+  const label = EVENT_LABELS[event.event] ?? event.event.replace(/_/g, ' ');
+  const d = event.details ?? {};
+  const parts: string[] = [];
+  if (event.event === 'requested' && typeof d.quantity === 'number') {
+    parts.push(`${label}: quantity ${formatQuantity(d.quantity)}, ${d.termMonths} months' term`);
+  } else if (event.event === 'quantity_changed' && typeof d.to === 'number') {
+    const from = typeof d.effectiveFrom === 'string' ? ` from ${formatDate(d.effectiveFrom)}` : '';
+    parts.push(`${label} from ${formatQuantity(String(d.from))} to ${formatQuantity(d.to)}${from}`);
+  } else if (event.event === 'price_accepted' && typeof d.toVersion === 'number') {
+    parts.push(`${label}: price version ${d.toVersion} (was ${String(d.fromVersion)})`);
+  } else {
+    parts.push(label);
+  }
+  if (typeof d.endDate === 'string') parts.push(`Ends after ${formatDate(d.endDate)}`);
+  if (typeof d.reason === 'string' && d.reason) parts.push(`Reason: ${d.reason}`);
+  return parts.join('. ');
+}
+
+/**
+ * The words for a failed subscription action. A full service is the problem people meet most when approving or
+ * growing a subscription, so it is said plainly; everything else reads as the API's problem text.
+ */
+export function subscriptionProblemMessage(error: unknown): string {
+  // Read as ApiProblem reads (its `body` is the problem document), without importing react-admin here.
+  const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
+  const problem =
+    typeof body === 'object' && body !== null ? (body as { type?: unknown; detail?: unknown }) : {};
+  if (typeof problem.type === 'string' && problem.type.endsWith(':capacity-exhausted')) {
+    const detail = typeof problem.detail === 'string' ? problem.detail : 'it is full';
+    return `There is not enough room on this service: ${detail}. Free some capacity (or raise it on the service) and try again.`;
+  }
+  return messageFor(error);
+}

@@ -18,6 +18,7 @@ import { ConsortiaModule } from './modules/consortia/consortia.module';
 import { HealthController } from './modules/health/health.controller';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { StatementsModule } from './modules/statements/statements.module';
@@ -43,6 +44,7 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
+        MetricsModule,
         AuditModule,
         AuthModule,
         UsersModule,

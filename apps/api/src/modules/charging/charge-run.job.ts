@@ -8,6 +8,7 @@ import {
 import PgBoss from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { ChargeRunComputation } from './charge-run.computation';
 
 export const CHARGE_RUN_QUEUE = 'charge-run';
@@ -30,6 +31,7 @@ export class ChargeRunJob implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(RUNTIME_CONFIG) config: RuntimeConfig,
     private readonly computation: ChargeRunComputation,
+    private readonly metrics: MetricsService,
   ) {
     this.boss = new PgBoss({
       connectionString: config.databaseUrl,
@@ -55,7 +57,8 @@ export class ChargeRunJob implements OnApplicationBootstrap, BeforeApplicationSh
     this.workerId = await this.boss.work<ChargeRunJobData>(
       CHARGE_RUN_QUEUE,
       { pollingIntervalSeconds: 2, batchSize: 1 },
-      async ([job]) => this.computation.execute(job.data.chargeRunId),
+      async ([job]) =>
+        this.metrics.timeJob(CHARGE_RUN_QUEUE, () => this.computation.execute(job.data.chargeRunId)),
     );
   }
 

@@ -17,6 +17,7 @@ import { ProblemException } from '../../common/problem';
 import { AuditService } from '../audit/audit.service';
 import { BillingPeriodsService } from '../billing-periods/billing-periods.service';
 import { ukToday } from '../catalogue/compliance-status';
+import { MetricsService } from '../metrics/metrics.service';
 import { MAX_USAGE_BATCH, UsageBatchResultDto, UsageEventResultDto } from './dto/usage-event.dto';
 import { type CanonicalUsageEvent, checkUsageEventShape } from './usage-event-input';
 
@@ -122,6 +123,7 @@ export class UsageService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly periods: BillingPeriodsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async ingest(actor: Actor, events: unknown[]): Promise<UsageBatchResultDto> {
@@ -148,7 +150,7 @@ export class UsageService {
       else if (firstIndex.get(check.event.eventId) === index) firsts.push({ index, event: check.event });
     });
 
-    return this.dataSource.transaction(async (manager) => {
+    const batch = await this.dataSource.transaction(async (manager) => {
       const subscriptions = await this.subscriptionsOf(
         manager,
         provider,
@@ -234,6 +236,9 @@ export class UsageService {
       }
       return { ...counts, results: final };
     });
+    // Counted once committed, so a batch rolled back is not counted.
+    this.metrics.countUsage(batch);
+    return batch;
   }
 
   /** The caller's subscriptions among these ids: others' are simply not found, so never revealed. */

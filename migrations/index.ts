@@ -4,6 +4,7 @@ import { SubscriptionOpenPerConsumer1795540913089 } from './1795540913089-Subscr
 import { Ledger1795542636709 } from './1795542636709-Ledger';
 import { LedgerPeriodLock1795542989192 } from './1795542989192-LedgerPeriodLock';
 import { IdempotentReplayVerbatim1795545788016 } from './1795545788016-IdempotentReplayVerbatim';
+import { RateLimitsAndLedgerCodes1796110036823 } from './1796110036823-RateLimitsAndLedgerCodes';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Ledger1795542636709,
   LedgerPeriodLock1795542989192,
   IdempotentReplayVerbatim1795545788016,
+  RateLimitsAndLedgerCodes1796110036823,
 ];

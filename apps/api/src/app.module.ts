@@ -21,6 +21,8 @@ import { LedgerModule } from './modules/ledger/ledger.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
+import { RateLimitGuard } from './modules/rate-limits/rate-limit.guard';
+import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { StatementsModule } from './modules/statements/statements.module';
 import { SettlementModule } from './modules/settlement/settlement.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
@@ -62,11 +64,14 @@ export class AppModule {
         SettlementModule,
         FinanceReviewModule,
         StatementsModule,
+        RateLimitsModule,
       ],
       controllers: [HealthController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        // Between the two: it needs the actor, and refused calls count against the limit too.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthorisationGuard },
       ],
       exports: [RUNTIME_CONFIG],

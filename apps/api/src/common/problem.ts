@@ -77,5 +77,8 @@ export const conflict = (detail: string, code?: string) =>
   new ProblemException(HttpStatus.CONFLICT, 'conflict', detail, code ? { code } : {});
 export const unauthenticated = (detail = 'Sign in or present a valid API key') =>
   new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthenticated', detail);
+/** 429: the caller has spent its request budget; `retryAfterSeconds` is also sent as the Retry-After header. */
+export const rateLimited = (detail: string, retryAfterSeconds: number) =>
+  new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'rate-limited', detail, { retryAfterSeconds });
 export const invalid = (detail: string, errors?: ProblemFieldError[]) =>
   new ProblemException(HttpStatus.BAD_REQUEST, 'validation-error', detail, errors ? { errors } : {});

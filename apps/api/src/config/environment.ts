@@ -64,6 +64,31 @@ export class Environment {
   @IsString()
   TRUST_PROXY = 'loopback';
 
+  /** Length of the rate-limit window in seconds: each limit below counts requests per window. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Requests per window allowed for each API key (counted across all instances); 0 disables the limit. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 6000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_API_KEY_REQUESTS = 6000;
+
+  /** Requests per window allowed for each signed-in user; 0 disables the limit. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1200 : Number(value)))
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_USER_REQUESTS = 1200;
+
+  /** Requests per window for each client address on anonymous endpoints (sign-in has its own limit); 0 disables. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 300 : Number(value)))
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_ANONYMOUS_REQUESTS = 300;
+
   /** Built admin UI to serve at `/`; empty disables it. */
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';

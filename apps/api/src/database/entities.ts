@@ -30,6 +30,8 @@ import { Subscription } from '../modules/subscriptions/subscription.entity';
 import { SubscriptionEvent } from '../modules/subscriptions/subscription-event.entity';
 import { SubscriptionQuantity } from '../modules/subscriptions/subscription-quantity.entity';
 import { User } from '../modules/users/user.entity';
+import { RateLimitCounter } from '../modules/rate-limits/rate-limit-counter.entity';
+import { LedgerCodeMapping } from '../modules/exports/ledger-code-mapping.entity';
 
 /** Every entity, listed explicitly so the bundled API needs no file globs. */
 export const ENTITIES = [
@@ -65,4 +67,6 @@ export const ENTITIES = [
   MemberPosition,
   SettlementPayment,
   IdempotencyRecord,
+  RateLimitCounter,
+  LedgerCodeMapping,
 ];

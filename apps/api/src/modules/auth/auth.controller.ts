@@ -2,6 +2,7 @@ import { type Actor, CurrentActor, LocalAuthGuard, Public, RequestId, Scopes } f
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { LoginDto, MeDto, RefreshDto, TokenPairDto } from './dto/auth.dto';
+import { NoRateLimit } from '../rate-limits/no-rate-limit.decorator';
 import { TokenService } from './token.service';
 import { ValidateBodyGuard } from './validate-body.guard';
 
@@ -12,6 +13,7 @@ export class AuthController {
 
   /** Sign in with email and password. Repeated failures for an email or address are refused for 15 minutes (429). */
   @Public()
+  @NoRateLimit()
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(new ValidateBodyGuard(LoginDto), LocalAuthGuard)

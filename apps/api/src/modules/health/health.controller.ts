@@ -3,6 +3,7 @@ import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { ProblemException } from '../../common/problem';
+import { NoRateLimit } from '../rate-limits/no-rate-limit.decorator';
 
 export class HealthStatus {
   /** `ok` when the check passed. */
@@ -11,6 +12,7 @@ export class HealthStatus {
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(private readonly dataSource: DataSource) {}

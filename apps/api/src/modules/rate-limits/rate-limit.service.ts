@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface RateLimitState {
+  limit: number;
+  /** Requests left in this window (never negative). */
+  remaining: number;
+  /** Seconds until the window ends and the count starts again. */
+  resetSeconds: number;
+  exceeded: boolean;
+}
+
+/** Counts a caller's requests in PostgreSQL, so every API instance enforces the same limit. */
+@Injectable()
+export class RateLimitService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Records one request of the bucket and says where it stands. Windows are fixed, aligned to the epoch (a minute
+   * window starts on the minute). One statement: the upsert either adds to the current window's count or, on the
+   * first request of a new window, starts it again at 1. Rejected requests
+   * count too, so hammering a limit does not shorten it.
+   */
+  async hit(bucket: string, limit: number, windowSeconds: number): Promise<RateLimitState> {
+    const [row] = await this.dataSource.query<{ hits: number; reset_seconds: number }[]>(
+      `INSERT INTO rate_limit_counters AS c (bucket, window_start, hits)
+       VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
+       ON CONFLICT (bucket) DO UPDATE
+         SET hits = CASE WHEN c.window_start = EXCLUDED.window_start THEN c.hits + 1 ELSE 1 END,
+             window_start = EXCLUDED.window_start
+       RETURNING hits,
+                 greatest(1, ceil(extract(epoch FROM window_start) + $2 - extract(epoch FROM now())))::int
+                   AS reset_seconds`,
+      [bucket, windowSeconds],
+    );
+    return {
+      limit,
+      remaining: Math.max(0, limit - row.hits),
+      resetSeconds: row.reset_seconds,
+      exceeded: row.hits > limit,
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { DataSource } from 'typeorm';
+import { Organisation } from '../src/modules/organisations/organisation.entity';
+import { aClientAddress, anApiKey, anOrganisation, aUser, bearerFor, signIn } from './support/builders';
+import { createTestApp, TestApp } from './support/test-app';
+
+// Small budgets in a day-long window, so a test never straddles a window boundary.
+const LIMITS = {
+  RATE_LIMIT_WINDOW_SECONDS: '86400',
+  RATE_LIMIT_API_KEY_REQUESTS: '3',
+  RATE_LIMIT_USER_REQUESTS: '2',
+  RATE_LIMIT_ANONYMOUS_REQUESTS: '2',
+};
+const RATE_LIMITED = { type: 'urn:consortium:problem:rate-limited', status: 429 };
+
+describe('rate limits', () => {
+  let test: TestApp;
+  let secondInstance: TestApp;
+  let ds: DataSource;
+  let organisation: Organisation;
+
+  beforeAll(async () => {
+    [test, secondInstance] = await Promise.all([createTestApp(LIMITS), createTestApp(LIMITS)]);
+    ds = test.dataSource;
+    organisation = await anOrganisation(ds);
+  });
+  afterAll(() => Promise.all([test.close(), secondInstance.close()]));
+
+  const me = (app: TestApp, headers: Record<string, string>) =>
+    app.http().get('/api/v1/auth/me').set(headers);
+
+  it('states the API key’s budget on every response and refuses the call beyond it with a 429 problem and Retry-After', async () => {
+    const { header } = await anApiKey(ds, organisation, ['catalogue:read']);
+
+    const remaining: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await me(test, header).expect(200);
+      expect(response.headers).toMatchObject({ 'ratelimit-limit': '3', 'ratelimit-policy': '3;w=86400' });
+      expect(Number(response.headers['ratelimit-reset'])).toBeGreaterThan(0);
+      remaining.push(response.headers['ratelimit-remaining']);
+    }
+    expect(remaining).toEqual(['2', '1', '0']);
+
+    const refused = await me(test, header).expect(429);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ ...RATE_LIMITED, retryAfterSeconds: expect.any(Number) });
+    expect(refused.body.detail).toMatch(/At most 3 requests in 86400 s are allowed for each API key/);
+    expect(refused.headers['retry-after']).toBe(String(refused.body.retryAfterSeconds));
+    expect(refused.headers['ratelimit-remaining']).toBe('0');
+  });
+
+  it('counts each API key on its own, even within one organisation', async () => {
+    const spent = await anApiKey(ds, organisation, ['catalogue:read']);
+    const fresh = await anApiKey(ds, organisation, ['catalogue:read']);
+    for (let i = 0; i < 3; i++) await me(test, spent.header).expect(200);
+
+    await me(test, spent.header).expect(429);
+    const response = await me(test, fresh.header).expect(200);
+    expect(response.headers['ratelimit-remaining']).toBe('2');
+  });
+
+  it('shares one budget across API instances on the same database', async () => {
+    const { header } = await anApiKey(ds, organisation, ['catalogue:read']);
+
+    await me(test, header).expect(200);
+    const onSecond = await me(secondInstance, header).expect(200);
+    expect(onSecond.headers['ratelimit-remaining']).toBe('1');
+    await me(test, header).expect(200);
+    await me(secondInstance, header).expect(429);
+  });
+
+  it('limits each signed-in user, and a refused change changes nothing', async () => {
+    const admin = await aUser(ds, organisation, ['org_admin']);
+    const auth = await bearerFor(test, admin);
+    await me(test, auth).expect(200);
+    await me(test, auth).expect(200);
+
+    const refused = await test
+      .http()
+      .post('/api/v1/api-keys')
+      .set(auth)
+      .send({ name: 'Refused key', scopes: ['catalogue:read'] })
+      .expect(429);
+
+    expect(refused.body.detail).toMatch(/for each user/);
+    const [{ count }] = await ds.query(
+      `SELECT count(*)::int AS count FROM api_keys WHERE organisation_id = $1 AND name = 'Refused key'`,
+      [organisation.id],
+    );
+    expect(count).toBe(0);
+  });
+
+  it('counts refused calls too: a key without the scope still spends its budget and sees the headers', async () => {
+    const { header } = await anApiKey(ds, organisation, ['catalogue:read']);
+    const forbidden = await test.http().get('/api/v1/audit-events').set(header).expect(403);
+    expect(forbidden.headers['ratelimit-remaining']).toBe('2');
+  });
+
+  it('limits anonymous calls per client address', async () => {
+    const address = aClientAddress();
+    const refresh = (from: string) =>
+      test
+        .http()
+        .post('/api/v1/auth/refresh')
+        .set('X-Forwarded-For', from)
+        .send({ refreshToken: 'not-a-real-refresh-token-but-long-enough-to-validate' });
+
+    for (let i = 0; i < 2; i++) {
+      const response = await refresh(address);
+      expect(response.status).not.toBe(429);
+      expect(response.headers['ratelimit-limit']).toBe('2');
+    }
+    const refused = await refresh(address).expect(429);
+    expect(refused.body.detail).toMatch(/for each client address/);
+    expect((await refresh(aClientAddress())).status).not.toBe(429);
+  });
+
+  it('leaves sign-in (which limits failed attempts itself) and the health checks unlimited', async () => {
+    const address = aClientAddress();
+    const user = await aUser(ds, organisation, ['viewer']);
+    for (let i = 0; i < 3; i++) {
+      const health = await test
+        .http()
+        .get('/api/v1/health/ready')
+        .set('X-Forwarded-For', address)
+        .expect(200);
+      expect(health.headers['ratelimit-limit']).toBeUndefined();
+    }
+    const login = await test
+      .http()
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', address)
+      .send({ email: user.email, password: 'not the password' })
+      .expect(401);
+    expect(login.headers['ratelimit-limit']).toBeUndefined();
+    await signIn(test, user);
+  });
+});

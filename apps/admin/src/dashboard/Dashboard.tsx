@@ -1,41 +1,235 @@
-import { Alert, Box, Card, CardContent, Chip, List, ListItem, Stack, Typography } from '@mui/material';
-import { useQuery } from '@tanstack/react-query';
-import { Loading, Title } from 'react-admin';
-import { consortiumName, organisationName } from '../api/directory';
-import { ApiProblem, messageFor } from '../api/problem';
-import { fetchMe } from '../authProvider';
-import { roleLabels } from '../roles';
+import {
+  Alert,
+  Box,
+  Card,
+  CardContent,
+  Chip,
+  CircularProgress,
+  Grid,
+  List,
+  ListItem,
+  MenuItem,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { type ReactNode, useState } from 'react';
+import { Loading, Title, usePermissions } from 'react-admin';
+import { messageFor } from '../api/problem';
+import { formatDateRange } from '../format/date';
+import { formatMoney } from '../format/money';
+import { hasRole, isConsortiumAdmin, NO_PERMISSIONS, type Permissions, roleLabels } from '../roles';
+import { useOurServices, usePeriodCharges, useSavings, useWhoAmI } from './load';
+import { SavingsChart } from './SavingsChart';
+import { countText, savingsSentence, savingsSeries, summariseCharges } from './summary';
 
-/** What the home screen needs to say who is signed in, with names rather than ids. */
-async function loadWhoAmI(signal: AbortSignal) {
-  const me = await fetchMe();
-  const [organisation, consortia] = await Promise.all([
-    organisationName(me.organisationId, signal),
-    Promise.all(
-      me.activeConsortia.map(async (id) => ({
-        id,
-        name: await consortiumName(id, signal),
-        administered: me.consortiumAdminOf.includes(id),
-      })),
-    ),
-  ]);
-  return { me, organisation, consortia };
+/** A dashboard card with its own loading and error states, so one failing part never blanks the rest. */
+function Section({
+  title,
+  pending,
+  error,
+  children,
+}: {
+  title: string;
+  pending?: boolean;
+  error?: unknown;
+  children?: ReactNode;
+}) {
+  const id = `dashboard-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
+  return (
+    <Card component="section" aria-labelledby={id} sx={{ height: '100%' }}>
+      <CardContent>
+        <Typography id={id} component="h2" variant="h6" gutterBottom>
+          {title}
+        </Typography>
+        {pending ? (
+          <Stack direction="row" spacing={1} alignItems="center" role="status">
+            <CircularProgress size={18} aria-hidden />
+            <Typography variant="body2">Loading…</Typography>
+          </Stack>
+        ) : error ? (
+          <Alert severity="error" role="alert">
+            {messageFor(error)}
+          </Alert>
+        ) : (
+          children
+        )}
+      </CardContent>
+    </Card>
+  );
 }
 
+function Muted({ children }: { children: ReactNode }) {
+  return (
+    <Typography variant="body2" color="text.secondary">
+      {children}
+    </Typography>
+  );
+}
+
+function ServicesSection() {
+  const { data, error, isPending } = useOurServices();
+  const provided = data?.provided;
+  const consumed = data?.consumed;
+  return (
+    <Grid container spacing={2}>
+      <Grid size={{ xs: 12, md: 6 }}>
+        <Section title="Services we provide" pending={isPending} error={error}>
+          {provided && (
+            <>
+              <Typography variant="h4" component="p" data-testid="services-provided-count">
+                {countText(provided.data.length, provided.page.nextCursor !== null)}
+              </Typography>
+              {provided.data.length === 0 ? (
+                <Muted>
+                  You do not publish any services yet. Your CIO team can list one in the catalogue.
+                </Muted>
+              ) : (
+                <List dense disablePadding>
+                  {provided.data.slice(0, 5).map((service) => (
+                    <ListItem key={service.id} disableGutters>
+                      {service.title}
+                      {service.status !== 'published' ? ` (${service.status})` : ''}
+                    </ListItem>
+                  ))}
+                </List>
+              )}
+            </>
+          )}
+        </Section>
+      </Grid>
+      <Grid size={{ xs: 12, md: 6 }}>
+        <Section title="Services we use" pending={isPending} error={error}>
+          {consumed && (
+            <>
+              <Typography variant="h4" component="p" data-testid="services-consumed-count">
+                {countText(consumed.data.length, consumed.page.nextCursor !== null)}
+              </Typography>
+              {consumed.data.length === 0 ? (
+                <Muted>You do not take any shared services yet. Browse the catalogue to find one.</Muted>
+              ) : (
+                <List dense disablePadding>
+                  {consumed.data.slice(0, 5).map((subscription) => (
+                    <ListItem key={subscription.id} disableGutters>
+                      {subscription.serviceTitle} from {subscription.providerOrganisationName}
+                    </ListItem>
+                  ))}
+                </List>
+              )}
+            </>
+          )}
+        </Section>
+      </Grid>
+    </Grid>
+  );
+}
+
+function ChargesSection({ organisation, consortiumId }: { organisation: string; consortiumId: string }) {
+  const { data, error, isPending } = usePeriodCharges(consortiumId);
+  const summary = data ? summariseCharges(organisation, data.charges) : null;
+  return (
+    <Section title="Charges this period" pending={isPending} error={error}>
+      {data && !data.period && <Muted>No billing period is open in this consortium.</Muted>}
+      {data?.period && summary && (
+        <Box data-testid="period-charges">
+          <Typography variant="body1" gutterBottom>
+            {data.period.label} ({formatDateRange(data.period.startDate, data.period.endDate)})
+          </Typography>
+          <Grid container spacing={2}>
+            <Grid size={{ xs: 12, md: 6 }}>
+              <Typography component="h3" variant="subtitle1">
+                Due to us: {formatMoney(summary.totalDueToUs)}
+              </Typography>
+              {summary.dueToUs.length === 0 ? (
+                <Muted>Nobody owes {organisation} anything for this period yet.</Muted>
+              ) : (
+                <List dense disablePadding>
+                  {summary.dueToUs.map((line) => (
+                    <ListItem key={line.counterparty} disableGutters>
+                      {line.phrase}
+                    </ListItem>
+                  ))}
+                </List>
+              )}
+            </Grid>
+            <Grid size={{ xs: 12, md: 6 }}>
+              <Typography component="h3" variant="subtitle1">
+                Due from us: {formatMoney(summary.totalDueFromUs)}
+              </Typography>
+              {summary.dueFromUs.length === 0 ? (
+                <Muted>{organisation} owes nothing for this period yet.</Muted>
+              ) : (
+                <List dense disablePadding>
+                  {summary.dueFromUs.map((line) => (
+                    <ListItem key={line.counterparty} disableGutters>
+                      {line.phrase}
+                    </ListItem>
+                  ))}
+                </List>
+              )}
+            </Grid>
+          </Grid>
+          {summary.drafts > 0 && (
+            <Muted>
+              {summary.drafts === 1 ? '1 draft charge' : `${summary.drafts} draft charges`} of yours not
+              issued yet (not owed until issued).
+            </Muted>
+          )}
+        </Box>
+      )}
+    </Section>
+  );
+}
+
+function SavingsSection({ consortiumId, allowed }: { consortiumId: string; allowed: boolean }) {
+  const { data, error, isPending } = useSavings(consortiumId, allowed);
+  if (!allowed) {
+    return (
+      <Section title="Savings to date">
+        <Muted>Savings are shown to finance, viewers and administrators.</Muted>
+      </Section>
+    );
+  }
+  const sentence = data
+    ? savingsSentence(
+        data.toDate.savings.amountMinor,
+        data.toDate.savingsPercentage ?? null,
+        data.toDate.baseline.amountMinor,
+      )
+    : '';
+  return (
+    <Section title="Savings to date" pending={isPending} error={error}>
+      {data && (
+        <Box data-testid="savings">
+          <Typography variant="body1" gutterBottom>
+            {sentence}
+          </Typography>
+          {data.byPeriod.length === 0 ? (
+            <Muted>No charged periods with a baseline yet: savings appear after the first charge run.</Muted>
+          ) : (
+            <SavingsChart points={savingsSeries(data.byPeriod)} summary={sentence} />
+          )}
+        </Box>
+      )}
+    </Section>
+  );
+}
+
+const readsSavings = (p: Permissions) => hasRole(p, 'finance', 'org_admin', 'viewer') || isConsortiumAdmin(p);
+
+/** The home screen: who is signed in, our services, this period's charges in words and our savings. */
 export function Dashboard() {
-  const { data, error, isPending } = useQuery({
-    queryKey: ['who-am-i'],
-    queryFn: ({ signal }) => loadWhoAmI(signal),
-    // The API said no (403, 404…): asking again will not change its mind, so say so at once.
-    retry: (failures, error) => !(error instanceof ApiProblem && error.status < 500) && failures < 2,
-  });
+  const { data, error, isPending } = useWhoAmI();
+  const { permissions } = usePermissions<Permissions>();
+  const [chosen, setChosen] = useState<string | undefined>();
+  const consortiumId = chosen ?? data?.consortia[0]?.id;
 
   return (
-    <Box sx={{ mt: 2 }}>
+    <Box sx={{ mt: 2, mb: 4 }}>
       <Title title="Dashboard" />
       {isPending ? (
         <Loading loadingPrimary="Loading your dashboard" loadingSecondary="" />
-      ) : error ? (
+      ) : error || !data ? (
         <Alert severity="error" role="alert">
           {messageFor(error)}
         </Alert>
@@ -61,9 +255,7 @@ export function Dashboard() {
                 Your consortia
               </Typography>
               {data.consortia.length === 0 ? (
-                <Typography variant="body2" color="text.secondary">
-                  {data.organisation} is not an active member of any consortium yet.
-                </Typography>
+                <Muted>{data.organisation} is not an active member of any consortium yet.</Muted>
               ) : (
                 <List dense disablePadding>
                   {data.consortia.map((consortium) => (
@@ -74,19 +266,34 @@ export function Dashboard() {
                   ))}
                 </List>
               )}
+              {data.consortia.length > 1 && (
+                <TextField
+                  select
+                  size="small"
+                  label="Show figures for"
+                  value={consortiumId}
+                  onChange={(event) => setChosen(event.target.value)}
+                  sx={{ mt: 1, minWidth: 260 }}
+                >
+                  {data.consortia.map((consortium) => (
+                    <MenuItem key={consortium.id} value={consortium.id}>
+                      {consortium.name}
+                    </MenuItem>
+                  ))}
+                </TextField>
+              )}
             </CardContent>
           </Card>
-          <Card>
-            <CardContent>
-              <Typography component="h2" variant="h6" gutterBottom>
-                Coming soon
-              </Typography>
-              <Typography variant="body2">
-                The service catalogue, subscriptions, cross-charges and settlement will appear in the menu as
-                they become available.
-              </Typography>
-            </CardContent>
-          </Card>
+          <ServicesSection />
+          {consortiumId && (
+            <>
+              <ChargesSection organisation={data.organisation} consortiumId={consortiumId} />
+              <SavingsSection
+                consortiumId={consortiumId}
+                allowed={readsSavings(permissions ?? NO_PERMISSIONS)}
+              />
+            </>
+          )}
         </Stack>
       )}
     </Box>

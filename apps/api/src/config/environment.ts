@@ -89,6 +89,52 @@ export class Environment {
   @Min(0)
   RATE_LIMIT_ANONYMOUS_REQUESTS = 300;
 
+  /**
+   * Whether this instance sends webhooks (and runs the daily certificate expiry check). On by default except in
+   * tests, which drive the worker themselves; every instance may run it, the database hands out the work.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : value === 'true'))
+  @IsOptional()
+  @IsBoolean()
+  WEBHOOK_WORKER?: boolean;
+
+  /** How often the webhook worker looks for new events and due deliveries. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt()
+  @Min(10)
+  WEBHOOK_POLL_INTERVAL_MS = 1000;
+
+  /** How long an endpoint has to answer a delivery. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Retry backoff: attempt n waits a random time up to min(max, base × 2^(n-1)) (exponential, full jitter). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETRY_BASE_MS = 30_000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 21_600_000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETRY_MAX_MS = 21_600_000;
+
+  /** Attempts per delivery before it is given up as failed. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 12 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEBHOOK_MAX_ATTEMPTS = 12;
+
+  /** Failed attempts in a row (across deliveries) after which an endpoint is disabled and its owner told. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 36 : Number(value)))
+  @IsInt()
+  @Min(1)
+  WEBHOOK_DISABLE_AFTER_FAILURES = 36;
+
   /** Built admin UI to serve at `/`; empty disables it. */
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';

@@ -5,6 +5,7 @@ import { Ledger1795542636709 } from './1795542636709-Ledger';
 import { LedgerPeriodLock1795542989192 } from './1795542989192-LedgerPeriodLock';
 import { IdempotentReplayVerbatim1795545788016 } from './1795545788016-IdempotentReplayVerbatim';
 import { RateLimitsAndLedgerCodes1796110036823 } from './1796110036823-RateLimitsAndLedgerCodes';
+import { Webhooks1796110056969 } from './1796110056969-Webhooks';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   LedgerPeriodLock1795542989192,
   IdempotentReplayVerbatim1795545788016,
   RateLimitsAndLedgerCodes1796110036823,
+  Webhooks1796110056969,
 ];

@@ -15,6 +15,7 @@ import { CatalogueModule } from './modules/catalogue/catalogue.module';
 import { ChargeRunsModule } from './modules/charging/charge-runs.module';
 import { FinanceReviewModule } from './modules/charging/finance-review.module';
 import { ConsortiaModule } from './modules/consortia/consortia.module';
+import { ExportsModule } from './modules/exports/exports.module';
 import { HealthController } from './modules/health/health.controller';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
@@ -28,6 +29,7 @@ import { SettlementModule } from './modules/settlement/settlement.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 import { UsageModule } from './modules/usage/usage.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -64,7 +66,9 @@ export class AppModule {
         SettlementModule,
         FinanceReviewModule,
         StatementsModule,
+        WebhooksModule,
         RateLimitsModule,
+        ExportsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -11,5 +11,8 @@ export const API_KEY_SCOPES = [
   'charges:write',
   'ledger:read',
   'audit:read',
+  'exports:read',
+  'webhooks:manage',
+  'events:read',
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

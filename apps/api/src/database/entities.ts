@@ -30,6 +30,9 @@ import { Subscription } from '../modules/subscriptions/subscription.entity';
 import { SubscriptionEvent } from '../modules/subscriptions/subscription-event.entity';
 import { SubscriptionQuantity } from '../modules/subscriptions/subscription-quantity.entity';
 import { User } from '../modules/users/user.entity';
+import { WebhookDelivery } from '../modules/webhooks/webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from '../modules/webhooks/webhook-delivery-attempt.entity';
+import { WebhookEndpoint } from '../modules/webhooks/webhook-endpoint.entity';
 import { RateLimitCounter } from '../modules/rate-limits/rate-limit-counter.entity';
 import { LedgerCodeMapping } from '../modules/exports/ledger-code-mapping.entity';
 
@@ -69,4 +72,7 @@ export const ENTITIES = [
   IdempotencyRecord,
   RateLimitCounter,
   LedgerCodeMapping,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
 ];

@@ -159,6 +159,7 @@ export class DisputesService {
         },
       });
       await this.tellTheOthers(manager, actor, charge, action, reason, creditText);
+      if (creditNote) await this.publishCredit(manager, charge, dispute.id, creditNote);
       const updated = await manager.findOneByOrFail(Dispute, { id: dispute.id });
       return {
         dispute: toDisputeDto(updated),
@@ -204,6 +205,36 @@ export class DisputesService {
     const status = crossChargeLifecycle.next(charge.status, 'resolve_disputes');
     await manager.update(CrossCharge, { id: charge.id }, { status });
     return status;
+  }
+
+  /** Both parties' finance systems book a credit note; people read of it in the dispute notification. */
+  private async publishCredit(
+    manager: EntityManager,
+    charge: CrossCharge,
+    disputeId: string,
+    creditNote: CreditNote,
+  ): Promise<void> {
+    for (const organisationId of [charge.providerOrganisationId, charge.consumerOrganisationId]) {
+      await this.notifications.publish(manager, {
+        organisationId,
+        consortiumId: charge.consortiumId,
+        kind: 'cross_charge.credited',
+        title: `Credit note ${creditNote.reference} against ${charge.reference}`,
+        entityType: 'cross_charge',
+        entityId: charge.id,
+        data: {
+          crossChargeId: charge.id,
+          reference: charge.reference,
+          creditNoteId: creditNote.id,
+          creditNoteReference: creditNote.reference,
+          disputeId,
+          netMinor: creditNote.netMinor,
+          vatMinor: creditNote.vatMinor,
+          grossMinor: creditNote.grossMinor,
+          currency: creditNote.currency.trim(),
+        },
+      });
+    }
   }
 
   /** The other party hears of every step; on an escalation and its decision, both parties do. */

@@ -99,6 +99,7 @@ export class ComplianceExpiryService {
         entityType: 'compliance_attestation',
         entityId: attestation.id,
         data: {
+          standing,
           serviceId: service.id,
           kind: attestation.kind,
           certificateReference: attestation.certificateReference,

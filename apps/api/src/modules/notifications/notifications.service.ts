@@ -98,6 +98,30 @@ export class NotificationsService {
     );
   }
 
+  /**
+   * Writes only the outbox event, for news integrators need but people already hear of another way (a credit
+   * note is announced in-app with the dispute decision that issued it).
+   */
+  async publish(
+    manager: EntityManager,
+    input: Omit<NotificationInput, 'title' | 'body'> & { title: string },
+  ): Promise<void> {
+    const payload = {
+      kind: input.kind,
+      organisationId: input.organisationId,
+      consortiumId: input.consortiumId ?? null,
+      entityType: input.entityType,
+      entityId: input.entityId,
+      title: input.title,
+      ...(input.data ? { data: input.data } : {}),
+    };
+    await manager.query(
+      `INSERT INTO outbox_events (topic, organisation_id, dedupe_key, payload) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [input.kind, input.organisationId, input.dedupeKey ?? null, JSON.stringify(payload)],
+    );
+  }
+
   /** The caller's organisation's notifications, newest first by default. */
   async list(actor: Actor, query: NotificationListQuery): Promise<Page<NotificationDto>> {
     const notifications = this.dataSource

@@ -6,6 +6,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity({ name: 'outbox_events' })
 @Index('ix_outbox_undelivered', ['deliveredAt', 'id'])
+@Index('ux_outbox_event_id', ['eventId'], { unique: true })
+@Index('ix_outbox_feed', ['organisationId', 'xactId', 'id'])
 export class OutboxEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;
@@ -27,4 +29,15 @@ export class OutboxEvent {
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
+
+  /** The public event id (webhooks' Consortium-Event-Id, the events feed); set by a database trigger. */
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  /**
+   * The writing transaction's id, set by a database trigger: the events feed orders by it and shows only events
+   * of finished transactions, so a slow transaction's event can never appear behind a cursor already handed out.
+   */
+  @Column({ name: 'xact_id', type: 'bigint' })
+  xactId!: string;
 }

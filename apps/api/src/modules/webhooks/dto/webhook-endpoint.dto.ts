@@ -1,0 +1,101 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { PageInfo } from '../../../common/pagination';
+import { EVENT_TYPES, type EventType } from '../event-types';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateWebhookEndpointDto {
+  /** Where to POST events: `https://…` (plain `http://` only for localhost, or outside production). */
+  @ApiProperty({ example: 'https://finance.example.gov.uk/hooks/consortium' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  url!: string;
+
+  /** The event types to send to this endpoint. */
+  @ApiProperty({ enum: EVENT_TYPES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(EVENT_TYPES.length)
+  @ArrayUnique()
+  @IsIn(EVENT_TYPES, { each: true })
+  eventTypes!: EventType[];
+
+  /** What the endpoint is for, e.g. "Unit4 invoice import". */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+}
+
+export class UpdateWebhookEndpointDto {
+  @ApiProperty({ required: false, example: 'https://finance.example.gov.uk/hooks/consortium' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  url?: string;
+
+  @ApiProperty({ required: false, enum: EVENT_TYPES, isArray: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(EVENT_TYPES.length)
+  @ArrayUnique()
+  @IsIn(EVENT_TYPES, { each: true })
+  eventTypes?: EventType[];
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  description?: string;
+
+  /** `false` stops deliveries (they wait); `true` resumes them and clears the failure count. */
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+/** A webhook endpoint, never with its secret. */
+export class WebhookEndpointDto {
+  id!: string;
+  organisationId!: string;
+  url!: string;
+  description!: string | null;
+  @ApiProperty({ enum: EVENT_TYPES, isArray: true })
+  eventTypes!: EventType[];
+  enabled!: boolean;
+  /** Why it was disabled (by someone, or automatically after repeated failures); null while enabled. */
+  disabledReason!: string | null;
+  /** Failed attempts in a row since the last success. */
+  consecutiveFailures!: number;
+  createdAt!: Date;
+  updatedAt!: Date;
+}
+
+export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
+  /** The signing secret (`whsec_…`). Shown only in this response: store it now. */
+  secret!: string;
+}
+
+export class WebhookEndpointPageDto {
+  data!: WebhookEndpointDto[];
+  page!: PageInfo;
+}

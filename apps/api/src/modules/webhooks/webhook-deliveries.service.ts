@@ -1,0 +1,335 @@
+import type { Actor } from '@consortium/auth';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { paginate, type Page, type SortSpec } from '../../common/pagination';
+import { notFound } from '../../common/problem';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
+import { AuditService } from '../audit/audit.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { retryDelayMs } from './backoff';
+import {
+  WebhookDeliveryDetailDto,
+  WebhookDeliveryDto,
+  WebhookDeliveryListQuery,
+} from './dto/webhook-delivery.dto';
+import { type OutboxEventRow } from './event-body';
+import { EVENT_TYPE_OF_TOPIC, type EventType } from './event-types';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+
+const DELIVERY_SORT: SortSpec = {
+  fields: { createdAt: 'd.createdAt' },
+  default: '-createdAt',
+  tieBreaker: 'd.id',
+};
+
+/** A delivery this instance has leased and is about to send. */
+export interface ClaimedDelivery {
+  id: string;
+  attempt: number;
+  endpointId: string;
+  url: string;
+  secret: string;
+  event: OutboxEventRow;
+}
+
+export interface AttemptOutcome {
+  startedAt: Date;
+  durationMs: number;
+  responseStatus: number | null;
+  error: string | null;
+}
+
+const succeeded = (outcome: AttemptOutcome) =>
+  outcome.responseStatus !== null && outcome.responseStatus >= 200 && outcome.responseStatus < 300;
+
+function toDeliveryDto(delivery: WebhookDelivery): WebhookDeliveryDto {
+  return {
+    id: delivery.id,
+    endpointId: delivery.endpointId,
+    eventId: delivery.outboxEvent?.eventId ?? '',
+    eventType: delivery.eventType as EventType,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    nextAttemptAt: delivery.nextAttemptAt,
+    lastAttemptAt: delivery.lastAttemptAt,
+    lastResponseStatus: delivery.lastResponseStatus,
+    lastError: delivery.lastError,
+    deliveredAt: delivery.deliveredAt,
+    redeliveryOf: delivery.redeliveryOf,
+    createdAt: delivery.createdAt,
+  };
+}
+
+/**
+ * Turns outbox events into deliveries and keeps each delivery's log. Every step that several API instances might
+ * take at once hands out rows with FOR UPDATE SKIP LOCKED, so each event is fanned out once and each delivery is
+ * sent by one instance at a time (its lease, `locked_until`, outlives the send timeout; a crashed sender's lease
+ * runs out and the delivery is sent again: at least once, never lost).
+ */
+@Injectable()
+export class WebhookDeliveriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+    private readonly endpoints: WebhookEndpointsService,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Marks a batch of undelivered outbox events delivered to the webhook layer, writing one pending delivery per
+   * enabled endpoint of the event's organisation that subscribes to its type (and existed when it happened).
+   * Returns how many outbox events it took.
+   */
+  async fanOut(batchSize = 500): Promise<number> {
+    const topics = Object.keys(EVENT_TYPE_OF_TOPIC);
+    const rows = (await this.dataSource.query(
+      `WITH batch AS (
+         SELECT id, topic, organisation_id, created_at FROM outbox_events
+          WHERE delivered_at IS NULL ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+       ), fanned AS (
+         INSERT INTO webhook_deliveries (endpoint_id, outbox_event_id, event_type, status, next_attempt_at)
+         SELECT e.id, b.id, m.type, 'pending', now()
+           FROM batch b
+           JOIN unnest($1::text[], $2::text[]) AS m(topic, type) ON m.topic = b.topic
+           JOIN webhook_endpoints e
+             ON e.organisation_id = b.organisation_id AND e.enabled AND m.type = ANY(e.event_types)
+            AND e.created_at <= b.created_at
+       )
+       UPDATE outbox_events o SET delivered_at = now() FROM batch WHERE o.id = batch.id RETURNING o.id`,
+      [topics, topics.map((topic) => EVENT_TYPE_OF_TOPIC[topic]), batchSize],
+    )) as unknown[];
+    return rows.length;
+  }
+
+  /** Leases up to `limit` due deliveries of enabled endpoints, counting the attempt it is about to make. */
+  async claimDue(limit = 20): Promise<ClaimedDelivery[]> {
+    const leaseSeconds = Math.ceil(this.config.env.WEBHOOK_TIMEOUT_MS / 1000) + 60;
+    const claimed = (await this.dataSource.query(
+      `UPDATE webhook_deliveries d
+          SET locked_until = now() + make_interval(secs => $1), attempts = d.attempts + 1, last_attempt_at = now()
+        WHERE d.id IN (
+          SELECT d2.id FROM webhook_deliveries d2
+            JOIN webhook_endpoints e ON e.id = d2.endpoint_id AND e.enabled
+           WHERE d2.status = 'pending' AND d2.next_attempt_at <= now()
+             AND (d2.locked_until IS NULL OR d2.locked_until < now())
+           ORDER BY d2.next_attempt_at LIMIT $2
+           FOR UPDATE OF d2 SKIP LOCKED)
+        RETURNING d.id, d.attempts, d.endpoint_id, d.outbox_event_id`,
+      [leaseSeconds, limit],
+    )) as { id: string; attempts: number; endpoint_id: string; outbox_event_id: string }[];
+    if (claimed.length === 0) return [];
+    const endpoints = (await this.dataSource.query(
+      'SELECT id, url, secret FROM webhook_endpoints WHERE id = ANY($1)',
+      [[...new Set(claimed.map((c) => c.endpoint_id))]],
+    )) as { id: string; url: string; secret: string }[];
+    const events = (await this.dataSource.query(
+      `SELECT id::text AS id, event_id, topic, organisation_id, created_at, payload FROM outbox_events
+        WHERE id = ANY($1::bigint[])`,
+      [[...new Set(claimed.map((c) => c.outbox_event_id))]],
+    )) as (OutboxEventRow & { id: string })[];
+    return claimed.flatMap((c) => {
+      const endpoint = endpoints.find((e) => e.id === c.endpoint_id);
+      const event = events.find((e) => e.id === c.outbox_event_id);
+      if (!endpoint || !event) return [];
+      return [
+        {
+          id: c.id,
+          attempt: c.attempts,
+          endpointId: endpoint.id,
+          url: endpoint.url,
+          secret: endpoint.secret,
+          event,
+        },
+      ];
+    });
+  }
+
+  /**
+   * Writes the attempt and its consequences in one transaction: success resets the endpoint's failure count;
+   * failure schedules the retry (or gives up after the last attempt) and, at the limit of failures in a row,
+   * disables the endpoint and tells its organisation.
+   */
+  async recordAttempt(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
+    const env = this.config.env;
+    await this.dataSource.transaction(async (manager) => {
+      // Lock order: endpoint, then delivery (as redeliver does).
+      const endpoint = await manager
+        .getRepository(WebhookEndpoint)
+        .createQueryBuilder('e')
+        .setLock('pessimistic_write')
+        .where('e.id = :id', { id: delivery.endpointId })
+        .getOne();
+      const current = await manager
+        .getRepository(WebhookDelivery)
+        .createQueryBuilder('d')
+        .setLock('pessimistic_write')
+        .where('d.id = :id', { id: delivery.id })
+        .getOne();
+      if (!endpoint || !current) return; // deleted while it was being sent
+      await manager.insert(WebhookDeliveryAttempt, {
+        deliveryId: delivery.id,
+        attempt: delivery.attempt,
+        startedAt: outcome.startedAt,
+        durationMs: outcome.durationMs,
+        responseStatus: outcome.responseStatus,
+        error: outcome.error,
+      });
+      const last = {
+        lockedUntil: null,
+        lastAttemptAt: outcome.startedAt,
+        lastResponseStatus: outcome.responseStatus,
+        lastError: outcome.error,
+      };
+      if (succeeded(outcome)) {
+        await manager.update(
+          WebhookDelivery,
+          { id: delivery.id },
+          { ...last, status: 'succeeded', deliveredAt: new Date(), nextAttemptAt: null },
+        );
+        if (endpoint.consecutiveFailures !== 0) {
+          await manager.update(WebhookEndpoint, { id: endpoint.id }, { consecutiveFailures: 0 });
+        }
+        return;
+      }
+      const givingUp = delivery.attempt >= env.WEBHOOK_MAX_ATTEMPTS;
+      const delay = retryDelayMs(delivery.attempt, {
+        baseMs: env.WEBHOOK_RETRY_BASE_MS,
+        maxMs: env.WEBHOOK_RETRY_MAX_MS,
+      });
+      await manager.update(
+        WebhookDelivery,
+        { id: delivery.id },
+        {
+          ...last,
+          status: givingUp ? 'failed' : 'pending',
+          nextAttemptAt: givingUp ? null : new Date(Date.now() + delay),
+        },
+      );
+      const failures = endpoint.consecutiveFailures + 1;
+      const disabling = endpoint.enabled && failures >= env.WEBHOOK_DISABLE_AFTER_FAILURES;
+      await manager.update(
+        WebhookEndpoint,
+        { id: endpoint.id },
+        {
+          consecutiveFailures: failures,
+          ...(disabling
+            ? {
+                enabled: false,
+                disabledReason: `Disabled automatically after ${failures} failed attempts in a row`,
+              }
+            : {}),
+        },
+      );
+      if (disabling) await this.announceDisabled(manager, endpoint, failures);
+    });
+  }
+
+  private async announceDisabled(manager: EntityManager, endpoint: WebhookEndpoint, failures: number) {
+    await this.audit.record(manager, 'system', {
+      action: 'webhook_endpoint.disabled',
+      entityType: 'webhook_endpoint',
+      entityId: endpoint.id,
+      organisationId: endpoint.organisationId,
+      changes: { enabled: { from: true, to: false }, consecutiveFailures: failures },
+    });
+    await this.notifications.notify(manager, {
+      organisationId: endpoint.organisationId,
+      kind: 'webhook_endpoint.disabled',
+      title: 'A webhook endpoint was disabled after repeated failures',
+      body:
+        `${endpoint.url} failed ${failures} deliveries in a row, so events are no longer sent to it. ` +
+        'Fix the receiver, then enable the endpoint again: deliveries waiting for it will be sent.',
+      entityType: 'webhook_endpoint',
+      entityId: endpoint.id,
+      data: { url: endpoint.url, consecutiveFailures: failures },
+    });
+  }
+
+  async list(
+    actor: Actor,
+    endpointId: string,
+    query: WebhookDeliveryListQuery,
+  ): Promise<Page<WebhookDeliveryDto>> {
+    await this.endpoints.findOwn(this.dataSource.manager, actor, endpointId);
+    const deliveries = this.dataSource
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder('d')
+      .leftJoin('d.outboxEvent', 'o')
+      .addSelect(['o.id', 'o.eventId'])
+      .where('d.endpoint_id = :endpointId', { endpointId });
+    if (query.status) deliveries.andWhere('d.status = :status', { status: query.status });
+    return paginate(deliveries, query, DELIVERY_SORT, toDeliveryDto);
+  }
+
+  async get(actor: Actor, endpointId: string, id: string): Promise<WebhookDeliveryDetailDto> {
+    await this.endpoints.findOwn(this.dataSource.manager, actor, endpointId);
+    const delivery = await this.findDelivery(this.dataSource.manager, endpointId, id);
+    const attempts = await this.dataSource.getRepository(WebhookDeliveryAttempt).find({
+      where: { deliveryId: id },
+      order: { attempt: 'ASC', id: 'ASC' },
+    });
+    return {
+      ...toDeliveryDto(delivery),
+      attemptLog: attempts.map((a) => ({
+        attempt: a.attempt,
+        startedAt: a.startedAt,
+        durationMs: a.durationMs,
+        responseStatus: a.responseStatus,
+        error: a.error,
+      })),
+    };
+  }
+
+  /** Sends the delivery's event again, as a new delivery with the same event id, now. */
+  async redeliver(actor: Actor, endpointId: string, id: string): Promise<WebhookDeliveryDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const endpoint = await this.endpoints.findOwn(manager, actor, endpointId, true);
+      const original = await this.findDelivery(manager, endpointId, id);
+      this.endpoints.assertEnabled(endpoint);
+      const copy = await manager.save(
+        manager.create(WebhookDelivery, {
+          endpointId,
+          outboxEventId: original.outboxEventId,
+          eventType: original.eventType,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: new Date(),
+          lockedUntil: null,
+          lastAttemptAt: null,
+          lastResponseStatus: null,
+          lastError: null,
+          deliveredAt: null,
+          redeliveryOf: original.id,
+        }),
+      );
+      await this.audit.record(manager, actor, {
+        action: 'webhook_delivery.redelivered',
+        entityType: 'webhook_delivery',
+        entityId: copy.id,
+        changes: { endpointId, redeliveryOf: original.id, eventId: original.outboxEvent?.eventId },
+      });
+      return toDeliveryDto({ ...copy, outboxEvent: original.outboxEvent });
+    });
+  }
+
+  private async findDelivery(
+    manager: EntityManager,
+    endpointId: string,
+    id: string,
+  ): Promise<WebhookDelivery> {
+    const delivery = await manager
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder('d')
+      .leftJoin('d.outboxEvent', 'o')
+      .addSelect(['o.id', 'o.eventId'])
+      .where('d.id = :id AND d.endpoint_id = :endpointId', { id, endpointId })
+      .getOne();
+    if (!delivery) throw notFound('Webhook delivery');
+    return delivery;
+  }
+}

@@ -1,0 +1,59 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Organisation } from '../organisations/organisation.entity';
+
+/**
+ * Where an organisation wants its events sent. The signing secret is kept as is (not hashed) because the worker
+ * needs it to sign every delivery; it is shown to people only when created or rotated.
+ */
+@Entity({ name: 'webhook_endpoints' })
+export class WebhookEndpoint {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index('ix_webhook_endpoint_organisation')
+  @Column({ name: 'organisation_id', type: 'uuid' })
+  organisationId!: string;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organisation_id' })
+  organisation?: Organisation;
+
+  @Column({ type: 'text' })
+  url!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  /** Contract event types, e.g. `cross_charge.issued`. */
+  @Column({ name: 'event_types', type: 'text', array: true })
+  eventTypes!: string[];
+
+  @Column({ type: 'text', select: false })
+  secret!: string;
+
+  @Column({ type: 'boolean', default: true })
+  enabled!: boolean;
+
+  /** Why the endpoint was switched off (by a person or after repeated failure); null while enabled. */
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason!: string | null;
+
+  /** Failed attempts in a row; a success resets it, reaching the limit disables the endpoint. */
+  @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
+  consecutiveFailures!: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { CertificateExpirySchedule } from './certificate-expiry.schedule';
+import { EventsController } from './events.controller';
+import { EventsFeedService } from './events-feed.service';
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookWorker } from './webhook.worker';
+import { WebhooksController } from './webhooks.controller';
+
+/** Webhooks and the events feed: how integrators hear about what happens, from the notifications outbox. */
+@Module({
+  imports: [NotificationsModule],
+  controllers: [WebhooksController, EventsController],
+  providers: [
+    WebhookEndpointsService,
+    WebhookDeliveriesService,
+    EventsFeedService,
+    CertificateExpirySchedule,
+    WebhookWorker,
+  ],
+  exports: [WebhookWorker, WebhookDeliveriesService],
+})
+export class WebhooksModule {}

@@ -6,16 +6,18 @@ import { dataSourceOptions } from '../database/data-source-options';
 import { AuditService } from '../modules/audit/audit.service';
 import { Organisation } from '../modules/organisations/organisation.entity';
 import { User } from '../modules/users/user.entity';
+import { OPERATOR_COMMANDS } from './operator-commands';
 
-export const USAGE = `Usage: node dist/apps/api/cli.js <command>
+export const USAGE = `Usage: node dist/apps/api/cli.js <command> [options]   (<command> --help for one command)
 
 Commands:
   migrate                                  apply pending migrations
   create-superadmin --email <email> --name <name> --organisation <name> [--organisation-type <type>]
                                            create (or promote) the platform superadmin; the password is read
                                            from SUPERADMIN_PASSWORD (at least ${MIN_PASSWORD_LENGTH} characters)
+${OPERATOR_COMMANDS.map((command) => `  ${command.spec.usage}`).join('\n')}
 
-Needs DATABASE_URL.`;
+Needs DATABASE_URL. Exits with status 1 and the reason when a command fails.`;
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);

@@ -23,7 +23,7 @@ type MoneyJson = { amountMinor: string; currency: string };
 
 const minor = (money: MoneyJson) => BigInt(money.amountMinor);
 /** Pounds with two decimals and no symbol or grouping, as spreadsheets read numbers: "1234.56", "-12.00". */
-const pounds = (amountMinor: bigint) =>
+export const pounds = (amountMinor: bigint) =>
   formatDecimal({ coefficient: amountMinor, scale: 2 }, { minScale: 2 });
 const gbp = (money: MoneyJson) =>
   formatMoney({ amountMinor: minor(money), currency: money.currency as Currency });
@@ -64,7 +64,7 @@ export const CSV_HEADER = [
  * A text cell per RFC 4180 (quoted when it holds a comma, quote or line break), and defused as a spreadsheet
  * formula: text a spreadsheet would evaluate (starting =, +, -, @, tab or CR) is prefixed with an apostrophe.
  */
-function textCell(value: string): string {
+export function textCell(value: string): string {
   const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

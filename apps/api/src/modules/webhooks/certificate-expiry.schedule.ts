@@ -16,13 +16,15 @@ export class CertificateExpirySchedule {
     private readonly expiry: ComplianceExpiryService,
   ) {}
 
-  /** Returns the consortia it checked now (those not yet checked today). */
-  async runDueChecks(today: string = ukToday()): Promise<string[]> {
-    const consortia = (await this.dataSource.query('SELECT id FROM consortia ORDER BY id')) as {
-      id: string;
-    }[];
+  /** Checks every consortium (or just those given) not yet checked today; returns those it checked now. */
+  async runDueChecks(today: string = ukToday(), only?: string[]): Promise<string[]> {
+    const consortia =
+      only ??
+      ((await this.dataSource.query('SELECT id FROM consortia ORDER BY id')) as { id: string }[]).map(
+        (c) => c.id,
+      );
     const checked: string[] = [];
-    for (const { id } of consortia) {
+    for (const id of consortia) {
       const ran = await this.dataSource.transaction(async (manager) => {
         const [{ locked }] = (await manager.query(
           "SELECT pg_try_advisory_xact_lock(hashtext('certificate-expiry:' || $1)) AS locked",

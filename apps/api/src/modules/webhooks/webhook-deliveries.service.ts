@@ -87,7 +87,7 @@ export class WebhookDeliveriesService {
    */
   async fanOut(batchSize = 500): Promise<number> {
     const topics = Object.keys(EVENT_TYPE_OF_TOPIC);
-    const rows = (await this.dataSource.query(
+    const taken = await this.updateReturning(
       `WITH batch AS (
          SELECT id, topic, organisation_id, created_at FROM outbox_events
           WHERE delivered_at IS NULL ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
@@ -102,14 +102,14 @@ export class WebhookDeliveriesService {
        )
        UPDATE outbox_events o SET delivered_at = now() FROM batch WHERE o.id = batch.id RETURNING o.id`,
       [topics, topics.map((topic) => EVENT_TYPE_OF_TOPIC[topic]), batchSize],
-    )) as unknown[];
-    return rows.length;
+    );
+    return taken.length;
   }
 
   /** Leases up to `limit` due deliveries of enabled endpoints, counting the attempt it is about to make. */
   async claimDue(limit = 20): Promise<ClaimedDelivery[]> {
     const leaseSeconds = Math.ceil(this.config.env.WEBHOOK_TIMEOUT_MS / 1000) + 60;
-    const claimed = (await this.dataSource.query(
+    const claimed = (await this.updateReturning(
       `UPDATE webhook_deliveries d
           SET locked_until = now() + make_interval(secs => $1), attempts = d.attempts + 1, last_attempt_at = now()
         WHERE d.id IN (
@@ -147,6 +147,16 @@ export class WebhookDeliveriesService {
         },
       ];
     });
+  }
+
+  /** The rows an UPDATE … RETURNING returned (TypeORM's plain result for an UPDATE is [rows, count]). */
+  private async updateReturning(sql: string, parameters: unknown[]): Promise<unknown[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await runner.query(sql, parameters, true)).records as unknown[];
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -207,7 +217,8 @@ export class WebhookDeliveriesService {
         {
           ...last,
           status: givingUp ? 'failed' : 'pending',
-          nextAttemptAt: givingUp ? null : new Date(Date.now() + delay),
+          // Counted from the end of the attempt, so the wait is exactly the drawn delay.
+          nextAttemptAt: givingUp ? null : new Date(outcome.startedAt.getTime() + outcome.durationMs + delay),
         },
       );
       const failures = endpoint.consecutiveFailures + 1;

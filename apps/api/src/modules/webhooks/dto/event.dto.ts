@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../../common/pagination';
 import { EVENT_TYPES, type EventType } from '../event-types';
 
 export class EventFeedQuery {
   /** The `page.nextCursor` of your last read; leave out to start from the oldest event. */
+  @ApiProperty({ required: false, maxLength: 200 })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'after must be a cursor this API issued' })
@@ -20,9 +21,10 @@ export class EventFeedQuery {
   limit?: number;
 
   /** Only these event types, comma-separated, e.g. `cross_charge.issued,period.closed`. */
-  @ApiProperty({ required: false, example: 'cross_charge.issued,period.closed' })
+  @ApiProperty({ required: false, maxLength: 1000, example: 'cross_charge.issued,period.closed' })
   @IsOptional()
   @IsString()
+  @MaxLength(1000)
   @Matches(
     new RegExp(
       `^(${EVENT_TYPES.join('|').replace(/\./g, '\\.')})(,(${EVENT_TYPES.join('|').replace(/\./g, '\\.')}))*$`,

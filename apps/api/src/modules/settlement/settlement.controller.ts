@@ -43,10 +43,13 @@ export class SettlementController {
   }
 
   /**
-   * Records a settlement payment as made (the payer's finance team or administrators, or the consortium's
-   * administrators): posts it to the ledger; the last one settles the period. Send an Idempotency-Key.
+   * Records a settlement payment as made (the payer's finance team or administrators, an API key of the payer with
+   * `charges:write`, or the consortium's administrators): posts it to the ledger; the last one settles the period.
+   * Send an Idempotency-Key.
    */
+  @ApiSecurity('api-key')
   @Roles('finance', 'org_admin', 'consortium_admin', 'superadmin')
+  @Scopes('charges:write')
   @Idempotent()
   @Post('settlement-payments/:id/record')
   @HttpCode(HttpStatus.OK)

@@ -219,9 +219,9 @@ export class SettlementService {
       if (!found || !canSeeConsortium(actor, found.consortium_id)) throw notFound('Settlement payment');
       const entitled =
         administers(actor, found.consortium_id) ||
-        (actor.kind === 'user' &&
-          actor.organisationId === found.payer_organisation_id &&
-          PAYER_ROLES.some((role) => actor.roles.includes(role)));
+        // The payer's finance system records its own payments with a key (the guard has checked charges:write).
+        (actor.organisationId === found.payer_organisation_id &&
+          (actor.kind === 'api_key' || PAYER_ROLES.some((role) => actor.roles.includes(role))));
       if (!entitled) {
         throw forbidden("Only the payer's finance team or the consortium's administrators record a payment");
       }

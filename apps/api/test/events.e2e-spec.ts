@@ -1,0 +1,250 @@
+import { addDays } from '@consortium/domain';
+import { DataSource } from 'typeorm';
+import { ukToday } from '../src/modules/catalogue/compliance-status';
+import {
+  type NotificationInput,
+  NotificationsService,
+} from '../src/modules/notifications/notifications.service';
+import { Organisation } from '../src/modules/organisations/organisation.entity';
+import { CertificateExpirySchedule } from '../src/modules/webhooks/certificate-expiry.schedule';
+import {
+  aChargePeriod,
+  aConsortiumWithMembers,
+  aDraftCrossCharge,
+  anApiKey,
+  anAttestation,
+  anOrganisation,
+  aService,
+  aUser,
+  bearerFor,
+  unique,
+} from './support/builders';
+import { createTestApp, TestApp } from './support/test-app';
+
+type Auth = Record<string, string>;
+interface FeedEvent {
+  id: string;
+  type: string;
+  organisationId: string;
+  data: Record<string, unknown>;
+}
+interface Feed {
+  data: FeedEvent[];
+  page: { nextCursor: string; limit: number; hasMore: boolean };
+}
+
+describe('events feed', () => {
+  let test: TestApp;
+  let ds: DataSource;
+  let notifications: NotificationsService;
+  beforeAll(async () => {
+    test = await createTestApp();
+    ds = test.dataSource;
+    notifications = test.app.get(NotificationsService);
+  });
+  afterAll(() => test.close());
+
+  const anEvent = (organisation: Organisation, overrides: Partial<NotificationInput> = {}) =>
+    ds.transaction((manager) =>
+      notifications.notify(manager, {
+        organisationId: organisation.id,
+        kind: 'subscription.requested',
+        title: unique('A request'),
+        body: 'Approve or reject it.',
+        entityType: 'subscription',
+        entityId: unique('subscription').replace(' ', '-'),
+        ...overrides,
+      }),
+    );
+
+  const read = (auth: Auth, query = '') => test.http().get(`/api/v1/events${query}`).set(auth);
+
+  /**
+   * Reads until at least `count` events show. The feed shows an event once every transaction that started
+   * before it has finished, and other test files run transactions on the same server meanwhile.
+   */
+  async function readUntil(auth: Auth, query: string, count: number): Promise<Feed> {
+    for (let tries = 0; ; tries += 1) {
+      const feed = (await read(auth, query).expect(200)).body as Feed;
+      if (feed.data.length >= count || tries === 100) return feed;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function aReader() {
+    const organisation = await anOrganisation(ds);
+    return { organisation, auth: await bearerFor(test, await aUser(ds, organisation, ['viewer'])) };
+  }
+
+  it('lists the organisation’s events oldest first, page by page, and resumes from the last cursor', async () => {
+    const { organisation, auth } = await aReader();
+    const first = [await anEvent(organisation), await anEvent(organisation), await anEvent(organisation)];
+
+    const pageOne = await readUntil(auth, '?limit=2', 2);
+    const pageTwo = await readUntil(auth, `?limit=2&after=${pageOne.page.nextCursor}`, 1);
+    const caughtUp = await read(auth, `?after=${pageTwo.page.nextCursor}`).expect(200);
+    const later = await anEvent(organisation);
+    const resumed = await readUntil(auth, `?after=${pageTwo.page.nextCursor}`, 1);
+
+    const titles = (feed: Feed) => feed.data.map((event) => event.data.title);
+    expect(titles(pageOne)).toEqual([first[0]!.title, first[1]!.title]);
+    expect(pageOne.page.hasMore).toBe(true);
+    expect(titles(pageTwo)).toEqual([first[2]!.title]);
+    expect(pageTwo.page.hasMore).toBe(false);
+    expect(caughtUp.body.data).toEqual([]);
+    expect(caughtUp.body.page.nextCursor).toBe(pageTwo.page.nextCursor);
+    expect(titles(resumed)).toEqual([later!.title]);
+  });
+
+  it('never skips an event whose transaction commits after later ones were read', async () => {
+    const { organisation, auth } = await aReader();
+    const slow = ds.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      await notifications.notify(slow.manager, {
+        organisationId: organisation.id,
+        kind: 'cross_charge.issued',
+        title: 'written first, committed last',
+        body: '-',
+        entityType: 'cross_charge',
+        entityId: unique('charge'),
+      });
+      await anEvent(organisation, { title: 'written second, committed first' });
+
+      const whileSlowRuns = (await read(auth).expect(200)).body as Feed;
+      await slow.commitTransaction();
+      const afterwards = await readUntil(auth, `?after=${whileSlowRuns.page.nextCursor}`, 2);
+
+      expect(whileSlowRuns.data).toEqual([]);
+      expect(afterwards.data.map((event) => event.data.title)).toEqual([
+        'written first, committed last',
+        'written second, committed first',
+      ]);
+    } finally {
+      if (slow.isTransactionActive) await slow.rollbackTransaction();
+      await slow.release();
+    }
+  });
+
+  it('filters by contract event type and leaves in-app-only news out', async () => {
+    const { organisation, auth } = await aReader();
+    await anEvent(organisation, { kind: 'billing_period.closed', entityType: 'billing_period' });
+    await anEvent(organisation, { kind: 'cross_charge.commented', entityType: 'cross_charge' });
+    await anEvent(organisation, { kind: 'settlement_payment.recorded', entityType: 'settlement_payment' });
+
+    const everything = await readUntil(auth, '', 2);
+    const closes = await readUntil(auth, '?type=period.closed', 1);
+
+    expect(everything.data.map((event) => event.type)).toEqual(['period.closed', 'settlement.recorded']);
+    expect(closes.data.map((event) => event.type)).toEqual(['period.closed']);
+  });
+
+  it('shows nothing of another organisation’s events', async () => {
+    const { auth } = await aReader();
+    const other = await aReader();
+    await anEvent(other.organisation);
+
+    await readUntil(other.auth, '', 1);
+    const mine = await read(auth).expect(200);
+
+    expect(mine.body.data).toEqual([]);
+  });
+
+  it('serves an API key with events:read and refuses one without it (403)', async () => {
+    const { organisation } = await aReader();
+    await anEvent(organisation);
+    const poller = await anApiKey(ds, organisation, ['events:read']);
+    const other = await anApiKey(ds, organisation, ['usage:write']);
+
+    const feed = await readUntil(poller.header, '', 1);
+    await read(other.header).expect(403);
+
+    expect(feed.data).toHaveLength(1);
+  });
+
+  it.each([
+    ['an unknown type', '?type=ledger.exploded', 'type'],
+    ['a cursor it did not issue', `?after=${Buffer.from('nonsense').toString('base64url')}`, 'after'],
+    ['a limit over 200', '?limit=201', 'limit'],
+  ])('refuses %s with a validation problem', async (_label, query, field) => {
+    const { auth } = await aReader();
+
+    const response = await read(auth, query).expect(400);
+
+    expect(response.body.type).toBe('urn:consortium:problem:validation-error');
+    expect(response.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  });
+
+  describe('emitting the contract’s events', () => {
+    it('runs the certificate expiry check once a day by itself, emitting certificate.expiring', async () => {
+      const world = await aConsortiumWithMembers(ds);
+      const service = await aService(ds, world.consortium, world.home);
+      const attestation = await anAttestation(ds, service, { expiresOn: addDays(ukToday(), 10) });
+      const schedule = test.app.get(CertificateExpirySchedule);
+
+      const firstRun = await schedule.runDueChecks(ukToday(), [world.consortium.id]);
+      const secondRun = await schedule.runDueChecks(ukToday(), [world.consortium.id]);
+
+      expect(firstRun).toEqual([world.consortium.id]);
+      expect(secondRun).toEqual([]);
+      const auth = await bearerFor(test, world.homeUsers.viewer);
+      const feed = await readUntil(auth, '?type=certificate.expiring', 1);
+      expect(feed.data).toHaveLength(1);
+      expect(feed.data[0].data).toMatchObject({
+        entityType: 'compliance_attestation',
+        entityId: attestation.id,
+        standing: 'expiring',
+        expiresOn: attestation.expiresOn,
+      });
+    });
+
+    it('emits cross_charge.credited to both parties when a dispute is settled with a credit note', async () => {
+      const world = await aConsortiumWithMembers(ds);
+      const period = await aChargePeriod(ds, world.consortium, '2026-10');
+      const charge = await aDraftCrossCharge(ds, {
+        consortium: world.consortium,
+        periodId: period.id,
+        provider: world.home,
+        consumer: world.other,
+        lines: [{ netMinor: 100_000 }],
+      });
+      const provider = await bearerFor(test, world.homeUsers.finance);
+      const consumer = await bearerFor(test, world.otherUsers.finance);
+      await test.http().post(`/api/v1/cross-charges/${charge.id}/issue`).set(provider).expect(200);
+      const dispute = await test
+        .http()
+        .post(`/api/v1/cross-charges/${charge.id}/lines/${charge.lineIds[0]}/dispute`)
+        .set(consumer)
+        .send({ reason: 'Two of the sites closed' })
+        .expect(201);
+      await test
+        .http()
+        .post(`/api/v1/disputes/${dispute.body.id}/accept`)
+        .set(provider)
+        .send({ reason: 'Agreed' })
+        .expect(200);
+
+      for (const auth of [provider, consumer]) {
+        const feed = await readUntil(auth, '?type=cross_charge.credited', 1);
+        expect(feed.data).toHaveLength(1);
+        expect(feed.data[0].data).toMatchObject({
+          crossChargeId: charge.id,
+          disputeId: dispute.body.id,
+          grossMinor: '100000',
+          currency: 'GBP',
+        });
+      }
+      const consumerFeed = await readUntil(consumer, '', 2);
+      const providerFeed = await readUntil(provider, '', 2);
+      expect(consumerFeed.data.map((event) => event.type)).toEqual([
+        'cross_charge.issued',
+        'cross_charge.credited',
+      ]);
+      expect(providerFeed.data.map((event) => event.type)).toEqual([
+        'cross_charge.disputed',
+        'cross_charge.credited',
+      ]);
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { problemText } from '../src/api/problem-text';
+import { pricePlanFromForm } from '../src/catalogue/price-plan-form';
 import { describePricePlan, formatPounds, formatQuantity } from '../src/catalogue/price-plan-text';
 import { capacityText, eventText, subscriptionProblemMessage } from '../src/catalogue/subscription-text';
 
@@ -109,5 +110,29 @@ describe('subscriptions in words', () => {
     );
     const other = problem(403, { title: 'Forbidden', detail: 'Only the provider may approve' });
     expect(subscriptionProblemMessage(other)).toBe('Only the provider may approve.');
+  });
+});
+
+describe('a price plan from the form', () => {
+  it('keeps only the chosen model’s fields, drops blanks and reads an empty last tier as no limit', () => {
+    expect(
+      pricePlanFromForm({
+        model: 'volume',
+        feePerPeriod: '100.00',
+        unitName: ' site ',
+        setupFee: '',
+        tiers: [
+          { upTo: 50, unitPrice: '1260.00' },
+          { upTo: '', unitPrice: '930.00' },
+        ],
+      }),
+    ).toEqual({
+      model: 'volume',
+      unitName: 'site',
+      tiers: [
+        { upTo: 50, unitPrice: '1260.00' },
+        { upTo: null, unitPrice: '930.00' },
+      ],
+    });
   });
 });

@@ -73,3 +73,20 @@ export function subscriptionProblemMessage(error: unknown): string {
   }
   return messageFor(error);
 }
+
+/** "30 minutes", "1 hour", "4 hours": service-level targets as people say them. */
+export function hoursText(hours: number): string {
+  if (hours < 1) return `${Math.round(hours * 60)} minutes`;
+  return hours === 1 ? '1 hour' : `${formatQuantity(hours)} hours`;
+}
+
+/** Today in the UK as YYYY-MM-DD (the API's calendar dates are UK days). */
+export function ukToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
+}
+
+/** The first day of next month, YYYY-MM-DD: when most subscriptions start. */
+export function firstOfNextMonth(today: string): string {
+  const [year, month] = today.split('-').map(Number);
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}

@@ -1,0 +1,255 @@
+import { Alert, Box, Button, Stack } from '@mui/material';
+import { useState } from 'react';
+import {
+  CreateButton,
+  DataTable,
+  EditButton,
+  List,
+  Loading,
+  SelectInput,
+  Title,
+  TopToolbar,
+  useShowController,
+} from 'react-admin';
+import { api } from '../api/client';
+import { messageFor, unwrap } from '../api/problem';
+import { formatDate } from '../format/date';
+import { ServiceTitle } from './CatalogueList';
+import { ReasonDialog } from './dialogs';
+import { useApiAction, useBillingCycle } from './hooks';
+import { choicesOf, COMPLIANCE_KIND_LABELS, SERVICE_STATUS_LABELS } from './labels';
+import { asPricePlan, describePricePlan } from './price-plan-text';
+import { MY_SERVICES, type Service } from './resources';
+import { CertificateDialog, PriceVersionsPanel } from './ServiceAdminPanels';
+import { ServiceDetails } from './ServiceDetails';
+import { capacityText } from './subscription-text';
+import { SERVICE_STATUS_TONE, ToneChip } from './Tone';
+
+function PriceCell({ service }: { service: Service }) {
+  const cycle = useBillingCycle(service.consortiumId);
+  return <>{describePricePlan(asPricePlan(service.price.plan), cycle).summary}</>;
+}
+
+const filters = [
+  <SelectInput
+    key="status"
+    source="status"
+    label="Status"
+    choices={choicesOf(SERVICE_STATUS_LABELS)}
+    emptyText="Any status"
+    alwaysOn
+  />,
+];
+
+/** The organisation's own services, drafts included. */
+export function MyServiceList() {
+  return (
+    <List
+      resource={MY_SERVICES}
+      title="My services"
+      filters={filters}
+      sort={{ field: 'title', order: 'ASC' }}
+      perPage={25}
+      exporter={false}
+      empty={false}
+      actions={
+        <TopToolbar>
+          <CreateButton label="List a new service" />
+        </TopToolbar>
+      }
+    >
+      <DataTable
+        bulkActionButtons={false}
+        rowClick={false}
+        empty={
+          <Alert severity="info" sx={{ m: 2 }}>
+            Your organisation has no services yet (with these filters). List one with “List a new service”.
+          </Alert>
+        }
+      >
+        <DataTable.Col
+          source="title"
+          label="Service"
+          render={(service: Service) => <ServiceTitle service={service} resource={MY_SERVICES} />}
+        />
+        <DataTable.Col
+          source="status"
+          label="Status"
+          disableSort
+          render={(service: Service) => (
+            <ToneChip
+              tone={SERVICE_STATUS_TONE[service.status]}
+              label={SERVICE_STATUS_LABELS[service.status]}
+            />
+          )}
+        />
+        <DataTable.Col
+          source="price"
+          label="Price"
+          disableSort
+          render={(service: Service) => <PriceCell service={service} />}
+        />
+        <DataTable.Col
+          source="capacity"
+          label="Capacity"
+          disableSort
+          render={(service: Service) => capacityText(service.capacity)}
+        />
+        <DataTable.Col
+          source="createdAt"
+          label="Listed"
+          sortByOrder="DESC"
+          render={(service: Service) => formatDate(service.createdAt)}
+        />
+      </DataTable>
+    </List>
+  );
+}
+
+type Step = 'publish' | 'suspend' | 'resume' | 'retire';
+
+/** What each lifecycle step says before it is taken; suspending and retiring are confirmed. */
+const STEPS: Record<Step, { label: string; done: string; confirm?: string }> = {
+  publish: {
+    label: 'Publish',
+    done: 'Published: members of the consortium can now find and subscribe to it.',
+  },
+  suspend: {
+    label: 'Suspend',
+    done: 'Suspended: it takes no new subscriptions until you resume it.',
+    confirm: 'It stays in force for its subscribers but takes no new subscriptions until you resume it.',
+  },
+  resume: { label: 'Resume', done: 'Resumed: it takes new subscriptions again.' },
+  retire: {
+    label: 'Retire',
+    done: 'Retired.',
+    confirm:
+      'Retiring is for good: a retired service takes no new subscriptions, no changes and is never revived.',
+  },
+};
+
+const STEPS_FROM: Record<Service['status'], Step[]> = {
+  draft: ['publish'],
+  published: ['suspend', 'retire'],
+  suspended: ['resume', 'retire'],
+  retired: [],
+};
+
+async function takeStep(id: string, step: Step) {
+  const path = { params: { path: { id } } };
+  switch (step) {
+    case 'publish':
+      return unwrap(await api.POST('/api/v1/services/{id}/publish', path));
+    case 'suspend':
+      return unwrap(await api.POST('/api/v1/services/{id}/suspend', path));
+    case 'resume':
+      return unwrap(await api.POST('/api/v1/services/{id}/resume', path));
+    case 'retire':
+      return unwrap(await api.POST('/api/v1/services/{id}/retire', path));
+  }
+}
+
+function LifecycleButtons({ service }: { service: Service }) {
+  const [confirming, setConfirming] = useState<Step | null>(null);
+  const step = useApiAction(
+    (which: Step) => takeStep(service.id, which),
+    (_, which) => STEPS[which].done,
+  );
+  return (
+    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
+      {service.status !== 'retired' ? (
+        <EditButton resource={MY_SERVICES} record={service} label="Edit" />
+      ) : null}
+      {STEPS_FROM[service.status].map((which) => (
+        <Button
+          key={which}
+          variant={which === 'publish' || which === 'resume' ? 'contained' : 'outlined'}
+          color={which === 'retire' ? 'error' : 'primary'}
+          disabled={step.isPending}
+          onClick={() => (STEPS[which].confirm ? setConfirming(which) : step.mutate(which))}
+        >
+          {STEPS[which].label}
+        </Button>
+      ))}
+      {confirming ? (
+        <ReasonDialog
+          title={`${STEPS[confirming].label} ${service.title}?`}
+          explanation={STEPS[confirming].confirm ?? ''}
+          confirmLabel={STEPS[confirming].label}
+          busy={step.isPending}
+          onClose={() => setConfirming(null)}
+          onConfirm={() => step.mutate(confirming, { onSettled: () => setConfirming(null) })}
+        />
+      ) : null}
+    </Stack>
+  );
+}
+
+/** One of the organisation's services: its lifecycle, prices and certificates. */
+export function MyServiceShow() {
+  const { record, error, isPending } = useShowController<Service>({ resource: MY_SERVICES });
+  const [adding, setAdding] = useState(false);
+  const [withdrawing, setWithdrawing] = useState<Service['compliance']['attestations'][number] | null>(null);
+  const withdraw = useApiAction(
+    async ({ serviceId, attestationId }: { serviceId: string; attestationId: string }) =>
+      unwrap(
+        await api.DELETE('/api/v1/services/{id}/compliance/{attestationId}', {
+          params: { path: { id: serviceId, attestationId } },
+        }),
+      ),
+    'Certificate withdrawn.',
+  );
+
+  if (isPending) return <Loading loadingPrimary="Loading the service" loadingSecondary="" />;
+  if (error || !record) {
+    return (
+      <Alert severity="error" role="alert" sx={{ mt: 2 }}>
+        {error ? messageFor(error) : 'This service could not be found.'}
+      </Alert>
+    );
+  }
+  const changeable = record.status !== 'retired';
+  return (
+    <>
+      <Title title={record.title} />
+      <ServiceDetails
+        service={record}
+        actions={<LifecycleButtons service={record} />}
+        certificateAction={
+          changeable
+            ? (attestation) => (
+                <Button size="small" color="error" onClick={() => setWithdrawing(attestation)}>
+                  Withdraw
+                </Button>
+              )
+            : undefined
+        }
+      >
+        {changeable ? (
+          <Box>
+            <Button variant="outlined" onClick={() => setAdding(true)}>
+              Add a certificate
+            </Button>
+          </Box>
+        ) : null}
+        <PriceVersionsPanel service={record} canChange={changeable} />
+      </ServiceDetails>
+      {adding ? <CertificateDialog service={record} onClose={() => setAdding(false)} /> : null}
+      {withdrawing ? (
+        <ReasonDialog
+          title={`Withdraw the ${COMPLIANCE_KIND_LABELS[withdrawing.kind]} certificate?`}
+          explanation={`Certificate ${withdrawing.certificateReference} will no longer be shown on ${record.title}.`}
+          confirmLabel="Withdraw certificate"
+          busy={withdraw.isPending}
+          onClose={() => setWithdrawing(null)}
+          onConfirm={() =>
+            withdraw.mutate(
+              { serviceId: record.id, attestationId: withdrawing.id },
+              { onSettled: () => setWithdrawing(null) },
+            )
+          }
+        />
+      ) : null}
+    </>
+  );
+}

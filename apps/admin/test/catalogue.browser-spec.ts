@@ -1,0 +1,175 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
+import { DEMO_PASSWORD, type DemoApp, startDemoApp } from './support/demo-app';
+import { openPage, PHONE, screenshot, seriousAccessibilityViolations, signIn } from './support/browser';
+
+jest.setTimeout(60_000);
+
+const ESSEX_CIO = 'cio@essex.gov.uk';
+const LINCOLNSHIRE_CIO = 'cio@lincolnshire.gov.uk';
+const SUFFOLK_VIEWER = 'viewer@suffolk.gov.uk';
+const DATA_CENTRE = 'Tier III data-centre hosting';
+
+/**
+ * The CIO teams' screens on the demo consortium, in the order things happen: Essex finds Lincolnshire's
+ * data-centre hosting, sees the price and asks to subscribe; Lincolnshire approves; Essex sees it active.
+ */
+describe('the CIO teams’ screens', () => {
+  let demo: DemoApp;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    demo = await startDemoApp();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  async function openAs(email: string, viewport?: typeof PHONE) {
+    const opened = await openPage(browser, viewport);
+    page = opened.page;
+    pageErrors = opened.pageErrors;
+    close = () => opened.context.close();
+    await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
+  }
+
+  afterEach(async () => {
+    await close?.();
+    // An uncaught error in the page fails the test that caused it, even when the screen looked right.
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lets a CIO find a service by searching, see its price before confirming, and ask to subscribe', async () => {
+    await openAs(ESSEX_CIO);
+    await page.getByRole('menuitem', { name: 'Service catalogue' }).click();
+    await page.getByRole('link', { name: 'Disaster recovery hosting' }).waitFor();
+    await screenshot(page, 'catalogue-list');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('textbox', { name: 'Search services' }).fill('racks');
+    await page.getByRole('link', { name: 'Disaster recovery hosting' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: DATA_CENTRE }).click();
+
+    await page.getByRole('heading', { name: DATA_CENTRE, level: 1 }).waitFor();
+    const main = page.getByRole('main');
+    await expect(main.getByText('provided by').textContent()).resolves.toContain(
+      'Lincolnshire County Council',
+    );
+    await expect(main.getByTestId('price-summary').textContent()).resolves.toBe(
+      '£3,450.00 per rack per quarter',
+    );
+    await expect(
+      main.getByText('A one-off set-up fee of £1,800.00 when the subscription starts.').count(),
+    ).resolves.toBe(1);
+    await expect(
+      main.getByRole('table', { name: 'Compliance certificates' }).textContent(),
+    ).resolves.toContain('ISO/IEC 27001');
+    await screenshot(page, 'catalogue-service');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Subscribe' }).click();
+    const dialog = page.getByRole('dialog', { name: `Subscribe to ${DATA_CENTRE}` });
+    await expect(
+      dialog.getByText('Lincolnshire County Council must approve your request').count(),
+    ).resolves.toBe(1);
+    const confirm = dialog.getByRole('button', { name: 'Confirm and send request' });
+    await expect(confirm.isDisabled()).resolves.toBe(true);
+    await dialog.getByRole('textbox', { name: 'Quantity' }).fill('2');
+    await dialog.getByRole('button', { name: 'See the price' }).click();
+
+    const quote = dialog.getByTestId('quote');
+    await quote.waitFor();
+    await expect(quote.getByRole('heading').textContent()).resolves.toBe('£6,900.00 per quarter');
+    await expect(quote.textContent()).resolves.toContain('£8,700.00');
+    await screenshot(page, 'catalogue-subscribe');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await confirm.click();
+
+    await page.getByText('Request sent. Lincolnshire County Council must approve it').waitFor();
+    await page.getByRole('heading', { name: DATA_CENTRE, level: 1 }).waitFor();
+    await expect(
+      page.getByRole('main').getByText('Waiting for Lincolnshire County Council to approve').count(),
+    ).resolves.toBe(1);
+  });
+
+  it('shows the provider’s CIO the request, and approves it', async () => {
+    await openAs(LINCOLNSHIRE_CIO);
+    await page.getByRole('menuitem', { name: 'Subscription requests' }).click();
+    const row = page.getByRole('row').filter({ hasText: 'Essex County Council' });
+    await row.waitFor();
+    // Kent's request from the demo data waits too: each request is decided on its own row.
+    await expect(page.getByRole('row').filter({ hasText: 'Kent County Council' }).count()).resolves.toBe(1);
+    await screenshot(page, 'catalogue-requests');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(`Approved: Essex County Council now subscribes to ${DATA_CENTRE}.`).waitFor();
+    await row.waitFor({ state: 'detached' });
+  });
+
+  it('shows the subscriber its subscription active, with the agreed price and its history', async () => {
+    await openAs(ESSEX_CIO);
+    await page.getByRole('menuitem', { name: 'My subscriptions' }).click();
+    const row = page.getByRole('row').filter({ hasText: DATA_CENTRE });
+    await row.waitFor();
+    await expect(row.getByText('Active').count()).resolves.toBe(1);
+    await screenshot(page, 'catalogue-my-subscriptions');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await row.getByRole('link', { name: DATA_CENTRE }).click();
+    await page.getByRole('heading', { name: 'Agreed price' }).waitFor();
+    const main = page.getByRole('main');
+    await expect(main.getByText('£3,450.00 per rack per quarter').count()).resolves.toBe(1);
+    const history = main.getByRole('list', { name: 'History' });
+    await expect(history.textContent()).resolves.toContain('Approved');
+    await expect(history.textContent()).resolves.toContain('Requested: quantity 2');
+    await expect(main.getByRole('button', { name: 'Give notice' }).count()).resolves.toBe(1);
+    await screenshot(page, 'catalogue-subscription');
+  });
+
+  it('shows a provider its own services with the steps their status allows', async () => {
+    await openAs(LINCOLNSHIRE_CIO);
+    await page.getByRole('menuitem', { name: 'My services' }).click();
+    await page.getByRole('link', { name: 'Offsite backup storage' }).waitFor();
+    await screenshot(page, 'catalogue-my-services');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: DATA_CENTRE }).click();
+    await page.getByRole('heading', { name: 'Price versions' }).waitFor();
+    const main = page.getByRole('main');
+    await expect(main.getByRole('button', { name: 'Suspend' }).count()).resolves.toBe(1);
+    await expect(main.getByRole('button', { name: 'Retire' }).count()).resolves.toBe(1);
+    await expect(main.getByText('8 of 60 units taken, 52 left').count()).resolves.toBe(1);
+
+    // Retiring is for good, so it is confirmed first; cancelling changes nothing.
+    await main.getByRole('button', { name: 'Retire' }).click();
+    const confirm = page.getByRole('dialog', { name: `Retire ${DATA_CENTRE}?` });
+    await expect(confirm.textContent()).resolves.toContain('is for good');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect(main.getByText('Published', { exact: true }).count()).resolves.toBe(1);
+  });
+
+  it('lets a viewer browse the catalogue but offers no Subscribe and no My services, at phone width', async () => {
+    await openAs(SUFFOLK_VIEWER, PHONE);
+    await page
+      .getByRole('button', { name: /open menu|menu/i })
+      .first()
+      .click();
+    await page.getByRole('menuitem', { name: 'Service catalogue' }).click();
+    await page.getByRole('link', { name: 'Disaster recovery hosting' }).waitFor();
+    await expect(page.getByRole('menuitem', { name: 'My services' }).count()).resolves.toBe(0);
+    await screenshot(page, 'catalogue-list-phone');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('link', { name: 'Disaster recovery hosting' }).click();
+    await page.getByRole('heading', { name: 'Disaster recovery hosting', level: 1 }).waitFor();
+    await expect(page.getByRole('button', { name: 'Subscribe' }).count()).resolves.toBe(0);
+  });
+});

@@ -1,0 +1,155 @@
+import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
+import {
+  Datagrid,
+  FunctionField,
+  List,
+  Pagination,
+  SelectInput,
+  SimpleList,
+  TextField,
+  Title,
+} from 'react-admin';
+import { formatDate } from '../format/date';
+import { formatMoney } from '../format/money';
+import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
+import { useMyConsortia, usePeriodsAndMembers } from './useConsortia';
+import { CHARGE_STATUS_LABELS, chargeSentence, type CrossCharge, DIRECTION_LABELS } from './words';
+
+const STATUS_CHOICES = Object.entries(CHARGE_STATUS_LABELS).map(([id, name]) => ({ id, name }));
+const DIRECTION_CHOICES = Object.entries(DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
+
+function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
+  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
+  const empty = <Nothing>No cross-charges match these filters.</Nothing>;
+  if (phone) {
+    return (
+      <SimpleList<CrossCharge & { id: string }>
+        primaryText={(charge) => chargeSentence(charge)}
+        secondaryText={(charge) =>
+          `${charge.reference} · ${periodLabel(charge.billingPeriod.id)} · ${CHARGE_STATUS_LABELS[charge.status]}`
+        }
+        linkType="show"
+        empty={empty}
+      />
+    );
+  }
+  return (
+    <Datagrid rowClick="show" bulkActionButtons={false} empty={empty}>
+      <FunctionField<CrossCharge>
+        label="Charge"
+        sortable={false}
+        render={(charge) => <strong>{chargeSentence(charge)}</strong>}
+      />
+      <TextField source="reference" label="Reference" />
+      <FunctionField<CrossCharge>
+        label="Period"
+        sortable={false}
+        render={(charge) => periodLabel(charge.billingPeriod.id)}
+      />
+      <FunctionField<CrossCharge>
+        label="Direction"
+        sortable={false}
+        render={(charge) => (charge.direction ? DIRECTION_LABELS[charge.direction] : 'Between members')}
+      />
+      <FunctionField<CrossCharge>
+        label="Status"
+        sortable={false}
+        render={(charge) => CHARGE_STATUS_LABELS[charge.status]}
+      />
+      <FunctionField<CrossCharge>
+        label="Gross (inc. VAT)"
+        source="grossMinor"
+        sortBy="grossMinor"
+        textAlign="right"
+        render={(charge) => formatMoney(charge.gross.amountMinor, charge.gross.currency)}
+      />
+      <FunctionField<CrossCharge>
+        label="Raised"
+        source="createdAt"
+        sortBy="createdAt"
+        render={(charge) => formatDate(charge.createdAt)}
+      />
+    </Datagrid>
+  );
+}
+
+/**
+ * Cross-charges to and from the signed-in organisation, filtered by billing period (the open one first), direction,
+ * status and counterparty; sorted by when raised, amount or reference; paginated by the API's cursors.
+ */
+export function ChargeList() {
+  const consortia = useMyConsortia();
+  const lookups = usePeriodsAndMembers(consortia.data?.consortia);
+  if (consortia.error || lookups.error) return <Problem error={consortia.error ?? lookups.error} />;
+  if (!consortia.data || !lookups.data) return <Waiting what="cross-charges" />;
+
+  const several = consortia.data.consortia.length > 1;
+  const periods = lookups.data.periods;
+  const periodChoices = periods.map((p) => ({
+    id: p.id,
+    name: several ? `${p.label}, ${p.consortiumName}` : `${p.label}${p.status === 'open' ? ' (open)' : ''}`,
+  }));
+  const periodLabel = (id: string) => periods.find((p) => p.id === id)?.label ?? 'Unknown period';
+  const counterparties = lookups.data.members
+    .filter((m) => m.id !== consortia.data.organisationId)
+    .map((m) => ({ id: m.id, name: m.name }));
+  const openPeriod = periods.find((p) => p.status === 'open');
+
+  const filters = [
+    <SelectInput
+      key="billingPeriodId"
+      source="billingPeriodId"
+      label="Billing period"
+      choices={periodChoices}
+      emptyText="Every period"
+      alwaysOn
+    />,
+    <SelectInput
+      key="direction"
+      source="direction"
+      label="Direction"
+      choices={DIRECTION_CHOICES}
+      emptyText="To and from us"
+      alwaysOn
+    />,
+    <SelectInput
+      key="status"
+      source="status"
+      label="Status"
+      choices={STATUS_CHOICES}
+      emptyText="Any status"
+      alwaysOn
+    />,
+    <SelectInput
+      key="counterpartyId"
+      source="counterpartyId"
+      label="Counterparty"
+      choices={counterparties}
+      emptyText="Any organisation"
+      alwaysOn
+    />,
+  ];
+
+  return (
+    <Box>
+      <Title title="Cross-charges" />
+      <Typography component="h1" variant="h5" sx={{ mt: 2 }}>
+        Cross-charges
+      </Typography>
+      <List
+        resource="cross-charges"
+        filters={filters}
+        filterDefaultValues={openPeriod ? { billingPeriodId: openPeriod.id } : {}}
+        sort={{ field: 'createdAt', order: 'DESC' }}
+        perPage={25}
+        pagination={<Pagination rowsPerPageOptions={[10, 25, 50]} />}
+        exporter={false}
+        title={false}
+        error={<ListProblem />}
+        empty={<Nothing>There are no cross-charges to or from your organisation yet.</Nothing>}
+      >
+        <ChargeGrid periodLabel={periodLabel} />
+      </List>
+    </Box>
+  );
+}

@@ -1,0 +1,399 @@
+import {
+  Box,
+  Button,
+  Card,
+  CardContent,
+  Chip,
+  List as MuiList,
+  ListItem,
+  ListItemText,
+  Stack,
+  Typography,
+} from '@mui/material';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import {
+  ArrayField,
+  Datagrid,
+  FunctionField,
+  Link,
+  RecordContextProvider,
+  TextField,
+  Title,
+  useNotify,
+  usePermissions,
+} from 'react-admin';
+import { useParams } from 'react-router-dom';
+import type { components } from '../api/schema';
+import { formatDateTime } from '../format/date';
+import { formatMoney, formatMoneyAbsolute } from '../format/money';
+import type { Permissions } from '../roles';
+import { CommentThread } from './CommentThread';
+import { approveCharge, decideDispute, disputeLine, fetchCharge, issueCharge } from './finance-api';
+import { Nothing, Problem, Waiting } from './FinanceStates';
+import { ReasonDialog, type ReasonDialogProps } from './ReasonDialog';
+import { retryUnlessRefused } from './useConsortia';
+import {
+  CHARGE_STATUS_LABELS,
+  type ChargeLine,
+  chargeActions,
+  chargeSentence,
+  type CrossChargeDetail,
+  DISPUTE_STATUS_LABELS,
+  type Dispute,
+  type DisputeAction,
+  disputeActions,
+  formatQuantity,
+  formatRate,
+  statusHistory,
+  usageText,
+} from './words';
+
+type CreditNote = components['schemas']['CreditNoteDto'];
+type DialogSpec = Omit<ReasonDialogProps, 'onDone' | 'onClose'> & { done: string };
+
+const money = (m: { amountMinor: string; currency: string }) => formatMoney(m.amountMinor, m.currency);
+
+function Amounts({ charge }: { charge: CrossChargeDetail }) {
+  const rows: [string, string][] = [
+    ['Net', money(charge.net)],
+    ['VAT', money(charge.vat)],
+    ['Gross', money(charge.gross)],
+    ['Credited so far', money(charge.credited)],
+  ];
+  return (
+    <Stack direction="row" spacing={3} useFlexGap flexWrap="wrap" component="dl" sx={{ m: 0 }}>
+      {rows.map(([label, value]) => (
+        <Box key={label}>
+          <Typography component="dt" variant="caption" color="text.secondary">
+            {label}
+          </Typography>
+          <Typography component="dd" variant="body1" sx={{ m: 0, fontWeight: 600 }}>
+            {value}
+          </Typography>
+        </Box>
+      ))}
+    </Stack>
+  );
+}
+
+const DISPUTE_STEP: Record<DisputeAction, { label: string; explanation: (c: CrossChargeDetail) => string }> =
+  {
+    accept: {
+      label: 'Accept and credit',
+      explanation: (c) =>
+        `A credit note to ${c.consumer.name} is raised for the line (or the difference to the net you give) and posted to the ledger.`,
+    },
+    reject: {
+      label: 'Reject',
+      explanation: (c) =>
+        `The line stands as charged; ${c.consumer.name} may then escalate or withdraw the dispute.`,
+    },
+    escalate: {
+      label: 'Escalate',
+      explanation: () => 'The consortium’s administrators will decide the dispute.',
+    },
+    withdraw: {
+      label: 'Withdraw dispute',
+      explanation: () => 'The line stands as charged and the dispute is closed.',
+    },
+  };
+
+/** One cross-charge: who charges whom, its lines, disputes, credit notes, history and comments, and the steps you may take. */
+export function ChargeShow() {
+  const { id = '' } = useParams<{ id: string }>();
+  const { permissions } = usePermissions<Permissions>();
+  const notify = useNotify();
+  const queryClient = useQueryClient();
+  const [dialog, setDialog] = useState<DialogSpec | null>(null);
+  // Not react-admin's getOne: it would first show the list's summary of the charge, which has no lines or disputes.
+  const {
+    data: charge,
+    error,
+    isPending,
+  } = useQuery({
+    queryKey: ['cross-charges', 'detail', id],
+    queryFn: ({ signal }) => fetchCharge(id, signal),
+    retry: retryUnlessRefused,
+  });
+
+  if (isPending) return <Waiting what="the cross-charge" />;
+  if (error || !charge) return <Problem error={error} />;
+
+  const actions = chargeActions(charge, permissions);
+  const sentence = chargeSentence(charge);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['cross-charges'] });
+  const lineName = (lineId: string) => charge.lines.find((l) => l.id === lineId)?.description ?? 'a line';
+
+  const disputeStep = (dispute: Dispute, action: DisputeAction): DialogSpec => ({
+    title: `${DISPUTE_STEP[action].label}: “${lineName(dispute.crossChargeLineId)}”`,
+    explanation: DISPUTE_STEP[action].explanation(charge),
+    confirmLabel: DISPUTE_STEP[action].label,
+    askCorrectedNet: action === 'accept',
+    reasonLabel: action === 'accept' ? 'Why you accept' : 'Reason',
+    onConfirm: ({ reason, idempotencyKey, correctedNetMinor }) =>
+      decideDispute(action, dispute.id, reason, idempotencyKey, correctedNetMinor),
+    done:
+      action === 'accept'
+        ? 'Dispute accepted: a credit note was raised'
+        : `Dispute: ${DISPUTE_STEP[action].label.toLowerCase()} done`,
+  });
+
+  return (
+    <Box sx={{ my: 2 }}>
+      <Title title={`Cross-charge ${charge.reference}`} />
+      <Stack spacing={2}>
+        <Card>
+          <CardContent>
+            <Typography variant="body2">
+              <Link to="/cross-charges">All cross-charges</Link>
+            </Typography>
+            <Typography component="h1" variant="h5" sx={{ mt: 1 }}>
+              {sentence}
+            </Typography>
+            <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap" sx={{ my: 1 }}>
+              <Chip
+                label={CHARGE_STATUS_LABELS[charge.status]}
+                color={charge.status === 'disputed' ? 'warning' : 'default'}
+              />
+              <Chip label={`Reference ${charge.reference}`} variant="outlined" />
+              <Chip label={`Period ${charge.billingPeriod.key}`} variant="outlined" />
+            </Stack>
+            <Amounts charge={charge} />
+            <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
+              {actions.issue && (
+                <Button
+                  variant="contained"
+                  onClick={() =>
+                    setDialog({
+                      title: `Issue ${charge.reference}?`,
+                      explanation: `${sentence}. Issuing posts it to the ledger and tells ${charge.consumer.name}.`,
+                      confirmLabel: 'Issue',
+                      askReason: false,
+                      onConfirm: ({ idempotencyKey }) => issueCharge(charge.id, idempotencyKey),
+                      done: 'Charge issued',
+                    })
+                  }
+                >
+                  Issue
+                </Button>
+              )}
+              {actions.approve && (
+                <Button
+                  variant="contained"
+                  onClick={() =>
+                    setDialog({
+                      title: `Approve ${charge.reference}?`,
+                      explanation: `${sentence}. Approving agrees the charge; it is settled with the period.`,
+                      confirmLabel: 'Approve',
+                      askReason: false,
+                      onConfirm: () => approveCharge(charge.id),
+                      done: 'Charge approved',
+                    })
+                  }
+                >
+                  Approve
+                </Button>
+              )}
+            </Stack>
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardContent>
+            <Typography component="h2" variant="h6">
+              Lines
+            </Typography>
+            <RecordContextProvider value={charge}>
+              <ArrayField source="lines">
+                <Datagrid
+                  bulkActionButtons={false}
+                  rowClick={false}
+                  empty={<Nothing>This charge has no lines.</Nothing>}
+                >
+                  <TextField source="serviceTitle" label="Service" sortable={false} />
+                  <FunctionField<ChargeLine>
+                    label="Subscription"
+                    render={(line) => `${charge.consumer.name}’s, price version ${line.priceVersion}`}
+                  />
+                  <TextField source="description" label="Line" sortable={false} />
+                  <FunctionField<ChargeLine>
+                    label="Quantity"
+                    textAlign="right"
+                    render={(l) => formatQuantity(l.quantity)}
+                  />
+                  <FunctionField<ChargeLine>
+                    label="Rate"
+                    textAlign="right"
+                    render={(l) => formatRate(l.unitRate)}
+                  />
+                  <FunctionField<ChargeLine>
+                    label="Amount (net)"
+                    textAlign="right"
+                    render={(l) => money(l.net)}
+                  />
+                  <FunctionField<ChargeLine> label="Gross" textAlign="right" render={(l) => money(l.gross)} />
+                  <FunctionField<ChargeLine>
+                    label="Credited"
+                    textAlign="right"
+                    render={(l) => (BigInt(l.credited.amountMinor) === 0n ? '—' : money(l.credited))}
+                  />
+                  <FunctionField<ChargeLine> label="Usage" render={(l) => usageText(l.detail) ?? '—'} />
+                  {actions.disputableLineIds.length > 0 && (
+                    <FunctionField<ChargeLine>
+                      label="Review"
+                      render={(line) =>
+                        actions.disputableLineIds.includes(line.id) ? (
+                          <Button
+                            size="small"
+                            variant="outlined"
+                            aria-label={`Dispute “${line.description}”`}
+                            onClick={() =>
+                              setDialog({
+                                title: `Dispute “${line.description}”`,
+                                explanation: `${charge.provider.name} is told and decides: accept it (a credit note) or reject it. The charge cannot be approved until then. The line is ${formatMoneyAbsolute(line.gross.amountMinor)} gross.`,
+                                confirmLabel: 'Dispute the line',
+                                reasonLabel: 'What is wrong with this line',
+                                onConfirm: ({ reason }) => disputeLine(charge.id, line.id, reason),
+                                done: `Line disputed: ${charge.provider.name} has been told`,
+                              })
+                            }
+                          >
+                            Dispute
+                          </Button>
+                        ) : (
+                          'Disputed'
+                        )
+                      }
+                    />
+                  )}
+                </Datagrid>
+              </ArrayField>
+            </RecordContextProvider>
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardContent>
+            <Typography component="h2" variant="h6">
+              Disputes
+            </Typography>
+            {charge.disputes.length === 0 ? (
+              <Nothing>No line of this charge has been disputed.</Nothing>
+            ) : (
+              <MuiList>
+                {charge.disputes.map((dispute) => {
+                  const steps = disputeActions(charge, dispute, permissions);
+                  return (
+                    <ListItem
+                      key={dispute.id}
+                      divider
+                      alignItems="flex-start"
+                      sx={{ flexDirection: 'column' }}
+                      data-testid="dispute"
+                    >
+                      <ListItemText
+                        primary={`“${lineName(dispute.crossChargeLineId)}”: ${DISPUTE_STATUS_LABELS[dispute.status]}`}
+                        secondary={
+                          <>
+                            {`Raised ${formatDateTime(dispute.createdAt)}: ${dispute.reason}`}
+                            {dispute.resolution ? (
+                              <>
+                                <br />
+                                {`Decision${dispute.resolvedAt ? ` (${formatDateTime(dispute.resolvedAt)})` : ''}: ${dispute.resolution}`}
+                              </>
+                            ) : null}
+                          </>
+                        }
+                      />
+                      {steps.length > 0 && (
+                        <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap">
+                          {steps.map((step) => (
+                            <Button
+                              key={step}
+                              size="small"
+                              variant={step === 'accept' ? 'contained' : 'outlined'}
+                              onClick={() => setDialog(disputeStep(dispute, step))}
+                            >
+                              {DISPUTE_STEP[step].label}
+                            </Button>
+                          ))}
+                        </Stack>
+                      )}
+                    </ListItem>
+                  );
+                })}
+              </MuiList>
+            )}
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardContent>
+            <Typography component="h2" variant="h6">
+              Credit notes
+            </Typography>
+            <RecordContextProvider value={charge}>
+              <ArrayField source="creditNotes">
+                <Datagrid
+                  bulkActionButtons={false}
+                  rowClick={false}
+                  empty={<Nothing>No credit notes have been raised against this charge.</Nothing>}
+                >
+                  <TextField source="reference" label="Credit note" sortable={false} />
+                  <FunctionField<CreditNote>
+                    label="Line"
+                    render={(note) =>
+                      note.crossChargeLineId ? lineName(note.crossChargeLineId) : 'Whole charge'
+                    }
+                  />
+                  <TextField source="reason" label="Reason" sortable={false} />
+                  <FunctionField<CreditNote>
+                    label="Credit (gross)"
+                    textAlign="right"
+                    render={(note) =>
+                      `${charge.provider.name} credits ${charge.consumer.name} ${formatMoneyAbsolute(note.gross.amountMinor)}`
+                    }
+                  />
+                  <FunctionField<CreditNote>
+                    label="Raised"
+                    render={(note) => formatDateTime(note.createdAt)}
+                  />
+                </Datagrid>
+              </ArrayField>
+            </RecordContextProvider>
+          </CardContent>
+        </Card>
+
+        <Card>
+          <CardContent>
+            <Typography component="h2" variant="h6">
+              Status history
+            </Typography>
+            <MuiList dense>
+              {statusHistory(charge).map((step, index) => (
+                <ListItem key={index} disableGutters>
+                  <ListItemText primary={step.text} secondary={formatDateTime(step.at)} />
+                </ListItem>
+              ))}
+            </MuiList>
+          </CardContent>
+        </Card>
+
+        <CommentThread charge={charge} mayComment={actions.comment} onAdded={refresh} />
+      </Stack>
+
+      {dialog && (
+        <ReasonDialog
+          {...dialog}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            notify(dialog.done, { type: 'success' });
+            setDialog(null);
+            void refresh();
+          }}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,59 @@
+import { useQuery } from '@tanstack/react-query';
+import { consortiumName } from '../api/directory';
+import { ApiProblem } from '../api/problem';
+import { fetchMe } from '../authProvider';
+import { fetchMembers, fetchPeriods } from './finance-api';
+
+/** The API said no (403, 404…): asking again will not change its mind, so the screen says so at once. */
+export const retryUnlessRefused = (failures: number, error: unknown) =>
+  !(error instanceof ApiProblem && error.status < 500) && failures < 2;
+
+export interface ConsortiumChoice {
+  id: string;
+  name: string;
+}
+
+/** The consortia the signed-in organisation is an active member of, by name, and the organisation itself. */
+export function useMyConsortia() {
+  return useQuery({
+    queryKey: ['finance', 'my-consortia'],
+    queryFn: async ({ signal }) => {
+      const me = await fetchMe();
+      const consortia = await Promise.all(
+        me.activeConsortia.map(async (id) => ({ id, name: await consortiumName(id, signal) })),
+      );
+      return { organisationId: me.organisationId, consortia };
+    },
+    retry: retryUnlessRefused,
+  });
+}
+
+/** Billing periods (newest first) of each of these consortia, and their members, for the filters. */
+export function usePeriodsAndMembers(consortia: ConsortiumChoice[] | undefined) {
+  return useQuery({
+    queryKey: ['finance', 'periods-and-members', consortia?.map((c) => c.id)],
+    enabled: consortia !== undefined,
+    queryFn: async ({ signal }) => {
+      const perConsortium = await Promise.all(
+        (consortia ?? []).map(async (consortium) => ({
+          consortium,
+          periods: await fetchPeriods(consortium.id, signal),
+          members: await fetchMembers(consortium.id, signal),
+        })),
+      );
+      return {
+        periods: perConsortium.flatMap((c) =>
+          c.periods.map((p) => ({ ...p, consortiumName: c.consortium.name })),
+        ),
+        members: [
+          ...new Map(
+            perConsortium.flatMap((c) =>
+              c.members.map((m) => [m.organisationId, m.organisationName] as const),
+            ),
+          ),
+        ].map(([id, name]) => ({ id, name })),
+      };
+    },
+    retry: retryUnlessRefused,
+  });
+}

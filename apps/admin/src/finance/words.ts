@@ -1,0 +1,198 @@
+/**
+ * Cross-charges in the finance teams' words, and which review step each side may take. Plain TypeScript (no React),
+ * so the rules the screens follow are unit-tested without a browser. The API still decides every request: these
+ * only avoid offering a button that would be refused.
+ */
+import type { components } from '../api/schema';
+import { formatMoneyAbsolute } from '../format/money';
+import { hasRole, type Permissions } from '../roles';
+
+export type CrossCharge = components['schemas']['CrossChargeDto'];
+export type CrossChargeDetail = components['schemas']['CrossChargeDetailDto'];
+export type ChargeLine = components['schemas']['CrossChargeLineDto'];
+export type Dispute = components['schemas']['DisputeDto'];
+export type ChargeStatus = CrossCharge['status'];
+export type DisputeStatus = Dispute['status'];
+
+export const CHARGE_STATUS_LABELS: Record<ChargeStatus, string> = {
+  draft: 'Draft (not yet issued)',
+  issued: 'Issued, awaiting approval',
+  disputed: 'Disputed',
+  approved: 'Approved',
+  void: 'Void',
+};
+
+export const DISPUTE_STATUS_LABELS: Record<DisputeStatus, string> = {
+  open: 'Awaiting the provider',
+  accepted: 'Accepted: credit note raised',
+  rejected: 'Rejected by the provider',
+  escalated: 'Escalated to the consortium administrators',
+  upheld: 'Upheld: credit note raised',
+  dismissed: 'Dismissed: the line stands',
+  withdrawn: 'Withdrawn',
+};
+
+export const DIRECTION_LABELS = { to_us: 'Charges to us', from_us: 'Charges from us' } as const;
+
+/** Disputes still waiting for somebody's decision (libs/domain UNRESOLVED_DISPUTE_STATUSES). */
+const UNRESOLVED: readonly DisputeStatus[] = ['open', 'rejected', 'escalated'];
+
+export function isUnresolved(dispute: Dispute): boolean {
+  return UNRESOLVED.includes(dispute.status);
+}
+
+/** "Delt Shared Services Ltd charges Kent County Council £12,345.67": who charges whom, and how much. */
+export function chargeSentence(charge: Pick<CrossCharge, 'provider' | 'consumer' | 'gross'>): string {
+  return `${charge.provider.name} charges ${charge.consumer.name} ${formatMoneyAbsolute(
+    charge.gross.amountMinor,
+    charge.gross.currency,
+  )}`;
+}
+
+/** The other organisation of the charge, from the caller's side (the provider for a consortium administrator). */
+export function counterpartyOf(charge: CrossCharge): string {
+  return charge.direction === 'to_us' ? charge.provider.name : charge.consumer.name;
+}
+
+export type ChargeSide = 'provider' | 'consumer' | null;
+
+export function sideOf(charge: Pick<CrossCharge, 'direction'>): ChargeSide {
+  if (charge.direction === 'from_us') return 'provider';
+  if (charge.direction === 'to_us') return 'consumer';
+  return null;
+}
+
+/** Finance and organisation administrators act on their organisation's charges (the endpoints' @Roles). */
+function mayAct(permissions: Permissions | undefined): boolean {
+  return hasRole(permissions, 'finance', 'org_admin');
+}
+
+export interface ChargeActions {
+  issue: boolean;
+  approve: boolean;
+  comment: boolean;
+  /** Lines the consumer may dispute: none already awaiting a decision. */
+  disputableLineIds: string[];
+}
+
+/** What this person may do to the charge as a whole, from the charge's lifecycle (libs/domain cross-charge.ts). */
+export function chargeActions(
+  charge: CrossChargeDetail,
+  permissions: Permissions | undefined,
+): ChargeActions {
+  const side = sideOf(charge);
+  const acting = mayAct(permissions) && side !== null;
+  const reviewable = charge.status === 'issued' || charge.status === 'disputed';
+  const disputedLines = new Set(charge.disputes.filter(isUnresolved).map((d) => d.crossChargeLineId));
+  return {
+    issue: acting && side === 'provider' && charge.status === 'draft',
+    approve: acting && side === 'consumer' && charge.status === 'issued',
+    comment: acting,
+    disputableLineIds:
+      acting && side === 'consumer' && reviewable
+        ? charge.lines.filter((line) => !disputedLines.has(line.id)).map((line) => line.id)
+        : [],
+  };
+}
+
+export type DisputeAction = 'accept' | 'reject' | 'escalate' | 'withdraw';
+
+/**
+ * The steps this person may take on a dispute (libs/domain disputeLifecycle): the provider accepts or rejects an
+ * open one; either side escalates an open or rejected one; the consumer withdraws it before a final decision.
+ */
+export function disputeActions(
+  charge: Pick<CrossCharge, 'direction'>,
+  dispute: Pick<Dispute, 'status'>,
+  permissions: Permissions | undefined,
+): DisputeAction[] {
+  const side = sideOf(charge);
+  if (!mayAct(permissions) || side === null) return [];
+  const actions: DisputeAction[] = [];
+  if (side === 'provider' && dispute.status === 'open') actions.push('accept', 'reject');
+  if (dispute.status === 'open' || dispute.status === 'rejected') actions.push('escalate');
+  if (side === 'consumer' && (dispute.status === 'open' || dispute.status === 'rejected')) {
+    actions.push('withdraw');
+  }
+  return actions;
+}
+
+export interface HistoryStep {
+  at: string;
+  text: string;
+}
+
+/**
+ * The charge's status history, oldest first, from the dates the API keeps: created as a draft, issued, each
+ * dispute raised and decided, approved.
+ */
+export function statusHistory(charge: CrossChargeDetail): HistoryStep[] {
+  const lineTitle = (lineId: string) =>
+    charge.lines.find((line) => line.id === lineId)?.description ?? 'a line';
+  const steps: HistoryStep[] = [{ at: charge.createdAt, text: 'Drafted by the charge run' }];
+  if (charge.issuedAt) steps.push({ at: charge.issuedAt, text: `Issued by ${charge.provider.name}` });
+  for (const dispute of charge.disputes) {
+    steps.push({
+      at: dispute.createdAt,
+      text: `${charge.consumer.name} disputed “${lineTitle(dispute.crossChargeLineId)}”`,
+    });
+    if (dispute.resolvedAt) {
+      steps.push({
+        at: dispute.resolvedAt,
+        text: `Dispute ${DISPUTE_STATUS_LABELS[dispute.status].toLowerCase()}`,
+      });
+    }
+  }
+  if (charge.approvedAt) steps.push({ at: charge.approvedAt, text: `Approved by ${charge.consumer.name}` });
+  return steps.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** "2,990 storage GB used, 2,500 included, 490 charged (3 reports)" from a metered line's `detail`; null otherwise. */
+export function usageText(detail: Record<string, unknown>): string | null {
+  const usage = detail.usage as
+    { metric?: string; used?: string; included?: string; billable?: string } | undefined;
+  if (!usage || typeof usage.used !== 'string') return null;
+  const metric = (usage.metric ?? '')
+    .replace(/_/g, ' ')
+    .replace(/\bgb\b/i, 'GB')
+    .replace(/\bgbp\b/i, '£');
+  const events = typeof detail.usageEvents === 'number' ? ` (${detail.usageEvents} reports)` : '';
+  return (
+    `${formatQuantity(usage.used)} ${metric} used, ${formatQuantity(usage.included ?? '0')} included, ` +
+    `${formatQuantity(usage.billable ?? '0')} charged${events}`
+  );
+}
+
+/** An exact decimal with thousands separators, never through a float: "3,500", "1,234.5". */
+export function formatQuantity(decimal: string): string {
+  const [whole, fraction] = decimal.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction ? `${grouped}.${fraction}` : grouped;
+}
+
+/** An exact unit rate in pounds ("0.0125") as "£0.0125"; at least two decimals ("£450.00"). */
+export function formatRate(rate: string | null): string {
+  if (rate === null) return '—';
+  const negative = rate.startsWith('-');
+  const [whole, fraction = ''] = (negative ? rate.slice(1) : rate).split('.');
+  const text = `£${formatQuantity(whole)}.${fraction.padEnd(2, '0')}`;
+  return negative ? `−${text}` : text;
+}
+
+/** "Kent County Council saved £1,234.56 (34.5%) against running it in-house", or paid more, or broke even. */
+export function savingsPhrase(
+  name: string,
+  figures: { savings: { amountMinor: string; currency: string }; savingsPercentage?: string | null },
+): string {
+  const value = BigInt(figures.savings.amountMinor);
+  const amount = formatMoneyAbsolute(value, figures.savings.currency);
+  const share = figures.savingsPercentage ? ` (${figures.savingsPercentage.replace(/^-/, '')}%)` : '';
+  if (value > 0n) return `${name} saved ${amount}${share} against running it in-house`;
+  if (value < 0n) return `${name} paid ${amount}${share} more than running it in-house`;
+  return `${name} paid the same as running it in-house`;
+}
+
+/** Pounds as a number, for drawing a chart only: every figure shown in words still comes from the exact pence. */
+export function poundsForChart(amountMinor: string): number {
+  return Number(BigInt(amountMinor)) / 100;
+}

@@ -1,0 +1,212 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  DESKTOP,
+  openPage,
+  PHONE,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+} from './support/browser';
+import { launchChromium } from './support/chromium';
+import { DEMO_PASSWORD, type DemoApp, startDemoApp } from './support/demo-app';
+
+jest.setTimeout(60_000);
+
+/**
+ * The finance teams in the demo consortium's open quarter (apps/api/src/seed/demo-history.ts): every charge is
+ * issued, Kent has approved one charge to it and disputed Delt's; Kent's PSN health checks charge to Norfolk is
+ * issued and awaiting Norfolk's review.
+ */
+const NORFOLK_FINANCE = 'finance@norfolk.gov.uk';
+const KENT_FINANCE = 'finance@kent.gov.uk';
+const NORFOLK_VIEWER = 'viewer@norfolk.gov.uk';
+const KENT_TO_NORFOLK = /^Kent County Council charges Norfolk County Council £[\d,]+\.\d{2}$/;
+const REASON = 'Two of the health checks were cancelled by Kent and never rescheduled this quarter.';
+
+describe('the finance teams’ screens in a browser', () => {
+  let demo: DemoApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    demo = await startDemoApp();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    // An uncaught error in the page fails the test that caused it, even when the screen looked right.
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function signInAs(email: string, viewport = DESKTOP) {
+    await context?.close();
+    ({ context, page, pageErrors } = await openPage(browser, viewport));
+    page.on('console', (m) => console.log('CONSOLE', m.text()));
+    try {
+      await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
+    } catch (e) {
+      await screenshot(page, 'debug-signin');
+      console.log('ERRORS', pageErrors);
+      throw e;
+    }
+  }
+
+  async function openChargesList() {
+    await page.getByRole('menuitem', { name: 'Cross-charges' }).click();
+    await page.getByRole('heading', { name: 'Cross-charges', level: 1 }).waitFor();
+  }
+
+  /** Norfolk's finance officer opens Kent's charge to Norfolk from the list; returns the charge page's URL. */
+  async function openKentsChargeToNorfolk(): Promise<string> {
+    await openChargesList();
+    await page.getByText(KENT_TO_NORFOLK).click();
+    await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
+    return page.url();
+  }
+
+  it('lists the charges to and from us in words, for the open period, and opens one with its lines', async () => {
+    await signInAs(NORFOLK_FINANCE);
+    await openChargesList();
+
+    const list = page.getByRole('main');
+    await list.getByText(KENT_TO_NORFOLK).waitFor();
+    await expect(list.getByText(/ charges Norfolk County Council £/).count()).resolves.toBeGreaterThan(1);
+    await expect(list.getByText('Issued, awaiting approval').count()).resolves.toBeGreaterThan(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-charges');
+
+    await page.getByText(KENT_TO_NORFOLK).click();
+    await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
+    const lines = page.getByRole('table').first();
+    await lines.getByText('PSN', { exact: false }).first().waitFor();
+    await expect(page.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: /^Dispute “/ }).count()).resolves.toBeGreaterThan(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-charge');
+  });
+
+  it('lets the consumer dispute a line with a reason, and the provider accept it with a credit note both see', async () => {
+    await signInAs(NORFOLK_FINANCE);
+    const chargeUrl = await openKentsChargeToNorfolk();
+
+    await page
+      .getByRole('button', { name: /^Dispute “/ })
+      .first()
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Dispute the line' }).click();
+    await dialog.getByText('Please give a reason of at least 3 characters.').waitFor();
+    await dialog.getByRole('textbox', { name: /What is wrong with this line/ }).fill(REASON);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-dispute-dialog');
+    await dialog.getByRole('button', { name: 'Dispute the line' }).click();
+
+    const dispute = page.getByTestId('dispute');
+    await dispute.getByText(/Awaiting the provider/).waitFor();
+    await expect(dispute.textContent()).resolves.toContain(REASON);
+    await page.getByText('Disputed', { exact: true }).first().waitFor();
+    // The consumer may not decide its own dispute, and may not approve while it awaits a decision.
+    await expect(page.getByRole('button', { name: 'Accept and credit' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);
+
+    await signInAs(KENT_FINANCE);
+    await page.goto(chargeUrl);
+    await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
+    await page.getByTestId('dispute').getByText(REASON, { exact: false }).waitFor();
+    await expect(page.getByRole('button', { name: 'Withdraw dispute' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Accept and credit' }).click();
+    const accept = page.getByRole('dialog');
+    await accept.getByRole('textbox', { name: /Why you accept/ }).fill('Agreed: two visits did not happen');
+    await accept.getByRole('button', { name: 'Accept and credit' }).click();
+
+    await page.getByTestId('dispute').getByText('Accepted: credit note raised').waitFor();
+    const kentCredit = page.getByText(/^Kent County Council credits Norfolk County Council £[\d,]+\.\d{2}$/);
+    await kentCredit.waitFor();
+    const credited = await kentCredit.textContent();
+
+    await signInAs(NORFOLK_FINANCE);
+    await page.goto(chargeUrl);
+    await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
+    await expect(page.getByText(credited ?? '', { exact: true }).count()).resolves.toBe(1);
+    await page.getByText('Agreed: two visits did not happen', { exact: false }).first().waitFor();
+  });
+
+  it('offers a viewer the charge to read but none of the finance team’s steps', async () => {
+    await signInAs(NORFOLK_FINANCE);
+    const chargeUrl = await openKentsChargeToNorfolk();
+
+    await signInAs(NORFOLK_VIEWER);
+    await expect(page.getByRole('menuitem', { name: 'Cross-charges' }).count()).resolves.toBe(0);
+    await page.goto(chargeUrl);
+    await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
+    await page.getByRole('heading', { name: 'Lines' }).waitFor();
+
+    for (const step of [/^Approve$/, /^Dispute/, /^Accept/, /^Reject$/, /^Escalate$/, /^Post comment$/]) {
+      await expect(page.getByRole('button', { name: step }).count()).resolves.toBe(0);
+    }
+  });
+
+  it('shows the account’s position in words and downloads the statement as CSV', async () => {
+    await signInAs(NORFOLK_FINANCE);
+    await page.getByRole('menuitem', { name: 'Account and statement' }).click();
+
+    await expect(page.getByTestId('net-position').textContent()).resolves.toMatch(
+      /^Norfolk County Council (is owed|owes) £[\d,]+\.\d{2}$|^Norfolk County Council is square$/,
+    );
+    await page.getByTestId('statement-summary').waitFor();
+    await page.getByRole('heading', { name: 'Ledger entries' }).waitFor();
+    await page
+      .getByText(/owed to us|we owe/)
+      .first()
+      .waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-account-statement');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^statement-norfolk-county-council-\d{4}-Q[1-4]\.csv$/);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    const rows = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(rows[0]).toMatch(/^Period,/);
+    expect(rows.some((row) => row.includes('Kent County Council') && row.includes('Charge line'))).toBe(true);
+  });
+
+  it('reports savings against the in-house baseline as a chart described in words, and a table', async () => {
+    await signInAs(KENT_FINANCE);
+    await page.getByRole('menuitem', { name: 'Savings' }).click();
+
+    await expect(page.getByTestId('savings-to-date').textContent()).resolves.toMatch(
+      /^Kent County Council (saved|paid) £[\d,]+\.\d{2}/,
+    );
+    const chart = page.getByRole('img', { name: /^Bar chart of the in-house baseline/ });
+    await chart.waitFor();
+    await page.getByRole('heading', { name: 'By subscription' }).waitFor();
+    await page.getByText('Delt Shared Services Ltd').first().waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-savings');
+  });
+
+  it('reads at phone width: the charges list as a list of sentences', async () => {
+    await signInAs(KENT_FINANCE, PHONE);
+    await page.goto(`${demo.baseUrl}/#/cross-charges`);
+    await page.getByRole('heading', { name: 'Cross-charges', level: 1 }).waitFor();
+
+    await page.getByText(/^Delt Shared Services Ltd charges Kent County Council £[\d,]+\.\d{2}$/).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-charges-phone');
+  });
+});

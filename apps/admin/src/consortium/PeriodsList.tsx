@@ -1,0 +1,70 @@
+import { Chip, Typography } from '@mui/material';
+import { Datagrid, FunctionField, List, SelectInput } from 'react-admin';
+import { formatDate, formatDateRange } from '../format/date';
+import { type AdministeredConsortium, InConsortium } from './InConsortium';
+import { type BillingPeriod, RESOURCES } from './resources';
+import { BILLING_PERIOD_STATUS_LABELS } from './words';
+
+const STATUS_CHOICES = Object.entries(BILLING_PERIOD_STATUS_LABELS).map(([id, name]) => ({ id, name }));
+
+export function PeriodStatusChip({ period }: { period: Pick<BillingPeriod, 'status'> }) {
+  const colour = period.status === 'open' ? 'primary' : period.status === 'settled' ? 'success' : 'warning';
+  return <Chip size="small" color={colour} label={BILLING_PERIOD_STATUS_LABELS[period.status]} />;
+}
+
+function Periods({ consortium }: { consortium: AdministeredConsortium }) {
+  return (
+    <List
+      resource={RESOURCES.periods}
+      title={`Billing periods of ${consortium.name}`}
+      filter={{ consortiumId: consortium.id }}
+      filters={[
+        <SelectInput key="status" source="status" label="Status" choices={STATUS_CHOICES} alwaysOn />,
+      ]}
+      sort={{ field: 'startDate', order: 'DESC' }}
+      empty={false}
+      actions={false}
+    >
+      <Datagrid
+        bulkActionButtons={false}
+        rowClick="show"
+        empty={
+          <Typography sx={{ p: 2 }} color="text.secondary">
+            No billing periods match these filters.
+          </Typography>
+        }
+      >
+        <FunctionField
+          label="Period"
+          source="startDate"
+          render={(period: BillingPeriod) => <strong>{period.label}</strong>}
+        />
+        <FunctionField
+          label="Dates"
+          sortable={false}
+          render={(period: BillingPeriod) => formatDateRange(period.startDate, period.endDate)}
+        />
+        <FunctionField
+          label="Status"
+          sortable={false}
+          render={(period: BillingPeriod) => <PeriodStatusChip period={period} />}
+        />
+        <FunctionField
+          label="Closed"
+          sortable={false}
+          render={(period: BillingPeriod) => formatDate(period.closedAt)}
+        />
+        <FunctionField
+          label="Settled"
+          sortable={false}
+          render={(period: BillingPeriod) => formatDate(period.settledAt)}
+        />
+      </Datagrid>
+    </List>
+  );
+}
+
+/** The consortium's billing periods, newest first, each opening onto its charge runs, close and settlement. */
+export function PeriodsList() {
+  return <InConsortium>{(consortium) => <Periods consortium={consortium} />}</InConsortium>;
+}

@@ -1,0 +1,78 @@
+import {
+  isRunInProgress,
+  membershipActions,
+  membershipQuestion,
+  paysPhrase,
+  runProgress,
+  shortName,
+} from '../src/consortium/words';
+
+const run = {
+  status: 'running' as const,
+  totalSubscriptions: 40,
+  processedSubscriptions: 10,
+  crossCharges: 0,
+  chargeLines: 0,
+  error: null,
+};
+
+describe('what consortium administrators read', () => {
+  it('offers approve and reject for a request to join, suspend for a member, reinstate for a suspension', () => {
+    expect(membershipActions('requested')).toEqual(['approve', 'reject']);
+    expect(membershipActions('active')).toEqual(['suspend']);
+    expect(membershipActions('suspended')).toEqual(['reinstate']);
+    expect(membershipActions('left')).toEqual([]);
+    expect(membershipActions('invited')).toEqual([]);
+  });
+
+  it('asks before admitting an organisation, by name', () => {
+    expect(membershipQuestion('approve', 'Broadland Trust')).toMatch(/^Admit Broadland Trust as a member\?/);
+  });
+
+  it('says who pays whom in pounds, whatever the sign of the amount', () => {
+    expect(paysPhrase('Norfolk County Council', 'Kent County Council', '123456')).toBe(
+      'Norfolk County Council pays Kent County Council £1,234.56',
+    );
+    expect(paysPhrase('Suffolk', 'Essex', '-500')).toBe('Suffolk pays Essex £5.00');
+  });
+
+  it('shortens council names for the picture and leaves other names whole', () => {
+    expect(shortName('Norfolk County Council')).toBe('Norfolk');
+    expect(shortName('Great Yarmouth Borough Council')).toBe('Great Yarmouth');
+    expect(shortName('Delt Shared Services Ltd')).toBe('Delt Shared Services');
+    expect(shortName('Eastern Inshore Fisheries and Conservation Authority')).toBe('Eastern IFCA');
+    expect(shortName('Council')).toBe('Council');
+  });
+
+  it('reports a running charge run as a share of its subscriptions', () => {
+    expect(runProgress(run)).toEqual({ percent: 25, text: '10 of 40 subscriptions charged' });
+    expect(isRunInProgress(run)).toBe(true);
+  });
+
+  it('reports a completed run as whole, with what it produced, and a failed one with its reason', () => {
+    const completed = {
+      ...run,
+      status: 'completed' as const,
+      processedSubscriptions: 40,
+      crossCharges: 12,
+      chargeLines: 30,
+    };
+    expect(runProgress(completed)).toEqual({
+      percent: 100,
+      text: 'Completed: 40 subscriptions charged, 12 cross-charges with 30 lines in the period',
+    });
+    expect(isRunInProgress(completed)).toBe(false);
+    expect(runProgress({ ...run, status: 'failed', error: 'the database went away' }).text).toBe(
+      'Failed after 10 of 40 subscriptions: the database went away',
+    );
+  });
+
+  it('shows a run with nothing to charge as not started rather than dividing by zero', () => {
+    expect(
+      runProgress({ ...run, status: 'queued', totalSubscriptions: 0, processedSubscriptions: 0 }),
+    ).toEqual({
+      percent: 0,
+      text: 'Waiting to start…',
+    });
+  });
+});

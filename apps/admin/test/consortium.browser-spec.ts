@@ -1,0 +1,223 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
+import { DEMO_PASSWORD, type DemoApp, startDemoApp } from './support/demo-app';
+import { openPage, PHONE, screenshot, seriousAccessibilityViolations, signIn } from './support/browser';
+
+jest.setTimeout(60_000);
+
+const ADMIN = 'consortium.admin@norfolk.gov.uk';
+const CONSORTIUM_ENTRIES = ['Members', 'Billing periods', 'Escalated disputes'];
+
+/**
+ * The consortium administrator's quarter end on the demo consortium, in the order it happens: each test takes the
+ * consortium from where the previous one left it (request approved, charges run, dispute decided, period closed).
+ */
+describe('the consortium administrators’ screens', () => {
+  let demo: DemoApp;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let close: () => Promise<void>;
+  let openPeriodPath: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    demo = await startDemoApp();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  async function openAs(email: string, viewport?: typeof PHONE) {
+    const opened = await openPage(browser, viewport);
+    page = opened.page;
+    pageErrors = opened.pageErrors;
+    close = () => opened.context.close();
+    await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
+  }
+
+  afterEach(async () => {
+    if (page && !page.isClosed()) await screenshot(page, 'consortium-last-debug');
+    await close?.();
+    // An uncaught error in the page fails the test that caused it, even when the screen looked right.
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function tokenFor(email: string): Promise<string> {
+    const response = await demo.test
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email, password: DEMO_PASSWORD })
+      .expect(200);
+    return response.body.accessToken as string;
+  }
+
+  const menuEntry = (name: string) => page.getByRole('menuitem', { name, exact: true });
+
+  it('offers a member’s finance officer and CIO none of the consortium administrators’ entries', async () => {
+    for (const email of ['finance@kent.gov.uk', 'cio@suffolk.gov.uk']) {
+      await openAs(email);
+      for (const entry of CONSORTIUM_ENTRIES) {
+        await expect(menuEntry(entry).count()).resolves.toBe(0);
+      }
+      await close();
+    }
+    await openAs('viewer@essex.gov.uk');
+    await expect(menuEntry('Members').count()).resolves.toBe(0);
+  });
+
+  it('lets the consortium administrator approve Broadland’s request to join', async () => {
+    await openAs(ADMIN);
+    for (const entry of CONSORTIUM_ENTRIES) await menuEntry(entry).waitFor();
+    await menuEntry('Members').click();
+
+    const broadland = page.getByRole('row').filter({ hasText: 'Broadland Schools Academy Trust' });
+    await broadland.getByText('Asked to join').waitFor();
+    await expect(
+      page.getByRole('row').filter({ hasText: 'Kent County Council' }).textContent(),
+    ).resolves.toContain('County council');
+    await page.getByRole('heading', { name: 'Consortium administrators' }).waitFor();
+    await page.getByRole('cell', { name: ADMIN }).waitFor();
+    await screenshot(page, 'consortium-members');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await broadland.getByRole('button', { name: 'Approve Broadland Schools Academy Trust' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Approve Broadland Schools Academy Trust' });
+    await dialog.getByRole('textbox', { name: 'Reason (optional)' }).fill('Agreed at the November board');
+    await dialog.getByRole('button', { name: 'Approve' }).click();
+
+    await broadland.getByText('Active member').waitFor();
+    await expect(broadland.getByRole('button', { name: /^Suspend/ }).count()).resolves.toBe(1);
+  });
+
+  it('runs charges for the open quarter and follows the run to the end', async () => {
+    await openAs(ADMIN);
+    await menuEntry('Billing periods').click();
+    const open = page.getByRole('row').filter({ has: page.getByText('Open', { exact: true }) });
+    await open.waitFor();
+    await expect(page.getByRole('row').filter({ hasText: 'Settled' }).count()).resolves.toBe(2);
+    await screenshot(page, 'consortium-periods');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await open.click();
+    await page.getByRole('heading', { name: 'Charge runs' }).waitFor();
+    openPeriodPath = new URL(page.url()).hash;
+    await page.getByRole('button', { name: 'Run charges' }).click();
+
+    await page.getByRole('progressbar', { name: 'Charge run progress' }).waitFor();
+    const progress = page.getByTestId('charge-run-progress-text');
+    await progress.filter({ hasText: /^Completed: \d+ subscriptions charged/ }).waitFor({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: 'Run charges' }).isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'consortium-period-charge-run');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it('shows a dispute Kent escalated and lets the administrator dismiss it with a reason', async () => {
+    // Kent's finance officer escalates its open dispute of Delt's charge (their screens are another feature's).
+    const kent = { Authorization: `Bearer ${await tokenFor('finance@kent.gov.uk')}` };
+    const disputed = await demo.test
+      .http()
+      .get('/api/v1/cross-charges?status=disputed')
+      .set(kent)
+      .expect(200);
+    const charge = await demo.test.http().get(`/api/v1/cross-charges/${disputed.body.data[0].id}`).set(kent);
+    const dispute = (charge.body.disputes as { id: string; status: string }[]).find(
+      (d) => d.status === 'open',
+    )!;
+    await demo.test
+      .http()
+      .post(`/api/v1/disputes/${dispute.id}/escalate`)
+      .set(kent)
+      .send({ reason: 'Delt has not answered in three weeks' })
+      .expect(200);
+
+    await openAs(ADMIN);
+    await menuEntry('Escalated disputes').click();
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'Kent County Council disputes Delt Shared Services Ltd' });
+    await expect(row.textContent()).resolves.toContain('Desktop management per device');
+    await screenshot(page, 'consortium-escalated-disputes');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await row.click();
+    await page.getByText('Delt has not answered in three weeks').waitFor();
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Dismiss the dispute' });
+    await dialog.getByRole('button', { name: 'Dismiss' }).click();
+    await dialog.getByText('Reason is needed.').waitFor();
+    await dialog
+      .getByRole('textbox', { name: 'Reason' })
+      .fill('The devices were returned after the quarter began');
+    await dialog.getByRole('button', { name: 'Dismiss' }).click();
+
+    await page.getByText('No dispute is waiting for a consortium administrator’s decision.').waitFor();
+    const decided = await demo.test
+      .http()
+      .get(`/api/v1/cross-charges/${charge.body.id}`)
+      .set(kent)
+      .expect(200);
+    expect(decided.body.disputes.find((d: { id: string }) => d.id === dispute.id).status).toBe('dismissed');
+  });
+
+  it('closes the quarter after explaining what closing does, then shows who pays whom and records a payment', async () => {
+    await openAs(ADMIN);
+    await page.goto(`${demo.baseUrl}/${openPeriodPath}`);
+    await page.getByRole('heading', { name: 'Settlement plan' }).waitFor();
+    await page.getByText(/^Provisional/).waitFor();
+
+    await page.getByRole('button', { name: /^Close / }).click();
+    const dialog = page.getByRole('dialog', { name: /^Close .*\?$/ });
+    await dialog
+      .getByText('works out a settlement plan with the fewest payments between members', { exact: false })
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Close the period' }).click();
+
+    await page.getByText(/^Closed: these figures are fixed/).waitFor();
+    const picture = page.getByTestId('settlement-picture');
+    await picture.waitFor();
+    await expect(picture.getAttribute('aria-label')).resolves.toMatch(
+      /^Settlement plan: .+ pays .+ £[\d,]+\.\d\d/,
+    );
+    const plan = page.getByTestId('settlement-payments').getByRole('listitem');
+    const payments = await plan.count();
+    expect(payments).toBeGreaterThan(0);
+    await expect(picture.locator('line').count()).resolves.toBe(payments);
+    const positions = page.getByTestId('net-positions');
+    await expect(positions.getByText(/ is owed £[\d,]+\.\d\d$/).count()).resolves.toBeGreaterThan(0);
+    await expect(positions.getByText(/ owes £[\d,]+\.\d\d$/).count()).resolves.toBeGreaterThan(0);
+    await screenshot(page, 'consortium-settlement-plan');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    const first = plan.first();
+    const phrase = (await first.locator('span').first().textContent())!;
+    await first.getByRole('button', { name: `Record payment: ${phrase}` }).click();
+    const record = page.getByRole('dialog', { name: 'Record a settlement payment' });
+    await record.getByRole('textbox', { name: 'Payment reference' }).fill('BACS-UI-0001');
+    await record.getByRole('button', { name: 'Record payment' }).click();
+
+    await first.getByText(/^Recorded .*, ref\. BACS-UI-0001$/).waitFor();
+    const periodId = openPeriodPath.split('/')[2];
+    const admin = { Authorization: `Bearer ${await tokenFor(ADMIN)}` };
+    const settlement = await demo.test
+      .http()
+      .get(`/api/v1/billing-periods/${periodId}/settlement`)
+      .set(admin);
+    const recorded = settlement.body.payments.filter((p: { status: string }) => p.status === 'recorded');
+    expect(recorded.map((p: { paymentReference: string }) => p.paymentReference)).toEqual(['BACS-UI-0001']);
+  });
+
+  it('reads the settlement plan on a phone without scrolling sideways', async () => {
+    await openAs(ADMIN, PHONE);
+    await page.goto(`${demo.baseUrl}/${openPeriodPath}`);
+    await page.getByTestId('settlement-picture').waitFor();
+    await page.getByTestId('net-positions').waitFor();
+
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'consortium-settlement-plan-phone');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+});

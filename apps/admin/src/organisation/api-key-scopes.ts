@@ -18,6 +18,9 @@ export const API_KEY_SCOPE_LABELS: Record<ApiKeyScope, string> = {
   'charges:write': 'Issue, approve and dispute cross-charges',
   'ledger:read': 'Read ledger accounts and settlement',
   'audit:read': 'Read the audit log',
+  'exports:read': 'Download exports',
+  'webhooks:manage': 'Manage webhook subscriptions',
+  'events:read': 'Read the event feed',
 };
 
 export const API_KEY_SCOPES = Object.keys(API_KEY_SCOPE_LABELS) as ApiKeyScope[];

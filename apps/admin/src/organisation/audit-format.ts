@@ -1,4 +1,5 @@
 /** How audit events read to a person. Plain TypeScript, so it is unit-tested without a browser. */
+import { formatMoney } from '../format/money';
 
 /** The entity types the API records (AuditService callers), in words. */
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -23,31 +24,40 @@ export function entityTypeLabel(entityType: string): string {
   return ENTITY_TYPE_LABELS[entityType] ?? entityType.replace(/_/g, ' ');
 }
 
-function show(value: unknown): string {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids mean nothing to a person: fields holding one are left out (the event's entity says what it was about). */
+const isId = (value: unknown) => typeof value === 'string' && UUID.test(value);
+
+function show(value: unknown, field = ''): string {
+  // Money fields are pence (`grossMinor`, `amountMinor`): shown as pounds.
+  if (
+    /Minor$/.test(field) &&
+    (typeof value === 'string' || typeof value === 'number') &&
+    /^-?\d+$/.test(String(value))
+  )
+    return formatMoney(String(value));
   if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(show).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => show(v)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
 /** `{ status: { from: 'active', to: 'disabled' } }` reads "status: active → disabled"; other shapes as they are. */
 export function describeChanges(changes: Record<string, unknown> | null | undefined): string {
-  const entries = Object.entries(changes ?? {});
-  if (entries.length === 0) return '—';
-  return entries
-    .map(([field, change]) => {
-      if (
-        change &&
-        typeof change === 'object' &&
-        !Array.isArray(change) &&
-        ('from' in change || 'to' in change)
-      ) {
-        const { from, to } = change as { from?: unknown; to?: unknown };
-        return `${field}: ${show(from)} → ${show(to)}`;
-      }
-      return `${field}: ${show(change)}`;
-    })
-    .join('; ');
+  const parts = Object.entries(changes ?? {}).flatMap(([field, change]) => {
+    if (
+      change &&
+      typeof change === 'object' &&
+      !Array.isArray(change) &&
+      ('from' in change || 'to' in change)
+    ) {
+      const { from, to } = change as { from?: unknown; to?: unknown };
+      return isId(from) || isId(to) ? [] : [`${field}: ${show(from, field)} → ${show(to, field)}`];
+    }
+    return isId(change) ? [] : [`${field}: ${show(change, field)}`];
+  });
+  return parts.length === 0 ? '—' : parts.join('; ');
 }
 
 /** The API's `from` (inclusive) and `to` (exclusive) instants for calendar days picked in UK time. */

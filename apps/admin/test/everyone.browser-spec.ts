@@ -1,0 +1,232 @@
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD, type DemoApp, startDemoApp } from './support/demo-app';
+import { launchChromium } from './support/chromium';
+import {
+  DESKTOP,
+  openPage,
+  PHONE,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+} from './support/browser';
+
+jest.setTimeout(60_000);
+
+/** The entries of the side menu, in order, as a person reads them. */
+async function menuEntries(page: Page): Promise<string[]> {
+  const items = page.locator('.RaSidebar-fixed [role="menuitem"]');
+  await items.first().waitFor();
+  return (await items.allInnerTexts()).map((text) => text.trim());
+}
+
+describe('the admin UI for everyone and for organisation administrators', () => {
+  let demo: DemoApp;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let closeContext: () => Promise<void>;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    demo = await startDemoApp();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  async function open(viewport = DESKTOP) {
+    const opened = await openPage(browser, viewport);
+    page = opened.page;
+    pageErrors = opened.pageErrors;
+    closeContext = () => opened.context.close();
+  }
+
+  async function signInAs(email: string, viewport = DESKTOP) {
+    await open(viewport);
+    await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
+  }
+
+  afterEach(async () => {
+    await closeContext?.();
+    // An uncaught error in the page fails the test that caused it, even when the screen looked right.
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a sign-in page with no serious accessibility problems', async () => {
+    await open();
+    await page.goto(`${demo.baseUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-sign-in');
+  });
+
+  it.each([
+    ['consortium.admin@norfolk.gov.uk', ['Notifications', 'Audit log'], ['Users and roles', 'API keys']],
+    ['admin@norfolk.gov.uk', ['Notifications', 'Users and roles', 'API keys', 'Audit log'], []],
+    ['cio@norfolk.gov.uk', ['Notifications'], ['Users and roles', 'API keys', 'Audit log']],
+    ['finance@kent.gov.uk', ['Notifications'], ['Users and roles', 'API keys', 'Audit log']],
+    ['viewer@suffolk.gov.uk', ['Notifications'], ['Users and roles', 'API keys', 'Audit log']],
+  ])('offers %s the menu entries their roles allow, and not the rest', async (email, offered, withheld) => {
+    await signInAs(email);
+
+    const entries = await menuEntries(page);
+    expect(entries[0]).toBe('Dashboard');
+    expect(entries).toEqual(expect.arrayContaining(offered));
+    for (const entry of withheld) expect(entries).not.toContain(entry);
+  });
+
+  it("shows an organisation's dashboard: this period's charges in words and its savings, at 1280 px", async () => {
+    await signInAs('finance@kent.gov.uk');
+
+    const charges = page.getByTestId('period-charges');
+    await charges.waitFor();
+    await expect(charges.textContent()).resolves.toMatch(/Kent County Council owes .+ £[\d,]+\.\d{2}/);
+    const savings = page.getByTestId('savings');
+    await savings.waitFor();
+    await expect(savings.textContent()).resolves.toMatch(/(Saved|Spent) £[\d,]+\.\d{2}/);
+    await expect(page.getByRole('table', { name: 'Savings by billing period' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(page.getByTestId('services-consumed-count').textContent()).resolves.toMatch(/^\d+\+?$/);
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-dashboard');
+  });
+
+  it('reads well on a phone: the dashboard fits and the menu opens from the app bar', async () => {
+    await signInAs('admin@norfolk.gov.uk', PHONE);
+    await page.getByTestId('period-charges').waitFor();
+
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-dashboard-phone');
+
+    await page
+      .getByRole('button', { name: /open menu|toggle menu|menu/i })
+      .first()
+      .click();
+    await page.getByRole('menuitem', { name: 'API keys' }).click();
+    await page.getByRole('link', { name: 'Create an API key' }).first().waitFor();
+  });
+
+  it('lets everyone read their notifications, mark one read and mark all read', async () => {
+    await signInAs('cio@lincolnshire.gov.uk');
+    const bell = page.getByRole('link', { name: /^Notifications, \d+ unread$/ });
+    await bell.waitFor();
+
+    await bell.click();
+    await page.getByRole('button', { name: 'Mark all read' }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-notifications');
+    const unreadBefore = Number(/(\d+) unread/.exec((await bell.getAttribute('aria-label')) ?? '')?.[1]);
+
+    await page
+      .getByRole('button', { name: /^Mark read: / })
+      .first()
+      .click();
+    await page.getByRole('link', { name: `Notifications, ${unreadBefore - 1} unread` }).waitFor();
+
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByRole('link', { name: 'Notifications, none unread' }).waitFor();
+    await expect(page.getByRole('button', { name: /^Mark read: / }).count()).resolves.toBe(0);
+  });
+
+  it('lets an organisation administrator create an API key, shows the secret once, and revoke it', async () => {
+    await signInAs('admin@norfolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/api-keys`);
+    await page.getByRole('link', { name: 'Create an API key' }).first().click();
+    await page.getByRole('textbox', { name: 'What the key is for' }).fill('Usage feed from the data centre');
+    await page.getByRole('checkbox', { name: /^usage:write/ }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    const dialog = page.getByRole('dialog', { name: /Your new API key/ });
+    await dialog.waitFor();
+    const secret = await dialog.getByRole('textbox', { name: 'API key' }).inputValue();
+    expect(secret).toMatch(/^csk_[^_]+_.+/);
+    await expect(dialog.textContent()).resolves.toContain('shown only this once');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-api-key-created');
+    await dialog.getByRole('button', { name: 'I have stored the key' }).click();
+
+    const row = page.getByRole('row').filter({ hasText: 'Usage feed from the data centre' });
+    await row.waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-api-keys');
+    await page.reload();
+    await row.waitFor();
+    await expect(page.content()).resolves.not.toContain(secret);
+
+    await row.getByRole('button', { name: 'Revoke Usage feed from the data centre' }).click();
+    await page.getByRole('button', { name: 'Revoke key' }).click();
+    await row.getByText('Revoked').waitFor();
+    // The key no longer works against the API.
+    const refused = await fetch(`${demo.baseUrl}/api/v1/api-keys`, { headers: { 'X-API-Key': secret } });
+    expect(refused.status).toBe(401);
+  });
+
+  it('lets an organisation administrator list, filter and add users, and explains the self-lockout rule', async () => {
+    await signInAs('admin@norfolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/users`);
+    await page.getByRole('row').filter({ hasText: 'finance@norfolk.gov.uk' }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-users');
+
+    await page.getByRole('textbox', { name: 'Search name or email' }).fill('finance');
+    await page.getByRole('row').filter({ hasText: 'cio@norfolk.gov.uk' }).waitFor({ state: 'detached' });
+
+    await page.getByRole('link', { name: 'Add a user' }).click();
+    await page.getByRole('textbox', { name: 'Email address' }).fill('new.starter@norfolk.gov.uk');
+    await page.getByRole('textbox', { name: 'Full name' }).fill('New Starter');
+    await page.getByRole('checkbox', { name: 'Viewer' }).check();
+    await page.getByLabel(/First password/).fill('a-long-first-password');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('textbox', { name: 'Search name or email' }).fill('new.starter');
+    await page.getByRole('row').filter({ hasText: 'new.starter@norfolk.gov.uk' }).waitFor();
+
+    await page.getByRole('textbox', { name: 'Search name or email' }).fill('Organisation Administrator');
+    await page.getByRole('row').filter({ hasText: 'admin@norfolk.gov.uk' }).click();
+    await expect(page.getByTestId('self-lockout-rule').textContent()).resolves.toContain(
+      'You cannot deactivate yourself',
+    );
+    await page.getByRole('checkbox', { name: 'Organisation administrator' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Viewer' }).check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('You cannot remove your own org_admin role').waitFor();
+  });
+
+  it('shows the audit log in words, filtered by what a change was about', async () => {
+    await signInAs('admin@norfolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/audit-events`);
+    await page.getByRole('columnheader', { name: 'What changed' }).waitFor();
+    await page.getByRole('row').nth(1).waitFor();
+
+    await page.getByRole('combobox', { name: 'About' }).click();
+    await page.getByRole('option', { name: 'Billing period' }).click();
+    // Every row left is about a billing period, the closed quarters among them.
+    await page.waitForFunction(() => {
+      const cells = Array.from(document.querySelectorAll('tbody tr td:nth-child(4)')).map(
+        (cell) => cell.textContent,
+      );
+      return cells.length > 0 && cells.every((text) => text === 'Billing period');
+    });
+    await page.getByRole('row').filter({ hasText: 'billing_period.closed' }).first().waitFor();
+    await expect(page.getByRole('main').textContent()).resolves.not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-audit-log');
+  });
+
+  it('shows the not-allowed page when someone opens a screen their roles do not allow', async () => {
+    await signInAs('viewer@suffolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/users`);
+
+    await page.getByRole('heading', { name: 'You are not allowed to see this' }).waitFor();
+    await expect(page.getByRole('main').textContent()).resolves.toContain(
+      'Only your organisation’s administrators manage',
+    );
+    await screenshot(page, 'everyone-not-allowed');
+  });
+});

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { createRunDatabase, dropRunDatabase, withDatabase } from '../../../scripts/jest/test-database';
+import { Client } from 'pg';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrations } from '../src/database/run-migrations';
 import {
@@ -18,6 +18,19 @@ import {
 import { TEST_JWT_SECRET } from './support/test-app';
 
 const ROOT = resolve(__dirname, '../../..');
+
+/** Runs one statement on the server's maintenance database (CREATE/DROP DATABASE cannot run in another). */
+async function onServer(serverUrl: string, sql: string): Promise<void> {
+  const url = new URL(serverUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 /** One API process, started as production starts it (main.ts), with its JSON log lines kept. */
 interface Instance {
@@ -155,8 +168,12 @@ describe('two API instances on one database', () => {
   };
 
   beforeAll(async () => {
-    databaseName = await createRunDatabase(serverUrl);
-    const databaseUrl = withDatabase(serverUrl, databaseName);
+    // A database of its own: the other specs' apps also work pg-boss queues, and here only these two may.
+    databaseName = `${process.env.CONSORTIUM_TEST_DATABASE}_two_instances`;
+    await onServer(serverUrl, `CREATE DATABASE "${databaseName}"`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${databaseName}`;
+    const databaseUrl = url.toString();
     await runMigrations(databaseUrl, () => undefined);
     ds = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
     receiver = createServer((request, response) => {
@@ -178,7 +195,7 @@ describe('two API instances on one database', () => {
     await ds?.destroy();
     receiver?.closeAllConnections();
     await new Promise((ok) => receiver?.close(ok));
-    if (databaseName) await dropRunDatabase(serverUrl, databaseName);
+    if (databaseName) await onServer(serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
   }, 60_000);
 
   it('shares sessions through the database only: a token from one instance works on the other, and so does rotation', async () => {

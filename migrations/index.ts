@@ -6,6 +6,7 @@ import { LedgerPeriodLock1795542989192 } from './1795542989192-LedgerPeriodLock'
 import { IdempotentReplayVerbatim1795545788016 } from './1795545788016-IdempotentReplayVerbatim';
 import { RateLimitsAndLedgerCodes1796110036823 } from './1796110036823-RateLimitsAndLedgerCodes';
 import { Webhooks1796110056969 } from './1796110056969-Webhooks';
+import { WebhookSecretRotation1796111375167 } from './1796111375167-WebhookSecretRotation';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   IdempotentReplayVerbatim1795545788016,
   RateLimitsAndLedgerCodes1796110036823,
   Webhooks1796110056969,
+  WebhookSecretRotation1796111375167,
 ];

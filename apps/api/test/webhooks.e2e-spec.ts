@@ -50,12 +50,17 @@ async function aReceiver() {
   };
 }
 
-/** The documented check: HMAC-SHA256 over "<t>.<raw body>" with the endpoint's secret, hex, in v1. */
+/** The documented check: HMAC-SHA256 over "<t>.<raw body>" with the endpoint's secret, hex, in any v1. */
 function verifiesWith(secret: string, { headers, body }: Received): boolean {
-  const header = String(headers['consortium-signature']);
-  const parts = Object.fromEntries(header.split(',').map((part) => part.split('=') as [string, string]));
-  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest('hex');
-  return parts.v1 === expected && Math.abs(Date.now() / 1000 - Number(parts.t)) <= 300;
+  const parts = String(headers['consortium-signature'])
+    .split(',')
+    .map((part) => part.split('=') as [string, string]);
+  const t = parts.find(([name]) => name === 't')?.[1];
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
+  return (
+    Math.abs(Date.now() / 1000 - Number(t)) <= 300 &&
+    parts.some(([name, value]) => name === 'v1' && value === expected)
+  );
 }
 
 describe('webhooks', () => {
@@ -193,6 +198,34 @@ describe('webhooks', () => {
         'webhook_endpoint.updated',
         'webhook_endpoint.secret_rotated',
       ]);
+    });
+
+    it('signs with the old secret too for a while after a rotation, and with the new one alone when told to', async () => {
+      const { organisation, admin } = await aMember();
+      const endpoint = await anEndpoint(admin);
+      const rotate = (body: object) =>
+        test.http().post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`).set(admin).send(body).expect(200);
+
+      const overlapping = await rotate({});
+      await anEvent(organisation);
+      await deliver();
+      const leaked = await rotate({ previousSecretValidHours: 0 });
+      await anEvent(organisation);
+      await deliver();
+
+      const [duringOverlap, afterLeak] = requestsFor(endpoint.id);
+      expect(overlapping.body.previousSecretExpiresAt).not.toBeNull();
+      expect(verifiesWith(overlapping.body.secret, duringOverlap)).toBe(true);
+      expect(verifiesWith(endpoint.secret, duringOverlap)).toBe(true);
+      expect(leaked.body.previousSecretExpiresAt).toBeNull();
+      expect(verifiesWith(leaked.body.secret, afterLeak)).toBe(true);
+      expect(verifiesWith(overlapping.body.secret, afterLeak)).toBe(false);
+      await test
+        .http()
+        .post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`)
+        .set(admin)
+        .send({ previousSecretValidHours: 1000 })
+        .expect(400);
     });
 
     it('deletes an endpoint, after which it is not found', async () => {

@@ -34,8 +34,13 @@ export function toEventBody(row: OutboxEventRow): EventDto {
   };
 }
 
-/** `Consortium-Signature`: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
-export function signatureHeader(secret: string, unixSeconds: number, rawBody: string): string {
-  const digest = createHmac('sha256', secret).update(`${unixSeconds}.${rawBody}`).digest('hex');
-  return `t=${unixSeconds},v1=${digest}`;
+/**
+ * `Consortium-Signature`: `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`, with one `v1` per
+ * secret while a rotation's old secret is still valid (a receiver accepts any one that matches).
+ */
+export function signatureHeader(secrets: string[], unixSeconds: number, rawBody: string): string {
+  const signatures = secrets.map(
+    (secret) => `v1=${createHmac('sha256', secret).update(`${unixSeconds}.${rawBody}`).digest('hex')}`,
+  );
+  return [`t=${unixSeconds}`, ...signatures].join(',');
 }

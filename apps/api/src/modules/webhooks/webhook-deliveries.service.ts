@@ -32,7 +32,8 @@ export interface ClaimedDelivery {
   attempt: number;
   endpointId: string;
   url: string;
-  secret: string;
+  /** The current secret, then the previous one while it is still valid. */
+  secrets: string[];
   event: OutboxEventRow;
 }
 
@@ -124,9 +125,11 @@ export class WebhookDeliveriesService {
     )) as { id: string; attempts: number; endpoint_id: string; outbox_event_id: string }[];
     if (claimed.length === 0) return [];
     const endpoints = (await this.dataSource.query(
-      'SELECT id, url, secret FROM webhook_endpoints WHERE id = ANY($1)',
+      `SELECT id, url, array_remove(ARRAY[secret,
+              CASE WHEN previous_secret_expires_at > now() THEN previous_secret END], NULL) AS secrets
+         FROM webhook_endpoints WHERE id = ANY($1)`,
       [[...new Set(claimed.map((c) => c.endpoint_id))]],
-    )) as { id: string; url: string; secret: string }[];
+    )) as { id: string; url: string; secrets: string[] }[];
     const events = (await this.dataSource.query(
       `SELECT id::text AS id, event_id, topic, organisation_id, created_at, payload FROM outbox_events
         WHERE id = ANY($1::bigint[])`,
@@ -142,7 +145,7 @@ export class WebhookDeliveriesService {
           attempt: c.attempts,
           endpointId: endpoint.id,
           url: endpoint.url,
-          secret: endpoint.secret,
+          secrets: endpoint.secrets,
           event,
         },
       ];

@@ -40,6 +40,13 @@ export class WebhookEndpoint {
   @Column({ type: 'text', select: false })
   secret!: string;
 
+  /** The secret before the last rotation, still signing (as a second `v1`) until it expires. */
+  @Column({ name: 'previous_secret', type: 'text', nullable: true, select: false })
+  previousSecret!: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt!: Date | null;
+
   @Column({ type: 'boolean', default: true })
   enabled!: boolean;
 

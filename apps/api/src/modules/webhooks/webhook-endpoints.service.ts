@@ -9,6 +9,8 @@ import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config'
 import { AuditService, diff } from '../audit/audit.service';
 import {
   CreateWebhookEndpointDto,
+  DEFAULT_PREVIOUS_SECRET_HOURS,
+  RotateWebhookSecretDto,
   UpdateWebhookEndpointDto,
   WebhookEndpointDto,
   WebhookEndpointWithSecretDto,
@@ -35,6 +37,7 @@ export function toEndpointDto(endpoint: WebhookEndpoint): WebhookEndpointDto {
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
     consecutiveFailures: endpoint.consecutiveFailures,
+    previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
     createdAt: endpoint.createdAt,
     updatedAt: endpoint.updatedAt,
   };
@@ -114,16 +117,33 @@ export class WebhookEndpointsService {
     });
   }
 
-  /** A new secret at once; the old one stops signing now, so update the receiver straight after. */
-  async rotateSecret(actor: Actor, id: string): Promise<WebhookEndpointWithSecretDto> {
+  /**
+   * A new secret, shown once. The old one keeps signing alongside it (a second `v1`) for
+   * `previousSecretValidHours` (default 24), so receivers can switch over without missing a delivery; 0 stops it
+   * at once, for a secret that leaked.
+   */
+  async rotateSecret(
+    actor: Actor,
+    id: string,
+    body: RotateWebhookSecretDto = {},
+  ): Promise<WebhookEndpointWithSecretDto> {
+    const hours = body.previousSecretValidHours ?? DEFAULT_PREVIOUS_SECRET_HOURS;
     return this.dataSource.transaction(async (manager) => {
       await this.findOwn(manager, actor, id, true);
       const secret = newSigningSecret();
-      await manager.update(WebhookEndpoint, { id }, { secret });
+      await manager.query(
+        `UPDATE webhook_endpoints
+            SET previous_secret = CASE WHEN $3 > 0 THEN secret END,
+                previous_secret_expires_at = CASE WHEN $3 > 0 THEN now() + make_interval(hours => $3) END,
+                secret = $2, updated_at = now()
+          WHERE id = $1`,
+        [id, secret, hours],
+      );
       await this.audit.record(manager, actor, {
         action: 'webhook_endpoint.secret_rotated',
         entityType: 'webhook_endpoint',
         entityId: id,
+        changes: { previousSecretValidHours: hours },
       });
       return { ...toEndpointDto(await manager.findOneByOrFail(WebhookEndpoint, { id })), secret };
     });

@@ -15,7 +15,7 @@ export async function sendDelivery(
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'consortium-webhooks/1',
-    'consortium-signature': signatureHeader(delivery.secret, Math.floor(started / 1000), body),
+    'consortium-signature': signatureHeader(delivery.secrets, Math.floor(started / 1000), body),
     'consortium-event-id': delivery.event.event_id,
     'consortium-event-type': toEventBody(delivery.event).type,
     'consortium-delivery-id': delivery.id,

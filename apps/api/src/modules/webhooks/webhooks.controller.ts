@@ -12,7 +12,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import {
   WebhookDeliveryDetailDto,
@@ -22,6 +22,7 @@ import {
 } from './dto/webhook-delivery.dto';
 import {
   CreateWebhookEndpointDto,
+  RotateWebhookSecretDto,
   UpdateWebhookEndpointDto,
   WebhookEndpointDto,
   WebhookEndpointPageDto,
@@ -78,15 +79,20 @@ export class WebhooksController {
     return this.endpoints.update(actor, id, body);
   }
 
-  /** Replaces the signing secret at once and shows the new one (only here). */
+  /**
+   * Makes a new signing secret and shows it (only here). The old one keeps signing alongside it for
+   * `previousSecretValidHours` (default 24; 0 ends it now).
+   */
   @Roles('org_admin')
+  @ApiBody({ type: RotateWebhookSecretDto, required: false })
   @Post(':id/rotate-secret')
   @HttpCode(HttpStatus.OK)
   rotateSecret(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RotateWebhookSecretDto,
   ): Promise<WebhookEndpointWithSecretDto> {
-    return this.endpoints.rotateSecret(actor, id);
+    return this.endpoints.rotateSecret(actor, id, body);
   }
 
   /** Removes the endpoint and its delivery log; nothing more is sent to it. */

@@ -7,9 +7,12 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
+  Min,
   MinLength,
 } from 'class-validator';
 import { PageInfo } from '../../../common/pagination';
@@ -73,6 +76,24 @@ export class UpdateWebhookEndpointDto {
   enabled?: boolean;
 }
 
+export const DEFAULT_PREVIOUS_SECRET_HOURS = 24;
+
+export class RotateWebhookSecretDto {
+  /** How long the old secret keeps signing alongside the new one: 0 to 72 hours, default 24; 0 if it leaked. */
+  @ApiProperty({
+    required: false,
+    type: 'integer',
+    minimum: 0,
+    maximum: 72,
+    default: DEFAULT_PREVIOUS_SECRET_HOURS,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(72)
+  previousSecretValidHours?: number;
+}
+
 /** A webhook endpoint, never with its secret. */
 export class WebhookEndpointDto {
   id!: string;
@@ -86,6 +107,8 @@ export class WebhookEndpointDto {
   disabledReason!: string | null;
   /** Failed attempts in a row since the last success. */
   consecutiveFailures!: number;
+  /** Until when the secret before the last rotation still signs deliveries (a second `v1`); null when it does not. */
+  previousSecretExpiresAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -98,7 +98,7 @@ describe('the CIO teams’ screens', () => {
     ).resolves.toBe(1);
   });
 
-  it('shows the provider’s CIO the request, and approves it', async () => {
+  it('shows the provider’s CIO the requests, to approve one and reject another with a reason', async () => {
     await openAs(LINCOLNSHIRE_CIO);
     await page.getByRole('menuitem', { name: 'Subscription requests' }).click();
     const row = page.getByRole('row').filter({ hasText: 'Essex County Council' });
@@ -111,6 +111,17 @@ describe('the CIO teams’ screens', () => {
     await row.getByRole('button', { name: 'Approve' }).click();
     await page.getByText(`Approved: Essex County Council now subscribes to ${DATA_CENTRE}.`).waitFor();
     await row.waitFor({ state: 'detached' });
+
+    const kent = page.getByRole('row').filter({ hasText: 'Kent County Council' });
+    await kent.getByRole('button', { name: 'Reject' }).click();
+    const dialog = page.getByRole('dialog', { name: `Reject: ${DATA_CENTRE}` });
+    const reject = dialog.getByRole('button', { name: 'Reject' });
+    // The requester reads the reason, so there is no rejecting without one.
+    await expect(reject.isDisabled()).resolves.toBe(true);
+    await dialog.getByRole('textbox', { name: /Reason/ }).fill('No racks free until April');
+    await reject.click();
+    await page.getByText('Rejected: Kent County Council has been told why.').waitFor();
+    await kent.waitFor({ state: 'detached' });
   });
 
   it('shows the subscriber its subscription active, with the agreed price and its history', async () => {
@@ -171,5 +182,9 @@ describe('the CIO teams’ screens', () => {
     await page.getByRole('link', { name: 'Disaster recovery hosting' }).click();
     await page.getByRole('heading', { name: 'Disaster recovery hosting', level: 1 }).waitFor();
     await expect(page.getByRole('button', { name: 'Subscribe' }).count()).resolves.toBe(0);
+
+    await page.goBack();
+    await page.getByRole('textbox', { name: 'Search services' }).fill('submarine cables');
+    await page.getByText('No services match your search and filters.').waitFor();
   });
 });

@@ -2,20 +2,24 @@ import { Alert, Box, Button, Typography } from '@mui/material';
 import {
   BooleanInput,
   DataTable,
+  FilterButton,
   List,
   Link as RaLink,
   SearchInput,
   SelectInput,
+  SimpleList,
+  SortButton,
+  TopToolbar,
   useCreatePath,
   useListContext,
 } from 'react-admin';
 import { formatDate } from '../format/date';
-import { useBillingCycle, useMe, useProviderChoices } from './hooks';
+import { useBillingCycle, useMe, useNarrow, useProviderChoices } from './hooks';
 import {
   CATEGORY_LABELS,
   choicesOf,
   COMPLIANCE_KIND_LABELS,
-  COMPLIANCE_STATUS_LABELS,
+  COMPLIANCE_STATUS_SHORT_LABELS,
   PRICE_MODEL_LABELS,
 } from './labels';
 import { asPricePlan, describePricePlan } from './price-plan-text';
@@ -36,7 +40,7 @@ export function ServiceTitle({ service, resource }: { service: Service; resource
       <RaLink to={createPath({ resource, id: service.id, type: 'show' })} sx={{ fontWeight: 500 }}>
         {service.title}
       </RaLink>
-      <Typography variant="body2" color="text.secondary" sx={{ display: { xs: 'none', md: 'block' } }}>
+      <Typography variant="body2" color="text.secondary" sx={{ display: { xs: 'none', xl: 'block' } }}>
         {service.summary}
       </Typography>
     </Box>
@@ -105,8 +109,22 @@ function NoServices() {
   );
 }
 
+function PhoneRows({ resource }: { resource: string }) {
+  return (
+    <SimpleList<Service>
+      resource={resource}
+      linkType="show"
+      primaryText={(service) => service.title}
+      secondaryText={(service) => `${service.provider.name} · ${CATEGORY_LABELS[service.category]}`}
+      tertiaryText={(service) => COMPLIANCE_STATUS_SHORT_LABELS[service.compliance.status]}
+      empty={<NoServices />}
+    />
+  );
+}
+
 /** The catalogue: every published service of the person's consortia, searched, filtered, sorted and paged. */
 export function CatalogueList() {
+  const narrow = useNarrow();
   return (
     <List
       resource={CATALOGUE}
@@ -116,51 +134,61 @@ export function CatalogueList() {
       perPage={25}
       exporter={false}
       empty={false}
-      actions={false}
+      actions={
+        <TopToolbar>
+          <FilterButton />
+          <SortButton fields={['relevance', 'title', 'publishedAt']} label="Sort" />
+        </TopToolbar>
+      }
     >
-      <DataTable bulkActionButtons={false} empty={<NoServices />} rowClick={false}>
-        <DataTable.Col
-          source="title"
-          label="Service"
-          render={(service: Service) => <ServiceTitle service={service} resource={CATALOGUE} />}
-        />
-        <DataTable.Col source="provider.name" label="Provider" disableSort />
-        <DataTable.Col
-          source="category"
-          label="Category"
-          disableSort
-          render={(service: Service) => CATEGORY_LABELS[service.category]}
-        />
-        <DataTable.Col
-          source="price"
-          label="Price"
-          disableSort
-          render={(service: Service) => <PriceCell service={service} />}
-        />
-        <DataTable.Col
-          source="capacity"
-          label="Capacity"
-          disableSort
-          render={(service: Service) => capacityText(service.capacity)}
-        />
-        <DataTable.Col
-          source="compliance"
-          label="Compliance"
-          disableSort
-          render={(service: Service) => (
-            <ToneChip
-              tone={COMPLIANCE_STATUS_TONE[service.compliance.status]}
-              label={COMPLIANCE_STATUS_LABELS[service.compliance.status]}
-            />
-          )}
-        />
-        <DataTable.Col
-          source="publishedAt"
-          label="Published"
-          sortByOrder="DESC"
-          render={(service: Service) => formatDate(service.publishedAt)}
-        />
-      </DataTable>
+      {narrow ? (
+        <PhoneRows resource={CATALOGUE} />
+      ) : (
+        <DataTable bulkActionButtons={false} empty={<NoServices />} rowClick={false}>
+          <DataTable.Col
+            source="title"
+            label="Service"
+            sx={{ minWidth: '16rem' }}
+            render={(service: Service) => <ServiceTitle service={service} resource={CATALOGUE} />}
+          />
+          <DataTable.Col source="provider.name" label="Provider" disableSort />
+          <DataTable.Col
+            source="category"
+            label="Category"
+            disableSort
+            render={(service: Service) => CATEGORY_LABELS[service.category]}
+          />
+          <DataTable.Col
+            source="price"
+            label="Price"
+            disableSort
+            render={(service: Service) => <PriceCell service={service} />}
+          />
+          <DataTable.Col
+            source="capacity"
+            label="Capacity"
+            disableSort
+            render={(service: Service) => capacityText(service.capacity)}
+          />
+          <DataTable.Col
+            source="compliance"
+            label="Compliance"
+            disableSort
+            render={(service: Service) => (
+              <ToneChip
+                tone={COMPLIANCE_STATUS_TONE[service.compliance.status]}
+                label={COMPLIANCE_STATUS_SHORT_LABELS[service.compliance.status]}
+              />
+            )}
+          />
+          <DataTable.Col
+            source="publishedAt"
+            label="Published"
+            sortByOrder="DESC"
+            render={(service: Service) => formatDate(service.publishedAt)}
+          />
+        </DataTable>
+      )}
     </List>
   );
 }

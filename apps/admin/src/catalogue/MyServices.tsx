@@ -7,6 +7,7 @@ import {
   List,
   Loading,
   SelectInput,
+  SimpleList,
   Title,
   TopToolbar,
   useShowController,
@@ -16,7 +17,7 @@ import { messageFor, unwrap } from '../api/problem';
 import { formatDate } from '../format/date';
 import { ServiceTitle } from './CatalogueList';
 import { ReasonDialog } from './dialogs';
-import { useApiAction, useBillingCycle } from './hooks';
+import { useApiAction, useBillingCycle, useNarrow } from './hooks';
 import { choicesOf, COMPLIANCE_KIND_LABELS, SERVICE_STATUS_LABELS } from './labels';
 import { asPricePlan, describePricePlan } from './price-plan-text';
 import { MY_SERVICES, type Service } from './resources';
@@ -43,6 +44,12 @@ const filters = [
 
 /** The organisation's own services, drafts included. */
 export function MyServiceList() {
+  const narrow = useNarrow();
+  const empty = (
+    <Alert severity="info" sx={{ m: 2 }}>
+      Your organisation has no services yet (with these filters). List one with “List a new service”.
+    </Alert>
+  );
   return (
     <List
       resource={MY_SERVICES}
@@ -58,50 +65,53 @@ export function MyServiceList() {
         </TopToolbar>
       }
     >
-      <DataTable
-        bulkActionButtons={false}
-        rowClick={false}
-        empty={
-          <Alert severity="info" sx={{ m: 2 }}>
-            Your organisation has no services yet (with these filters). List one with “List a new service”.
-          </Alert>
-        }
-      >
-        <DataTable.Col
-          source="title"
-          label="Service"
-          render={(service: Service) => <ServiceTitle service={service} resource={MY_SERVICES} />}
+      {narrow ? (
+        <SimpleList<Service>
+          resource={MY_SERVICES}
+          linkType="show"
+          primaryText={(service) => service.title}
+          secondaryText={(service) => SERVICE_STATUS_LABELS[service.status]}
+          tertiaryText={(service) => capacityText(service.capacity)}
+          empty={empty}
         />
-        <DataTable.Col
-          source="status"
-          label="Status"
-          disableSort
-          render={(service: Service) => (
-            <ToneChip
-              tone={SERVICE_STATUS_TONE[service.status]}
-              label={SERVICE_STATUS_LABELS[service.status]}
-            />
-          )}
-        />
-        <DataTable.Col
-          source="price"
-          label="Price"
-          disableSort
-          render={(service: Service) => <PriceCell service={service} />}
-        />
-        <DataTable.Col
-          source="capacity"
-          label="Capacity"
-          disableSort
-          render={(service: Service) => capacityText(service.capacity)}
-        />
-        <DataTable.Col
-          source="createdAt"
-          label="Listed"
-          sortByOrder="DESC"
-          render={(service: Service) => formatDate(service.createdAt)}
-        />
-      </DataTable>
+      ) : (
+        <DataTable bulkActionButtons={false} rowClick={false} empty={empty}>
+          <DataTable.Col
+            source="title"
+            label="Service"
+            render={(service: Service) => <ServiceTitle service={service} resource={MY_SERVICES} />}
+          />
+          <DataTable.Col
+            source="status"
+            label="Status"
+            disableSort
+            render={(service: Service) => (
+              <ToneChip
+                tone={SERVICE_STATUS_TONE[service.status]}
+                label={SERVICE_STATUS_LABELS[service.status]}
+              />
+            )}
+          />
+          <DataTable.Col
+            source="price"
+            label="Price"
+            disableSort
+            render={(service: Service) => <PriceCell service={service} />}
+          />
+          <DataTable.Col
+            source="capacity"
+            label="Capacity"
+            disableSort
+            render={(service: Service) => capacityText(service.capacity)}
+          />
+          <DataTable.Col
+            source="createdAt"
+            label="Listed"
+            sortByOrder="DESC"
+            render={(service: Service) => formatDate(service.createdAt)}
+          />
+        </DataTable>
+      )}
     </List>
   );
 }

@@ -6,6 +6,7 @@ import {
   Loading,
   Link as RaLink,
   SelectInput,
+  SimpleList,
   Title,
   useCreatePath,
   useShowController,
@@ -14,7 +15,7 @@ import { api } from '../api/client';
 import { messageFor, unwrap } from '../api/problem';
 import { formatDate, formatDateTime } from '../format/date';
 import { formatMoney } from '../format/money';
-import { useBillingCycle, useMe } from './hooks';
+import { useBillingCycle, useMe, useNarrow } from './hooks';
 import { choicesOf, SUBSCRIPTION_STATUS_LABELS } from './labels';
 import { asPricePlan, describePricePlan, formatQuantity } from './price-plan-text';
 import { MY_SUBSCRIPTIONS, REQUESTS, type Subscription, type SubscriptionDetail } from './resources';
@@ -54,6 +55,12 @@ const statusFilter = (emptyText: string) => [
 
 /** Requests to subscribe to the organisation's services (and its subscribers): approve or reject. */
 export function RequestList() {
+  const narrow = useNarrow();
+  const empty = (
+    <Alert severity="info" sx={{ m: 2 }}>
+      No subscription requests with this status. New requests to your services appear here.
+    </Alert>
+  );
   return (
     <List
       resource={REQUESTS}
@@ -66,64 +73,73 @@ export function RequestList() {
       empty={false}
       actions={false}
     >
-      <DataTable
-        bulkActionButtons={false}
-        rowClick={false}
-        empty={
-          <Alert severity="info" sx={{ m: 2 }}>
-            No subscription requests with this status. New requests to your services appear here.
-          </Alert>
-        }
-      >
-        <DataTable.Col
-          source="serviceTitle"
-          label="Service"
-          disableSort
-          render={(s: Subscription) => <ServiceLink subscription={s} resource={REQUESTS} />}
+      {narrow ? (
+        <SimpleList<Subscription>
+          resource={REQUESTS}
+          linkType="show"
+          primaryText={(s) => s.serviceTitle}
+          secondaryText={(s) => `${s.consumerOrganisationName} · quantity ${formatQuantity(s.quantity)}`}
+          tertiaryText={(s) => SUBSCRIPTION_STATUS_LABELS[s.status]}
+          empty={empty}
         />
-        <DataTable.Col source="consumerOrganisationName" label="Requested by" disableSort />
-        <DataTable.Col
-          source="quantity"
-          label="Quantity"
-          disableSort
-          render={(s: Subscription) => formatQuantity(s.quantity)}
-        />
-        <DataTable.Col
-          source="startDate"
-          label="Starts"
-          render={(s: Subscription) => formatDate(s.startDate)}
-        />
-        <DataTable.Col
-          source="createdAt"
-          label="Requested"
-          render={(s: Subscription) => formatDate(s.createdAt)}
-        />
-        <DataTable.Col
-          source="status"
-          label="Status"
-          disableSort
-          render={(s: Subscription) => <StatusChip subscription={s} />}
-        />
-        <DataTable.Col
-          label="Decision"
-          disableSort
-          render={(s: Subscription) =>
-            s.status === 'requested' ? (
-              <SubscriptionActions
-                subscription={s}
-                availableActions={['approve', 'reject']}
-                side="provider"
-              />
-            ) : null
-          }
-        />
-      </DataTable>
+      ) : (
+        <DataTable bulkActionButtons={false} rowClick={false} empty={empty}>
+          <DataTable.Col
+            source="serviceTitle"
+            label="Service"
+            disableSort
+            render={(s: Subscription) => <ServiceLink subscription={s} resource={REQUESTS} />}
+          />
+          <DataTable.Col source="consumerOrganisationName" label="Requested by" disableSort />
+          <DataTable.Col
+            source="quantity"
+            label="Quantity"
+            disableSort
+            render={(s: Subscription) => formatQuantity(s.quantity)}
+          />
+          <DataTable.Col
+            source="startDate"
+            label="Starts"
+            render={(s: Subscription) => formatDate(s.startDate)}
+          />
+          <DataTable.Col
+            source="createdAt"
+            label="Requested"
+            render={(s: Subscription) => formatDate(s.createdAt)}
+          />
+          <DataTable.Col
+            source="status"
+            label="Status"
+            disableSort
+            render={(s: Subscription) => <StatusChip subscription={s} />}
+          />
+          <DataTable.Col
+            label="Decision"
+            disableSort
+            render={(s: Subscription) =>
+              s.status === 'requested' ? (
+                <SubscriptionActions
+                  subscription={s}
+                  availableActions={['approve', 'reject']}
+                  side="provider"
+                />
+              ) : null
+            }
+          />
+        </DataTable>
+      )}
     </List>
   );
 }
 
 /** The services the organisation subscribes to. */
 export function MySubscriptionList() {
+  const narrow = useNarrow();
+  const empty = (
+    <Alert severity="info" sx={{ m: 2 }}>
+      Your organisation has no subscriptions with this status. Find services in the service catalogue.
+    </Alert>
+  );
   return (
     <List
       resource={MY_SUBSCRIPTIONS}
@@ -135,55 +151,58 @@ export function MySubscriptionList() {
       empty={false}
       actions={false}
     >
-      <DataTable
-        bulkActionButtons={false}
-        rowClick={false}
-        empty={
-          <Alert severity="info" sx={{ m: 2 }}>
-            Your organisation has no subscriptions with this status. Find services in the service catalogue.
-          </Alert>
-        }
-      >
-        <DataTable.Col
-          source="serviceTitle"
-          label="Service"
-          disableSort
-          render={(s: Subscription) => <ServiceLink subscription={s} resource={MY_SUBSCRIPTIONS} />}
+      {narrow ? (
+        <SimpleList<Subscription>
+          resource={MY_SUBSCRIPTIONS}
+          linkType="show"
+          primaryText={(s) => s.serviceTitle}
+          secondaryText={(s) => `${s.providerOrganisationName} · quantity ${formatQuantity(s.quantity)}`}
+          tertiaryText={(s) => SUBSCRIPTION_STATUS_LABELS[s.status]}
+          empty={empty}
         />
-        <DataTable.Col source="providerOrganisationName" label="Provider" disableSort />
-        <DataTable.Col
-          source="status"
-          label="Status"
-          disableSort
-          render={(s: Subscription) => <StatusChip subscription={s} />}
-        />
-        <DataTable.Col
-          source="quantity"
-          label="Quantity"
-          disableSort
-          render={(s: Subscription) => formatQuantity(s.quantity)}
-        />
-        <DataTable.Col
-          source="priceVersion"
-          label="Agreed price"
-          disableSort
-          render={(s: Subscription) =>
-            `Version ${s.priceVersion}${s.servicePriceVersion > s.priceVersion ? ' (a new price awaits your acceptance)' : ''}`
-          }
-        />
-        <DataTable.Col
-          source="startDate"
-          label="Started"
-          render={(s: Subscription) => formatDate(s.startDate)}
-        />
-        <DataTable.Col
-          label="Runs to"
-          disableSort
-          render={(s: Subscription) =>
-            s.endDate ? `Ends ${formatDate(s.endDate)}` : `Term to ${formatDate(s.termEndDate)}`
-          }
-        />
-      </DataTable>
+      ) : (
+        <DataTable bulkActionButtons={false} rowClick={false} empty={empty}>
+          <DataTable.Col
+            source="serviceTitle"
+            label="Service"
+            disableSort
+            render={(s: Subscription) => <ServiceLink subscription={s} resource={MY_SUBSCRIPTIONS} />}
+          />
+          <DataTable.Col source="providerOrganisationName" label="Provider" disableSort />
+          <DataTable.Col
+            source="status"
+            label="Status"
+            disableSort
+            render={(s: Subscription) => <StatusChip subscription={s} />}
+          />
+          <DataTable.Col
+            source="quantity"
+            label="Quantity"
+            disableSort
+            render={(s: Subscription) => formatQuantity(s.quantity)}
+          />
+          <DataTable.Col
+            source="priceVersion"
+            label="Agreed price"
+            disableSort
+            render={(s: Subscription) =>
+              `Version ${s.priceVersion}${s.servicePriceVersion > s.priceVersion ? ' (a new price awaits your acceptance)' : ''}`
+            }
+          />
+          <DataTable.Col
+            source="startDate"
+            label="Started"
+            render={(s: Subscription) => formatDate(s.startDate)}
+          />
+          <DataTable.Col
+            label="Runs to"
+            disableSort
+            render={(s: Subscription) =>
+              s.endDate ? `Ends ${formatDate(s.endDate)}` : `Term to ${formatDate(s.termEndDate)}`
+            }
+          />
+        </DataTable>
+      )}
     </List>
   );
 }

@@ -1,3 +1,4 @@
+import { type Theme, useMediaQuery } from '@mui/material';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useNotify, useRefresh } from 'react-admin';
 import { api } from '../api/client';
@@ -77,3 +78,6 @@ export function useApiAction<A, R>(
     onError: (error) => notify(subscriptionProblemMessage(error), { type: 'error', multiLine: true }),
   });
 }
+
+/** Narrow screens (a phone) get one card-like row per item instead of a table too wide to read. */
+export const useNarrow = () => useMediaQuery((theme: Theme) => theme.breakpoints.down('md'));

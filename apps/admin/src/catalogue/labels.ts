@@ -60,6 +60,13 @@ export const COMPLIANCE_STATUS_LABELS: Record<ComplianceStatus, string> = {
   non_compliant: 'Not compliant: a required certificate has expired',
 };
 
+/** The same, short enough for a list column. */
+export const COMPLIANCE_STATUS_SHORT_LABELS: Record<ComplianceStatus, string> = {
+  compliant: 'Compliant',
+  expiring: 'Certificate expiring',
+  non_compliant: 'Not compliant',
+};
+
 export const PRICE_MODEL_LABELS: Record<PriceModel, string> = {
   flat_fee: 'Flat fee per period',
   per_unit: 'Per unit',

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { OPERATOR_COMMANDS } from '../src/cli/operator-commands';
 import { parseOptions } from '../src/cli/options';
 import { runCli } from '../src/cli/run-cli';
@@ -9,6 +11,7 @@ import {
   aChargePeriod,
   aConsortiumWithMembers,
   aDatedSubscription,
+  aPostedCharge,
   aService,
   aSuperadmin,
   aUser,
@@ -187,6 +190,46 @@ describe('the operators’ command line', () => {
         [period.id],
       );
       expect(audit).toEqual([{ actor_label: `${operator} (cli)`, reason: 'drafts withdrawn by agreement' }]);
+    });
+  });
+
+  describe('export', () => {
+    it('writes an organisation’s finance-system export for a period to a file', async () => {
+      const world = await aConsortiumWithMembers(test.dataSource);
+      const period = await aChargePeriod(test.dataSource, world.consortium, '2025-07');
+      await aPostedCharge(test, {
+        consortiumId: world.consortium.id,
+        billingPeriodId: period.id,
+        providerId: world.home.id,
+        consumerId: world.other.id,
+        amountMinor: 12_345,
+      });
+      const file = join(mkdtempSync(join(tmpdir(), 'consortium-export-')), 'export.csv');
+      const output = await cli('export', [
+        '--period',
+        period.key,
+        '--consortium',
+        world.consortium.id,
+        '--organisation',
+        world.home.name,
+        '--out',
+        file,
+      ]);
+      expect(output).toEqual([`Wrote 1 row(s) of ${world.home.name}'s 2025-07 export to ${file}`]);
+      const [header, row] = readFileSync(file, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n');
+      expect(header.startsWith('Date,Period,Journal entry,Posting')).toBe(true);
+      expect(row).toContain('2025-07');
+      expect(row).toContain('12345');
+    });
+
+    it('names an organisation it cannot find', async () => {
+      const world = await aConsortiumWithMembers(test.dataSource);
+      const period = await aChargePeriod(test.dataSource, world.consortium, '2025-08');
+      await expect(
+        cli('export', ['--period', period.id, '--organisation', 'Nowhere Council']),
+      ).rejects.toThrow('No organisation is called Nowhere Council');
     });
   });
 

@@ -1,6 +1,7 @@
 import { BILLING_CYCLES } from '@consortium/domain';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import type { Environment } from '../config/environment';
 import { AuditService } from '../modules/audit/audit.service';
@@ -9,10 +10,12 @@ import { ChargeRun } from '../modules/charging/charge-run.entity';
 import { ChargeRunsService } from '../modules/charging/charge-runs.service';
 import { ConsortiaService } from '../modules/consortia/consortia.service';
 import { CreateConsortiumDto } from '../modules/consortia/dto/consortium.dto';
+import { FinanceExportService } from '../modules/exports/finance-export.service';
+import { Organisation } from '../modules/organisations/organisation.entity';
 import { SettlementService } from '../modules/settlement/settlement.service';
 import { actingAs, type CliOutput, withAppContext } from './context';
 import { type CommandSpec, type ParsedOptions, UsageError } from './options';
-import { resolvePeriod } from './periods';
+import { resolvePeriod, UUID } from './periods';
 import { followChargeRun } from './progress';
 
 /** A command that works through the API's services; `run` throws (UsageError or the service's problem) to fail. */
@@ -148,6 +151,34 @@ const closePeriod: OperatorCommand = {
   },
 };
 
+const financeExport: OperatorCommand = {
+  spec: {
+    name: 'export',
+    usage: `export ${PERIOD_USAGE} --organisation <name | id> [--out <file>]`,
+    summary:
+      "Writes an organisation's finance-system export for a period (its postings with its own cost centres and " +
+      'ledger codes, as GET /billing-periods/{id}/finance-export gives it) to --out, or to standard output.',
+    required: ['period', 'organisation'],
+    optional: ['consortium', 'out'],
+  },
+  async run(env, databaseUrl, { values }, out) {
+    await withAppContext(env, databaseUrl, async (app) => {
+      const manager = app.get(DataSource).manager;
+      const period = await resolvePeriod(manager, values.period as string, values.consortium);
+      const name = values.organisation as string;
+      const organisation = await manager.findOneBy(Organisation, UUID.test(name) ? { id: name } : { name });
+      if (!organisation) throw new UsageError(`No organisation is called ${name}`);
+      const file = await app
+        .get(FinanceExportService, { strict: false })
+        .csvForOrganisation(period.id, organisation.id);
+      if (!values.out) return out.line(file.csv.replace(/\r\n$/, ''));
+      writeFileSync(values.out, file.csv);
+      const rows = file.csv.split('\r\n').length - 2;
+      out.line(`Wrote ${rows} row(s) of ${organisation.name}'s ${period.key} export to ${values.out}`);
+    });
+  },
+};
+
 function reportRun(run: ChargeRun, out: CliOutput): void {
   if (run.status !== 'completed') throw new CommandFailed(`Charge run ${run.id} failed: ${run.error}`);
   out.line(
@@ -161,4 +192,5 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   runCharges,
   resumeChargeRun,
   closePeriod,
+  financeExport,
 ];

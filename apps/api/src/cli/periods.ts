@@ -3,7 +3,7 @@ import { BillingPeriodRecord } from '../modules/billing-periods/billing-period.e
 import { Consortium } from '../modules/consortia/consortium.entity';
 import { UsageError } from './options';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The billing period a command names: `--period <id>`, or `--period <key>` (e.g. 2026-Q4) with

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Organisation } from '../src/modules/organisations/organisation.entity';
+import { RateLimitService } from '../src/modules/rate-limits/rate-limit.service';
 import { aClientAddress, anApiKey, anOrganisation, aUser, bearerFor, signIn } from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -133,5 +134,51 @@ describe('rate limits', () => {
       .expect(401);
     expect(login.headers['ratelimit-limit']).toBeUndefined();
     await signIn(test, user);
+  });
+
+  it('says when to come back on a sign-in lockout too', async () => {
+    const user = await aUser(ds, organisation, ['viewer']);
+    const address = aClientAddress();
+    const attempt = () =>
+      test
+        .http()
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', address)
+        .send({ email: user.email, password: 'not the password' });
+    for (let i = 0; i < 5; i++) await attempt().expect(401);
+
+    const locked = await attempt().expect(429);
+    expect(locked.body).toMatchObject({ ...RATE_LIMITED, retryAfterSeconds: 900 });
+    expect(locked.headers['retry-after']).toBe('900');
+  });
+
+  it('forgets the counters of ended windows, and keeps the current ones', async () => {
+    const { apiKey, header } = await anApiKey(ds, organisation, ['catalogue:read']);
+    await me(test, header).expect(200);
+    await ds.query(
+      `INSERT INTO rate_limit_counters (bucket, window_start, hits) VALUES ($1, now() - interval '2 days', 7)`,
+      [`user:${organisation.id}`],
+    );
+
+    const forgotten = await test.app.get(RateLimitService).forgetEndedWindows(86_400);
+
+    expect(forgotten).toBeGreaterThanOrEqual(1);
+    const buckets = await ds.query(`SELECT bucket FROM rate_limit_counters WHERE bucket = ANY($1)`, [
+      [`user:${organisation.id}`, `api-key:${apiKey.id}`],
+    ]);
+    expect(buckets).toEqual([{ bucket: `api-key:${apiKey.id}` }]);
+  });
+
+  it('turns a limit off when it is set to 0', async () => {
+    const unlimited = await createTestApp({ ...LIMITS, RATE_LIMIT_USER_REQUESTS: '0' });
+    try {
+      const auth = await bearerFor(unlimited, await aUser(ds, organisation, ['viewer']));
+      for (let i = 0; i < 3; i++) {
+        const response = await me(unlimited, auth).expect(200);
+        expect(response.headers['ratelimit-limit']).toBeUndefined();
+      }
+    } finally {
+      await unlimited.close();
+    }
   });
 });

@@ -52,6 +52,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.status >= 500) {
       this.logger.error({ err: exception, requestId: request.id }, 'Unexpected error');
     }
+    // Every 429 (request rate limits, sign-in lockouts) says when to come back, in the header clients read.
+    const { retryAfterSeconds } = body as ProblemDocument;
+    if (typeof retryAfterSeconds === 'number') void reply.header('retry-after', retryAfterSeconds);
     void reply
       .status(body.status)
       .header('content-type', 'application/problem+json; charset=utf-8')

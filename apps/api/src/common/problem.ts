@@ -77,7 +77,7 @@ export const conflict = (detail: string, code?: string) =>
   new ProblemException(HttpStatus.CONFLICT, 'conflict', detail, code ? { code } : {});
 export const unauthenticated = (detail = 'Sign in or present a valid API key') =>
   new ProblemException(HttpStatus.UNAUTHORIZED, 'unauthenticated', detail);
-/** 429: the caller has spent its request budget; `retryAfterSeconds` is also sent as the Retry-After header. */
+/** 429: the caller has spent its request budget; ProblemFilter sends `retryAfterSeconds` as Retry-After too. */
 export const rateLimited = (detail: string, retryAfterSeconds: number) =>
   new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'rate-limited', detail, { retryAfterSeconds });
 export const invalid = (detail: string, errors?: ProblemFieldError[]) =>

@@ -41,7 +41,6 @@ export class RateLimitGuard implements CanActivate {
       .header('ratelimit-reset', state.resetSeconds)
       .header('ratelimit-policy', `${state.limit};w=${window}`);
     if (state.exceeded) {
-      void reply.header('retry-after', state.resetSeconds);
       throw rateLimited(
         `At most ${state.limit} requests in ${window} s are allowed for each ${who}: try again in ${state.resetSeconds} s`,
         state.resetSeconds,

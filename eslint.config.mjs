@@ -49,6 +49,7 @@ export default [
       '.data',
       'tmp*',
       'apps/admin/src/api/schema.d.ts',
+      'libs/api-client/src/schema.d.ts',
     ],
   },
   {

@@ -21,6 +21,7 @@ const common = {
   moduleNameMapper: {
     '^@consortium/domain$': '<rootDir>/libs/domain/src/index.ts',
     '^@consortium/auth$': '<rootDir>/libs/auth/src/index.ts',
+    '^@consortium/api-client$': '<rootDir>/libs/api-client/src/index.ts',
     '^@consortium/migrations$': '<rootDir>/migrations/index.ts',
   },
   testEnvironment: 'node',
@@ -35,6 +36,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'domain', testMatch: ['<rootDir>/libs/domain/src/**/*.spec.ts'] },
     { ...common, displayName: 'auth', testMatch: ['<rootDir>/libs/auth/src/**/*.spec.ts'] },
+    { ...common, displayName: 'api-client', testMatch: ['<rootDir>/libs/api-client/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'api',

@@ -12,6 +12,8 @@ export default defineConfig({
   // Relative asset URLs: the API serves the build at `/`, and a hash router needs no server-side routes.
   base: './',
   plugins: [react()],
+  // The workspace's typed API client library, as apps/admin/tsconfig.json maps it.
+  resolve: { alias: { '@consortium/api-client': `${workspace}libs/api-client/src/index.ts` } },
   build: {
     outDir: `${workspace}dist/apps/admin`,
     emptyOutDir: true,

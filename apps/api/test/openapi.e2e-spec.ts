@@ -39,4 +39,35 @@ describe('OpenAPI document', () => {
     const services = document.paths['/api/v1/services'].get as unknown as Record<string, unknown>;
     expect(services['x-api-key-scopes']).toEqual(['catalogue:read']);
   });
+
+  it('states the rate-limit headers on limited operations only, and when to retry after a 429', () => {
+    const document = buildOpenApiDocument(test.app) as unknown as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+    };
+    const services = document.paths['/api/v1/services'].get.responses;
+    expect(Object.keys(services['200'].headers ?? {})).toEqual([
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'RateLimit-Policy',
+    ]);
+    expect(services['429'].headers).toHaveProperty('Retry-After');
+    expect(services['500'].headers).toBeUndefined();
+    // @NoRateLimit(): health probes and sign-in (which limits failed attempts on its own).
+    expect(document.paths['/api/v1/health'].get.responses['200'].headers).toBeUndefined();
+    expect(document.paths['/api/v1/auth/login'].post.responses['200'].headers).toBeUndefined();
+  });
+
+  it('documents path parameters parsed by ParseUUIDPipe as UUIDs of 36 characters', () => {
+    const document = buildOpenApiDocument(test.app);
+    const parameters = (document.paths['/api/v1/services/{id}'].get?.parameters ?? []) as {
+      name: string;
+      schema: unknown;
+    }[];
+    expect(parameters.find((p) => p.name === 'id')?.schema).toEqual({
+      type: 'string',
+      format: 'uuid',
+      maxLength: 36,
+    });
+  });
 });

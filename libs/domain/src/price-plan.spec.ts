@@ -98,6 +98,14 @@ describe('price plan validation', () => {
     ]);
   });
 
+  it('refuses an amount longer than 32 characters, however many of them are zeros', () => {
+    const long = `1.${'0'.repeat(31)}`;
+    expect(problemsOf({ model: 'flat_fee', currency: 'GBP', feePerPeriod: long })).toEqual([
+      'feePerPeriod amount-too-long',
+    ]);
+    expect(problemsOf({ model: 'flat_fee', currency: 'GBP', feePerPeriod: long.slice(0, 32) })).toEqual([]);
+  });
+
   it('wants prices as exact decimal strings, not floats', () => {
     expect(problemsOf({ model: 'per_unit', currency: 'GBP', unitPrice: 4.5 })).toEqual([
       'unitPrice not-a-decimal-string',

@@ -81,7 +81,9 @@ export const MAX_PRICE_TIERS = 20;
 export const QUANTITY_DECIMAL_PLACES = 6;
 /** Lower-case snake case, so metric names are stable identifiers in usage events and URLs. */
 export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
-const MAX_UNIT_NAME_LENGTH = 40;
+export const MAX_UNIT_NAME_LENGTH = 40;
+/** Longest amount text a plan accepts: far beyond any real price, short enough to bound the work of parsing it. */
+export const MAX_AMOUNT_TEXT_LENGTH = 32;
 
 export interface PricePlanProblem {
   /** Where in the plan, e.g. "tiers[1].upTo". */
@@ -118,6 +120,10 @@ class ProblemList {
   checkAmount(value: unknown, path: string, maxScale: number, what: string): void {
     if (typeof value !== 'string') {
       this.add(path, 'not-a-decimal-string', `The ${what} must be a decimal string such as "12.50"`);
+      return;
+    }
+    if (value.length > MAX_AMOUNT_TEXT_LENGTH) {
+      this.add(path, 'amount-too-long', `The ${what} must be at most ${MAX_AMOUNT_TEXT_LENGTH} characters`);
       return;
     }
     try {

@@ -1,5 +1,4 @@
-import createClient from 'openapi-fetch';
-import type { paths } from './schema';
+import { createConsortiumClient } from '@consortium/api-client';
 import { expiresSoon, getSession, refreshSession } from './session';
 
 /**
@@ -24,5 +23,8 @@ async function authorisedFetch(request: Request): Promise<Response> {
   return fetch(retry);
 }
 
-/** The typed API client: every path, parameter and body comes from apps/api/openapi.json (npm run client:generate). */
-export const api = createClient<paths>({ baseUrl: '', fetch: authorisedFetch });
+/**
+ * The typed API client (libs/api-client: every path, parameter and body comes from apps/api/openapi.json), on this
+ * origin, with the session's tokens; each request carries an X-Request-Id that problem documents quote back.
+ */
+export const api = createConsortiumClient({ baseUrl: '', fetch: authorisedFetch });

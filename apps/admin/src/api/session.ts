@@ -1,6 +1,6 @@
-import createClient from 'openapi-fetch';
+import { createConsortiumClient } from '@consortium/api-client';
 import { ApiProblem } from './problem';
-import type { components, paths } from './schema';
+import type { components } from './schema';
 
 export type TokenPair = components['schemas']['TokenPairDto'];
 
@@ -23,7 +23,7 @@ const REFRESH_MARGIN_MS = 60_000;
 const RETRY_AFTER_MS = 15_000;
 
 /** The sign-in endpoints need no token: a client without the session's fetch wrapper. */
-export const publicClient = createClient<paths>({ baseUrl: '' });
+export const publicClient = createConsortiumClient({ baseUrl: '' });
 
 let current: Session | null = read();
 let timer: ReturnType<typeof setTimeout> | undefined;

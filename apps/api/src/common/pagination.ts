@@ -1,11 +1,13 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Brackets, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { invalid } from './problem';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
+/** A cursor holds the sort, the last row's sort value (at most a few hundred characters) and its id, base64url. */
+export const MAX_CURSOR_LENGTH = 2048;
 
 /**
  * The one list convention: `limit` (capped), an opaque `cursor` from the previous page, and `sort` naming one
@@ -24,24 +26,47 @@ export class PageQuery {
   @Max(MAX_PAGE_SIZE)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The `page.nextCursor` of the previous page' })
+  @ApiPropertyOptional({
+    description: 'The `page.nextCursor` of the previous page',
+    maxLength: MAX_CURSOR_LENGTH,
+    pattern: '^[A-Za-z0-9_-]+$',
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_CURSOR_LENGTH)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API issued' })
   cursor?: string;
 
   /** A sortable field, `-field` for descending. */
   @ApiPropertyOptional({
     description: 'A sortable field; prefix with - for descending',
     example: '-createdAt',
+    maxLength: 64,
+    pattern: '^-?[a-zA-Z]+$',
   })
   @IsOptional()
+  @MaxLength(64)
   @Matches(/^-?[a-zA-Z]+$/, { message: 'sort must be a field name, optionally prefixed with -' })
   sort?: string;
 }
 
+// Not a .dto.ts file, so the swagger plugin does not see these: documented by hand.
 export class PageInfo {
-  /** Pass as `cursor` to get the next page; null on the last page. */
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: MAX_CURSOR_LENGTH,
+    description: 'Pass as `cursor` to get the next page; null on the last page.',
+  })
   nextCursor!: string | null;
+
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: MAX_PAGE_SIZE,
+    description: 'The page size used',
+  })
   limit!: number;
 }
 

@@ -18,6 +18,7 @@ export const Idempotent = () =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 200 },
       description:
         'Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body ' +
         'returns the first response (with Idempotent-Replayed: true) instead of acting twice.',

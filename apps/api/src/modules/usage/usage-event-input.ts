@@ -25,7 +25,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const METRIC = /^[a-z][a-z0-9_]{0,62}$/;
 /** A date and time with an explicit offset: a usage time without a zone is ambiguous. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const PLAIN_DECIMAL = /^(\d{1,18})(?:\.(\d+))?$/;
+// At most 20 digits after the point (trailing zeros included), so a quantity is at most 39 characters.
+const PLAIN_DECIMAL = /^(\d{1,18})(?:\.(\d{1,20}))?$/;
 const FIELDS = new Set(['eventId', 'subscriptionId', 'metric', 'quantity', 'occurredAt']);
 
 const reject = (eventId: string | null, code: string, reason: string): UsageEventCheck => ({

@@ -1,4 +1,5 @@
 import { API_KEY_SCOPES, type ApiKeyScope } from '@consortium/auth';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -32,6 +33,7 @@ export class CreateApiKeyDto {
   scopes!: ApiKeyScope[];
 
   /** When the key stops working (ISO 8601, in the future). Without it, the key works until revoked. */
+  @ApiPropertyOptional({ type: String, format: 'date-time', maxLength: 35 })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })

@@ -35,11 +35,13 @@ export class AuditEventListQuery extends PageQuery {
 
   /** Events at or after this time (ISO 8601). */
   @IsOptional()
+  @MaxLength(35)
   @IsISO8601({ strict: true })
   from?: string;
 
   /** Events before this time (ISO 8601, exclusive). */
   @IsOptional()
+  @MaxLength(35)
   @IsISO8601({ strict: true })
   to?: string;
 }

@@ -1,19 +1,36 @@
-import { type Currency, type PriceModel } from '@consortium/domain';
+import {
+  type Currency,
+  MAX_AMOUNT_TEXT_LENGTH,
+  MAX_PRICE_TIERS,
+  MAX_UNIT_NAME_LENGTH,
+  type PriceModel,
+} from '@consortium/domain';
 import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /*
  * These classes only document the price plan for OpenAPI. The plan is validated by the domain's own validator
  * (validatePricePlan in libs/domain), which reports every problem with its path, so there is one set of rules.
  * Amounts are decimal strings of pounds: fees in whole pence ("1500.00"), unit prices to a millionth ("0.0125").
+ * The limits documented here are the validator's.
  */
+
+const AMOUNT = { maxLength: MAX_AMOUNT_TEXT_LENGTH, pattern: '^\\d+(\\.\\d+)?$' };
+const UNIT_NAME = { maxLength: MAX_UNIT_NAME_LENGTH, minLength: 1 };
 
 /** A tier covers the units above the previous tier's `upTo`, up to and including its own. */
 export class PriceTierDto {
   /** The last unit this tier covers; null for the last tier (no limit). */
-  @ApiProperty({ type: 'integer', nullable: true, example: 100 })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int64',
+    minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
+    nullable: true,
+    example: 100,
+  })
   upTo!: number | null;
   /** Price per unit in this tier, a decimal string of pounds (up to 6 decimal places). */
-  @ApiProperty({ example: '4.50' })
+  @ApiProperty({ ...AMOUNT, example: '4.50' })
   unitPrice!: string;
 }
 
@@ -22,7 +39,7 @@ class PricePlanCommonDto {
   @ApiProperty({ enum: ['GBP'], required: false })
   currency?: Currency;
   /** One-off fee charged when a subscription starts, a decimal string of pounds in whole pence. */
-  @ApiProperty({ required: false, nullable: true, example: '250.00' })
+  @ApiProperty({ ...AMOUNT, required: false, nullable: true, example: '250.00' })
   setupFee?: string | null;
 }
 
@@ -31,7 +48,7 @@ export class FlatFeePricePlanDto extends PricePlanCommonDto {
   @ApiProperty({ enum: ['flat_fee'] })
   model!: Extract<PriceModel, 'flat_fee'>;
   /** e.g. "1500.00". */
-  @ApiProperty({ example: '1500.00' })
+  @ApiProperty({ ...AMOUNT, example: '1500.00' })
   feePerPeriod!: string;
 }
 
@@ -39,10 +56,10 @@ export class FlatFeePricePlanDto extends PricePlanCommonDto {
 export class PerUnitPricePlanDto extends PricePlanCommonDto {
   @ApiProperty({ enum: ['per_unit'] })
   model!: Extract<PriceModel, 'per_unit'>;
-  @ApiProperty({ example: '12.50' })
+  @ApiProperty({ ...AMOUNT, example: '12.50' })
   unitPrice!: string;
   /** What one unit is, singular: "device", "site". */
-  @ApiProperty({ required: false, example: 'device' })
+  @ApiProperty({ ...UNIT_NAME, required: false, example: 'device' })
   unitName?: string;
 }
 
@@ -51,9 +68,9 @@ export class TieredPricePlanDto extends PricePlanCommonDto {
   @ApiProperty({ enum: ['graduated', 'volume'] })
   model!: Extract<PriceModel, 'graduated' | 'volume'>;
   /** 1 to 20 tiers with increasing `upTo`; the last has `upTo: null`. */
-  @ApiProperty({ type: () => [PriceTierDto] })
+  @ApiProperty({ type: () => [PriceTierDto], minItems: 1, maxItems: MAX_PRICE_TIERS })
   tiers!: PriceTierDto[];
-  @ApiProperty({ required: false, example: 'site' })
+  @ApiProperty({ ...UNIT_NAME, required: false, example: 'site' })
   unitName?: string;
 }
 
@@ -62,14 +79,14 @@ export class MeteredPricePlanDto extends PricePlanCommonDto {
   @ApiProperty({ enum: ['metered'] })
   model!: Extract<PriceModel, 'metered'>;
   /** Lower-case snake case, e.g. "storage_gb": the metric usage is reported under. */
-  @ApiProperty({ example: 'storage_gb' })
+  @ApiProperty({ maxLength: 63, pattern: '^[a-z][a-z0-9_]{0,62}$', example: 'storage_gb' })
   metric!: string;
-  @ApiProperty({ example: '0.0125' })
+  @ApiProperty({ ...AMOUNT, example: '0.0125' })
   unitPrice!: string;
   /** Usage included each period at no charge, a decimal string. */
-  @ApiProperty({ required: false, nullable: true, example: '500' })
+  @ApiProperty({ ...AMOUNT, required: false, nullable: true, example: '500' })
   includedPerPeriod?: string | null;
-  @ApiProperty({ required: false, example: 'GB' })
+  @ApiProperty({ ...UNIT_NAME, required: false, example: 'GB' })
   unitName?: string;
 }
 

@@ -25,7 +25,13 @@ export class QuoteRequestDto {
   @ApiProperty({
     required: false,
     type: Object,
-    additionalProperties: { type: 'string', example: '1250.5' },
+    // As checked by PriceVersionsService: up to 15 digits and 6 decimal places.
+    additionalProperties: {
+      type: 'string',
+      maxLength: 22,
+      pattern: '^\\d{1,15}(\\.\\d{1,6})?$',
+      example: '1250.5',
+    },
   })
   @IsOptional()
   @IsObject()

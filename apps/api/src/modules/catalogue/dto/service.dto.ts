@@ -71,7 +71,7 @@ export class ServiceLevelDto {
   resolutionTargetHours!: number;
 
   /** Availability as a decimal string of percent, e.g. "99.9" (0 to 100, up to three decimal places). */
-  @ApiProperty({ example: '99.9' })
+  @ApiProperty({ maxLength: 7, example: '99.9' })
   @Matches(/^(100(\.0{1,3})?|\d{1,2}(\.\d{1,3})?)$/, {
     message: 'availabilityPercent must be a decimal string from 0 to 100, such as "99.9"',
   })

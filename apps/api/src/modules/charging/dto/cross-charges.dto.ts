@@ -28,7 +28,7 @@ export class CrossChargeListQuery extends PageQuery {
   billingPeriodId?: string;
 
   /** A period key such as `2026-11` or `2026-Q4`; needs `consortiumId`. */
-  @ApiPropertyOptional({ example: '2026-Q4' })
+  @ApiPropertyOptional({ maxLength: 7, example: '2026-Q4' })
   @IsOptional()
   @Matches(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/, {
     message: 'periodKey must be a period such as 2026-11 or 2026-Q4',
@@ -52,13 +52,13 @@ export class CrossChargeListQuery extends PageQuery {
   status?: CrossChargeStatus;
 
   /** Least gross amount, in pence, as an integer string. */
-  @ApiPropertyOptional({ example: '10000' })
+  @ApiPropertyOptional({ maxLength: 15, example: '10000' })
   @IsOptional()
   @Matches(PENCE, { message: 'minAmount must be a whole number of pence' })
   minAmount?: string;
 
   /** Greatest gross amount, in pence, as an integer string. */
-  @ApiPropertyOptional({ example: '5000000' })
+  @ApiPropertyOptional({ maxLength: 15, example: '5000000' })
   @IsOptional()
   @Matches(PENCE, { message: 'maxAmount must be a whole number of pence' })
   maxAmount?: string;

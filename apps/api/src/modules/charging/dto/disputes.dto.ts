@@ -21,7 +21,7 @@ export class DisputeReasonDto {
 /** The provider accepts: a credit note for the whole line, or for the difference to a corrected net amount. */
 export class AcceptDisputeDto extends DisputeReasonDto {
   /** What the line's net should have been, in pence (integer string); leave out to credit the whole line. */
-  @ApiPropertyOptional({ example: '125000' })
+  @ApiPropertyOptional({ maxLength: 15, example: '125000' })
   @IsOptional()
   @Matches(PENCE, { message: 'correctedNetMinor must be a whole number of pence, as a string' })
   correctedNetMinor?: string;
@@ -30,7 +30,7 @@ export class AcceptDisputeDto extends DisputeReasonDto {
 /** The consortium administrator upholds: a credit note for the whole line, or for part of its net amount. */
 export class UpholdDisputeDto extends DisputeReasonDto {
   /** Net amount to credit, in pence (integer string); leave out to credit the whole line. */
-  @ApiPropertyOptional({ example: '25000' })
+  @ApiPropertyOptional({ maxLength: 15, example: '25000' })
   @IsOptional()
   @Matches(PENCE, { message: 'creditNetMinor must be a whole number of pence, as a string' })
   creditNetMinor?: string;

@@ -32,7 +32,7 @@ export const MAX_NOTICE_PERIOD_MONTHS = 24;
 /** Money as JSON, as everywhere in the API: integer minor units (pence) as a string, and the currency. */
 export class BaselineCostDto {
   /** Pence, as an integer string: "4500000" is £45,000.00. */
-  @ApiProperty({ example: '4500000' })
+  @ApiProperty({ maxLength: 15, example: '4500000' })
   @IsString()
   @Matches(/^\d{1,15}$/, { message: 'amountMinor must be a whole number of pence, as a string' })
   amountMinor!: string;

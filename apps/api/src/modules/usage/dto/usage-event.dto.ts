@@ -6,7 +6,11 @@ export const MAX_USAGE_BATCH = 1000;
 /** One metered usage event, as a provider reports it. */
 export class UsageEventInputDto {
   /** The provider's own id for the event (1–200 printable characters): a replay with the same id is a duplicate. */
-  @ApiProperty({ example: 'storage-2026-04-01-norfolk-0001' })
+  @ApiProperty({
+    maxLength: 200,
+    pattern: '^[\\x21-\\x7e]{1,200}$',
+    example: 'storage-2026-04-01-norfolk-0001',
+  })
   eventId!: string;
 
   /** A subscription to one of your organisation's services. */
@@ -14,15 +18,20 @@ export class UsageEventInputDto {
   subscriptionId!: string;
 
   /** A metric the subscription's price plan charges for, e.g. `storage_gb`. */
-  @ApiProperty({ example: 'storage_gb' })
+  @ApiProperty({ maxLength: 63, pattern: '^[a-z][a-z0-9_]{0,62}$', example: 'storage_gb' })
   metric!: string;
 
   /** Non-negative, at most 6 decimal places: a decimal string (preferred) or a plain JSON number. */
-  @ApiProperty({ oneOf: [{ type: 'string', example: '12.5' }, { type: 'number' }] })
+  @ApiProperty({
+    oneOf: [
+      { type: 'string', maxLength: 39, pattern: '^\\d{1,18}(\\.\\d{1,20})?$', example: '12.5' },
+      { type: 'number', minimum: 0 },
+    ],
+  })
   quantity!: string | number;
 
   /** When the usage happened, ISO 8601 with a zone. Its UK date picks the subscription's billing period. */
-  @ApiProperty({ format: 'date-time', example: '2026-04-01T09:30:00Z' })
+  @ApiProperty({ format: 'date-time', maxLength: 35, example: '2026-04-01T09:30:00Z' })
   occurredAt!: string;
 }
 
@@ -31,7 +40,7 @@ export class UsageBatchDto {
    * 1 to 1,000 events. Each is checked on its own (shape, subscription, metric, period) and answered in
    * `results`; a larger batch is refused whole with 413.
    */
-  @ApiProperty({ type: [UsageEventInputDto] })
+  @ApiProperty({ type: [UsageEventInputDto], maxItems: MAX_USAGE_BATCH })
   @IsArray()
   @ArrayMinSize(1)
   events!: unknown[];

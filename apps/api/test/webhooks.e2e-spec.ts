@@ -392,6 +392,10 @@ describe('webhooks', () => {
       const ids = requestsFor(endpoint.id).map((r) => r.headers['consortium-event-id']);
       expect(new Set(ids).size).toBe(1); // the same event id every time, for de-duplication
       expect((await api.get(admin, endpoint.id)).body.consecutiveFailures).toBe(0);
+      const metrics = (await test.http().get('/metrics').expect(200)).text;
+      expect(metrics).toMatch(/^consortium_webhook_delivery_attempts_total\{outcome="failed"\} [1-9]/m);
+      expect(metrics).toMatch(/^consortium_webhook_delivery_attempts_total\{outcome="succeeded"\} [1-9]/m);
+      expect(metrics).toMatch(/^consortium_webhook_backlog\{kind="pending_deliveries"\} \d+$/m);
     });
 
     it('disables an endpoint after repeated failures and tells its organisation; enabling it again resumes delivery', async () => {

@@ -44,7 +44,8 @@ export interface AttemptOutcome {
   error: string | null;
 }
 
-const succeeded = (outcome: AttemptOutcome) =>
+/** An endpoint accepts a delivery by answering 2xx; anything else, or nothing, is a failure. */
+export const attemptSucceeded = (outcome: AttemptOutcome) =>
   outcome.responseStatus !== null && outcome.responseStatus >= 200 && outcome.responseStatus < 300;
 
 function toDeliveryDto(delivery: WebhookDelivery): WebhookDeliveryDto {
@@ -198,7 +199,7 @@ export class WebhookDeliveriesService {
         lastResponseStatus: outcome.responseStatus,
         lastError: outcome.error,
       };
-      if (succeeded(outcome)) {
+      if (attemptSucceeded(outcome)) {
         await manager.update(
           WebhookDelivery,
           { id: delivery.id },

@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { CertificateExpirySchedule } from './certificate-expiry.schedule';
-import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { attemptSucceeded, WebhookDeliveriesService } from './webhook-deliveries.service';
+import { WebhookMetrics } from './webhook.metrics';
 import { sendDelivery } from './webhook-sender';
 
 const CLAIM_BATCH = 20;
@@ -29,6 +30,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly deliveries: WebhookDeliveriesService,
     private readonly expiry: CertificateExpirySchedule,
+    private readonly metrics: WebhookMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,12 +54,11 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     for (;;) {
       const due = await this.deliveries.claimDue(CLAIM_BATCH);
       await Promise.all(
-        due.map(async (delivery) =>
-          this.deliveries.recordAttempt(
-            delivery,
-            await sendDelivery(delivery, this.config.env.WEBHOOK_TIMEOUT_MS),
-          ),
-        ),
+        due.map(async (delivery) => {
+          const outcome = await sendDelivery(delivery, this.config.env.WEBHOOK_TIMEOUT_MS);
+          this.metrics.countAttempt(attemptSucceeded(outcome));
+          await this.deliveries.recordAttempt(delivery, outcome);
+        }),
       );
       attempted += due.length;
       if (due.length < CLAIM_BATCH || this.stopped) break;

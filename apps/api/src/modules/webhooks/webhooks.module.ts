@@ -5,6 +5,7 @@ import { EventsController } from './events.controller';
 import { EventsFeedService } from './events-feed.service';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
+import { WebhookMetrics } from './webhook.metrics';
 import { WebhookWorker } from './webhook.worker';
 import { WebhooksController } from './webhooks.controller';
 
@@ -17,6 +18,7 @@ import { WebhooksController } from './webhooks.controller';
     WebhookDeliveriesService,
     EventsFeedService,
     CertificateExpirySchedule,
+    WebhookMetrics,
     WebhookWorker,
   ],
   exports: [WebhookWorker, WebhookDeliveriesService],

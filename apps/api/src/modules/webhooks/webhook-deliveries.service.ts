@@ -193,6 +193,8 @@ export class WebhookDeliveriesService {
         responseStatus: outcome.responseStatus,
         error: outcome.error,
       });
+      // Our lease ran out and another instance took the delivery over (or finished it): log, change nothing.
+      if (current.status !== 'pending' || current.attempts !== delivery.attempt) return;
       const last = {
         lockedUntil: null,
         lastAttemptAt: outcome.startedAt,

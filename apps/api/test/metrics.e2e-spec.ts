@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
+import { MetricsService } from '../src/modules/metrics/metrics.service';
 import { anApiKey, anOrganisation } from './support/builders';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -97,6 +98,22 @@ describe('Prometheus metrics (GET /metrics)', () => {
       // The queue stays (pg-boss 10 cannot delete a queue holding jobs); it is this run's database, dropped after.
       await boss.stop({ graceful: false, wait: true });
     }
+  });
+
+  it('counts and times the background jobs this instance works, by queue and outcome', async () => {
+    const metrics = test.app.get(MetricsService);
+    const queue = `metrics-spec-${randomBytes(4).toString('hex')}`;
+    await expect(metrics.timeJob(queue, async () => 'done')).resolves.toBe('done');
+    await expect(
+      metrics.timeJob(queue, async () => {
+        throw new Error('the job failed');
+      }),
+    ).rejects.toThrow('the job failed');
+
+    const body = await scrape();
+    expect(sample(body, 'consortium_jobs_processed_total', { queue, outcome: 'completed' })).toBe(1);
+    expect(sample(body, 'consortium_jobs_processed_total', { queue, outcome: 'failed' })).toBe(1);
+    expect(sample(body, 'consortium_job_duration_seconds_count', { queue })).toBe(2);
   });
 
   it('reports the database pool and the default process metrics', async () => {

@@ -50,14 +50,7 @@ describe('the finance teams’ screens in a browser', () => {
   async function signInAs(email: string, viewport = DESKTOP) {
     await context?.close();
     ({ context, page, pageErrors } = await openPage(browser, viewport));
-    page.on('console', (m) => console.log('CONSOLE', m.text()));
-    try {
-      await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
-    } catch (e) {
-      await screenshot(page, 'debug-signin');
-      console.log('ERRORS', pageErrors);
-      throw e;
-    }
+    await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
   }
 
   async function openChargesList() {
@@ -165,7 +158,7 @@ describe('the finance teams’ screens in a browser', () => {
     await page.getByTestId('statement-summary').waitFor();
     await page.getByRole('heading', { name: 'Ledger entries' }).waitFor();
     await page
-      .getByText(/owed to us|we owe/)
+      .getByText(/^We (are owed|owe) £[\d,]+\.\d{2} (more|less)$/)
       .first()
       .waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
@@ -183,6 +176,13 @@ describe('the finance teams’ screens in a browser', () => {
       .split('\r\n');
     expect(rows[0]).toMatch(/^Period,/);
     expect(rows.some((row) => row.includes('Kent County Council') && row.includes('Charge line'))).toBe(true);
+
+    const [printable] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Printable statement' }).click(),
+    ]);
+    await printable.waitForURL(/^blob:/);
+    await printable.getByText('Norfolk County Council', { exact: false }).first().waitFor();
   });
 
   it('reports savings against the in-house baseline as a chart described in words, and a table', async () => {

@@ -39,6 +39,7 @@ import {
   fetchStatementFile,
   type Statement,
 } from './finance-api';
+import { balancePhrase, entryEffect, periodStatusLabel } from './words';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
 import { openPrintWindow, saveBlob, showInWindow } from './files';
 import {
@@ -135,7 +136,7 @@ function AccountCard({ consortiumId }: { consortiumId: string }) {
             >
               <TextField source="label" label="Period" sortable={false} />
               <FunctionField<Period> label="Dates" render={(p) => formatDateRange(p.startDate, p.endDate)} />
-              <TextField source="status" label="Status" sortable={false} />
+              <FunctionField<Period> label="Status" render={(p) => periodStatusLabel(p.status)} />
               <FunctionField<Period>
                 label="Receivable"
                 textAlign="right"
@@ -195,17 +196,11 @@ function EntriesCard({ consortiumId, periods }: { consortiumId: string; periods:
               label="Period"
               render={(e) => periodLabel(e.billingPeriodId) || e.billingPeriodKey}
             />
-            <FunctionField<AccountEntry>
-              label="Amount"
-              textAlign="right"
-              render={(e) =>
-                `${formatMoneyAbsolute(e.amountMinor, e.currency)} ${BigInt(e.amountMinor) >= 0n ? 'owed to us' : 'we owe'}`
-              }
-            />
+            <FunctionField<AccountEntry> label="Amount" textAlign="right" render={(e) => entryEffect(e)} />
             <FunctionField<AccountEntry>
               label="Running balance"
               textAlign="right"
-              render={(e) => formatMoney(e.runningBalanceMinor, e.currency)}
+              render={(e) => balancePhrase(e.runningBalanceMinor, e.currency)}
             />
           </Datagrid>
         </List>

@@ -70,7 +70,7 @@ function SavingsReport({ savings }: { savings: MemberSavings }) {
             Savings to date
           </Typography>
           <Typography variant="h5" component="p" sx={{ my: 1 }} data-testid="savings-to-date">
-            {savingsPhrase(name, savings.toDate)}
+            {savingsPhrase(name, savings.toDate, 'these services')}
           </Typography>
           <Typography variant="body2" color="text.secondary">
             Baseline {money(savings.toDate.baseline)}; charged {money(savings.toDate.charged)} (after credit

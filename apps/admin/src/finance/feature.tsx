@@ -2,7 +2,7 @@ import AccountBalanceIcon from '@mui/icons-material/AccountBalance';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import SavingsIcon from '@mui/icons-material/Savings';
 import { Route } from 'react-router-dom';
-import { Resource } from 'react-admin';
+import { Resource, ResourceContextProvider } from 'react-admin';
 import type { Feature } from '../features/feature';
 import { hasRole } from '../roles';
 import { AccountPage } from './AccountPage';
@@ -24,8 +24,25 @@ export const financeFeature: Feature = {
     <Resource key="account-entries" name="account-entries" />,
   ],
   routes: () => [
-    <Route key="account" path="/account" element={<AccountPage />} />,
-    <Route key="savings" path="/savings" element={<SavingsPage />} />,
+    // Custom pages hold react-admin fields and grids, which want a resource to be named.
+    <Route
+      key="account"
+      path="/account"
+      element={
+        <ResourceContextProvider value="account-entries">
+          <AccountPage />
+        </ResourceContextProvider>
+      }
+    />,
+    <Route
+      key="savings"
+      path="/savings"
+      element={
+        <ResourceContextProvider value="savings">
+          <SavingsPage />
+        </ResourceContextProvider>
+      }
+    />,
   ],
   menu: (permissions) => [
     ...(hasRole(permissions, 'finance', 'org_admin')

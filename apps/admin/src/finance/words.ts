@@ -179,20 +179,66 @@ export function formatRate(rate: string | null): string {
   return negative ? `−${text}` : text;
 }
 
-/** "Kent County Council saved £1,234.56 (34.5%) against running it in-house", or paid more, or broke even. */
+/**
+ * "Kent County Council saved £1,234.56 (34.5%) against running it in-house", or paid more, or the same; "Not charged
+ * yet" while there is nothing to compare.
+ */
 export function savingsPhrase(
   name: string,
-  figures: { savings: { amountMinor: string; currency: string }; savingsPercentage?: string | null },
+  figures: {
+    baseline: { amountMinor: string };
+    charged: { amountMinor: string };
+    savings: { amountMinor: string; currency: string };
+    savingsPercentage?: string | null;
+  },
+  what = 'it',
 ): string {
+  if (BigInt(figures.baseline.amountMinor) === 0n && BigInt(figures.charged.amountMinor) === 0n) {
+    return 'Not charged yet';
+  }
   const value = BigInt(figures.savings.amountMinor);
   const amount = formatMoneyAbsolute(value, figures.savings.currency);
   const share = figures.savingsPercentage ? ` (${figures.savingsPercentage.replace(/^-/, '')}%)` : '';
-  if (value > 0n) return `${name} saved ${amount}${share} against running it in-house`;
-  if (value < 0n) return `${name} paid ${amount}${share} more than running it in-house`;
-  return `${name} paid the same as running it in-house`;
+  if (value > 0n) return `${name} saved ${amount}${share} against running ${what} in-house`;
+  if (value < 0n) return `${name} paid ${amount}${share} more than running ${what} in-house`;
+  return `${name} paid the same as running ${what} in-house`;
 }
 
 /** Pounds as a number, for drawing a chart only: every figure shown in words still comes from the exact pence. */
 export function poundsForChart(amountMinor: string): number {
   return Number(BigInt(amountMinor)) / 100;
+}
+
+type LedgerEntry = Pick<components['schemas']['AccountEntryDto'], 'accountKind' | 'amountMinor' | 'currency'>;
+
+/**
+ * What a posting did to the member's position, in words: a charge it raised adds to what it is owed, a payment it
+ * received takes from it, a charge to it adds to what it owes, a payment it made takes from that.
+ */
+export function entryEffect(entry: LedgerEntry): string {
+  const value = BigInt(entry.amountMinor);
+  const amount = formatMoneyAbsolute(value, entry.currency);
+  if (entry.accountKind === 'receivable') {
+    return value >= 0n ? `We are owed ${amount} more` : `We are owed ${amount} less`;
+  }
+  return value <= 0n ? `We owe ${amount} more` : `We owe ${amount} less`;
+}
+
+/** A running balance in words: "Owed to us £1,234.56", "We owe £12.00" or "Square". */
+export function balancePhrase(amountMinor: string, currency = 'GBP'): string {
+  const value = BigInt(amountMinor);
+  if (value === 0n) return 'Square';
+  const amount = formatMoneyAbsolute(value, currency);
+  return value > 0n ? `Owed to us ${amount}` : `We owe ${amount}`;
+}
+
+const PERIOD_STATUS_LABELS: Record<string, string> = {
+  open: 'Open',
+  closing: 'Closing',
+  closed: 'Closed, awaiting settlement',
+  settled: 'Settled',
+};
+
+export function periodStatusLabel(status: string): string {
+  return PERIOD_STATUS_LABELS[status] ?? status;
 }

@@ -83,6 +83,9 @@ describe('subscriptions in words', () => {
     expect(capacityText({ limit: null, unit: 'units', inUse: 3, remaining: null })).toBe(
       'No limit (3 units taken)',
     );
+    expect(capacityText({ limit: null, unit: 'subscribers', inUse: 1, remaining: null })).toBe(
+      'No limit (1 subscriber place taken)',
+    );
   });
 
   it('reads a history entry with its quantity change and reason', () => {

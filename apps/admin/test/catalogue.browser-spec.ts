@@ -167,6 +167,62 @@ describe('the CIO teams’ screens', () => {
     await expect(main.getByText('Published', { exact: true }).count()).resolves.toBe(1);
   });
 
+  it('lets a provider list a new service as a draft, publish it, change its price and record a certificate', async () => {
+    await openAs(LINCOLNSHIRE_CIO);
+    await page.getByRole('menuitem', { name: 'My services' }).click();
+    await page.getByRole('link', { name: 'List a new service' }).click();
+
+    const choose = async (label: string, option: string) => {
+      await page.getByRole('combobox', { name: label }).click();
+      await page.getByRole('option', { name: option }).click();
+    };
+    await choose('Offered to', 'Eastern Counties ICT Consortium');
+    await page.getByRole('textbox', { name: 'Title' }).fill('Managed firewall');
+    await choose('Category', 'Cyber security');
+    await page.getByRole('textbox', { name: 'Summary' }).fill('Firewalls run for you around the clock.');
+    await page
+      .getByRole('textbox', { name: 'Description' })
+      .fill('Next-generation firewalls, patched and watched.');
+    await page.getByRole('textbox', { name: 'Hours of cover' }).fill('24x7');
+    await page.getByRole('spinbutton', { name: 'Response target (hours)' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Resolution target (hours)' }).fill('4');
+    await page.getByRole('textbox', { name: 'Availability (%)' }).fill('99.9');
+    await page.getByRole('spinbutton', { name: 'Capacity limit' }).fill('20');
+    await page.getByRole('textbox', { name: 'Name' }).fill('Steve Barker');
+    await page.getByRole('textbox', { name: 'Email' }).fill('firewalls@lincolnshire.gov.uk');
+    await page.getByRole('textbox', { name: 'Fee per period (£)' }).fill('1250.00');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    await page.getByRole('heading', { name: 'Managed firewall', level: 1 }).waitFor();
+    const main = page.getByRole('main');
+    await expect(main.getByText('Draft', { exact: true }).count()).resolves.toBe(1);
+    await expect(main.getByTestId('price-summary').textContent()).resolves.toBe('£1,250.00 per quarter');
+    await main.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published: members of the consortium can now find and subscribe to it.').waitFor();
+    await main.getByRole('button', { name: 'Suspend' }).waitFor();
+
+    await main.getByRole('button', { name: 'Change the price' }).click();
+    const priceDialog = page.getByRole('dialog', { name: 'Change the price of Managed firewall' });
+    await priceDialog.getByRole('textbox', { name: 'Fee per period (£)' }).fill('1300.00');
+    await priceDialog.getByRole('button', { name: 'Set new price' }).click();
+    await page.getByText('Price version 2 is now the price new subscribers agree to.').waitFor();
+    await expect(main.getByTestId('price-summary').textContent()).resolves.toBe('£1,300.00 per quarter');
+    const versions = main.getByRole('table', { name: 'Price versions' });
+    await versions.getByRole('row', { name: /2 \(current\)/ }).waitFor();
+    await expect(versions.getByRole('row').count()).resolves.toBe(3);
+
+    await main.getByRole('button', { name: 'Add a certificate' }).click();
+    const certificate = page.getByRole('dialog', { name: 'Add a compliance certificate' });
+    await certificate.getByRole('textbox', { name: 'Certificate reference' }).fill('CE-IASME-0200001');
+    await certificate.getByLabel('Issued on').fill('2026-06-01');
+    await certificate.getByLabel('Expires on').fill('2027-05-31');
+    await certificate.getByRole('button', { name: 'Add certificate' }).click();
+    await page.getByText('PSN compliance certificate recorded.').waitFor();
+    await main.getByRole('cell', { name: 'CE-IASME-0200001' }).waitFor();
+    await screenshot(page, 'catalogue-my-service');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
   it('lets a viewer browse the catalogue but offers no Subscribe and no My services, at phone width', async () => {
     await openAs(SUFFOLK_VIEWER, PHONE);
     await page

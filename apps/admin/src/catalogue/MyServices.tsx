@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Stack } from '@mui/material';
+import { Alert, Button, Stack } from '@mui/material';
 import { useState } from 'react';
 import {
   CreateButton,
@@ -234,14 +234,14 @@ export function MyServiceShow() {
               )
             : undefined
         }
-      >
-        {changeable ? (
-          <Box>
+        complianceActions={
+          changeable ? (
             <Button variant="outlined" onClick={() => setAdding(true)}>
               Add a certificate
             </Button>
-          </Box>
-        ) : null}
+          ) : null
+        }
+      >
         <PriceVersionsPanel service={record} canChange={changeable} />
       </ServiceDetails>
       {adding ? <CertificateDialog service={record} onClose={() => setAdding(false)} /> : null}

@@ -18,7 +18,7 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Form, SaveButton, Toolbar } from 'react-admin';
 import { api } from '../api/client';
@@ -37,6 +37,8 @@ export function PriceVersionsPanel({ service, canChange }: { service: Service; c
   const [open, setOpen] = useState(false);
   const versions = useQuery({
     queryKey: ['price-versions', service.id, service.price.version],
+    // A new version reloads the table: keep showing the old one meanwhile rather than a loading line.
+    placeholderData: keepPreviousData,
     queryFn: async ({ signal }) =>
       unwrap(
         await api.GET('/api/v1/services/{id}/price-versions', {

@@ -135,11 +135,14 @@ export function ServiceDetails({
   service,
   actions,
   certificateAction,
+  complianceActions,
   children,
 }: {
   service: Service;
   actions?: ReactNode;
   certificateAction?: (attestation: Attestation) => ReactNode;
+  /** Below the certificates (add one, for the provider). */
+  complianceActions?: ReactNode;
   children?: ReactNode;
 }) {
   const consortium = useConsortium(service.consortiumId).data;
@@ -187,6 +190,7 @@ export function ServiceDetails({
           />
         </Box>
         <ComplianceTable attestations={service.compliance.attestations} action={certificateAction} />
+        {complianceActions ? <Box sx={{ mt: 2 }}>{complianceActions}</Box> : null}
       </Section>
       <Section title="Contacts">
         <Box component="ul" sx={{ pl: 2.5, m: 0 }}>

@@ -7,11 +7,19 @@ type Schemas = components['schemas'];
 
 /** "160 of 400 units taken, 240 left", or that there is no limit. */
 export function capacityText(capacity: Schemas['CapacityDto']): string {
-  const what = capacity.unit === 'subscribers' ? 'subscriber places' : 'units';
-  if (capacity.limit === null) return `No limit (${formatQuantity(capacity.inUse)} ${what} taken)`;
+  const noun = (n: number) =>
+    capacity.unit === 'subscribers'
+      ? n === 1
+        ? 'subscriber place'
+        : 'subscriber places'
+      : n === 1
+        ? 'unit'
+        : 'units';
+  if (capacity.limit === null)
+    return `No limit (${formatQuantity(capacity.inUse)} ${noun(capacity.inUse)} taken)`;
   const left = capacity.remaining ?? Math.max(capacity.limit - capacity.inUse, 0);
   const tail = left === 0 ? 'none left' : `${formatQuantity(left)} left`;
-  return `${formatQuantity(capacity.inUse)} of ${formatQuantity(capacity.limit)} ${what} taken, ${tail}`;
+  return `${formatQuantity(capacity.inUse)} of ${formatQuantity(capacity.limit)} ${noun(capacity.limit)} taken, ${tail}`;
 }
 
 /** The buttons each `availableActions` code becomes (the API's names; `reinstate` is POST …/resume). */

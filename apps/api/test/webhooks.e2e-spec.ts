@@ -7,6 +7,7 @@ import {
   NotificationsService,
 } from '../src/modules/notifications/notifications.service';
 import { Organisation } from '../src/modules/organisations/organisation.entity';
+import { WebhookDeliveriesService } from '../src/modules/webhooks/webhook-deliveries.service';
 import { WebhookWorker } from '../src/modules/webhooks/webhook.worker';
 import {
   aConsortiumWithMembers,
@@ -486,6 +487,48 @@ describe('webhooks', () => {
       const response = await api.redeliver(admin, endpoint.id, first.id).expect(409);
 
       expect(response.body.code).toBe('webhook-endpoint-disabled');
+    });
+
+    it('sends a delivery again when its sender died mid-send, once the lease runs out, and ignores the late sender', async () => {
+      const { organisation, admin } = await aMember();
+      const endpoint = await anEndpoint(admin);
+      await anEvent(organisation);
+      const deliveries = test.app.get(WebhookDeliveriesService);
+      await deliveries.fanOut();
+      // A sender claimed it (attempt 1, leased for an hour) and died without reporting back.
+      // (TypeORM answers an UPDATE with [rows, count].)
+      const [[row]] = await ds.query(
+        `UPDATE webhook_deliveries SET attempts = 1, locked_until = now() + interval '1 hour', last_attempt_at = now()
+          WHERE endpoint_id = $1 RETURNING id`,
+        [endpoint.id],
+      );
+      await deliver();
+      const whileLeased = requestsFor(endpoint.id);
+      await ds.query('UPDATE webhook_deliveries SET locked_until = now() WHERE id = $1', [row.id]);
+
+      await deliver();
+      await deliveries.recordAttempt(
+        {
+          id: row.id,
+          attempt: 1,
+          endpointId: endpoint.id,
+          url: receiver.url,
+          secrets: [],
+          event: {} as never,
+        },
+        {
+          startedAt: new Date(),
+          durationMs: 10_000,
+          responseStatus: null,
+          error: 'No answer within 10000 ms',
+        },
+      );
+
+      expect(whileLeased).toEqual([]);
+      expect(requestsFor(endpoint.id)).toHaveLength(1);
+      const detail = (await api.delivery(admin, endpoint.id, row.id).expect(200)).body;
+      expect(detail).toMatchObject({ status: 'succeeded', attempts: 2, lastResponseStatus: 200 });
+      expect(detail.attemptLog.map((a: { attempt: number }) => a.attempt).sort()).toEqual([1, 2]);
     });
 
     it('sends each event once when several workers run at the same time', async () => {

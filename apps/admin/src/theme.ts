@@ -23,6 +23,16 @@ export const theme: RaThemeOptions = {
     MuiButtonBase: {
       styleOverrides: { root: { '&.Mui-focusVisible': FOCUS_RING } },
     },
+    // react-admin's skip link is white on near-white by default: make it readable when it appears.
+    RaSkipNavigationButton: {
+      styleOverrides: {
+        root: {
+          backgroundColor: '#1d4f91',
+          color: '#ffffff',
+          '&:hover': { backgroundColor: '#1d4f91', opacity: 1 },
+        },
+      },
+    },
     MuiLink: {
       styleOverrides: { root: { '&:focus-visible': FOCUS_RING } },
     },

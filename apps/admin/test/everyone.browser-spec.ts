@@ -229,4 +229,39 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     );
     await screenshot(page, 'everyone-not-allowed');
   });
+
+  it("shows the API's refusal in words on the not-allowed page", async () => {
+    await signInAs('consortium.admin@norfolk.gov.uk');
+    const notTheirs = encodeURIComponent(
+      JSON.stringify({ consortiumId: '00000000-0000-4000-8000-000000000000' }),
+    );
+    await page.goto(`${demo.baseUrl}/#/audit-events?filter=${notTheirs}`);
+
+    await page.getByRole('heading', { name: 'You are not allowed to see this' }).waitFor();
+    await expect(page.getByRole('main').textContent()).resolves.toContain(
+      'You do not administer this consortium',
+    );
+  });
+
+  it('can be used by keyboard: a skip-to-content link comes first and focus is visible', async () => {
+    await signInAs('admin@norfolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/users`);
+    await page.getByRole('link', { name: 'Add a user' }).waitFor();
+
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    // The skip link moves the keyboard's starting point: the next Tab lands in the main content, not the menu.
+    await page.keyboard.press('Tab');
+    const inMain = () => page.evaluate(() => document.activeElement?.closest('#main-content') !== null);
+    await expect(inMain()).resolves.toBe(true);
+
+    await page.getByRole('link', { name: 'Add a user' }).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(
+      () => getComputedStyle(document.activeElement as Element).outlineStyle,
+    );
+    expect(outline).toBe('solid');
+  });
 });

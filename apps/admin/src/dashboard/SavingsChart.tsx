@@ -16,14 +16,19 @@ const pounds = (value: number) => `£${value.toLocaleString('en-GB', { maximumFr
 
 /**
  * Savings per period (bars) and to date (line). The chart is a picture for sighted readers; the table under it
- * says the same in text, for screen readers and for anyone who wants the figures.
+ * says the same in text, for screen readers and for anyone who wants the figures (so the chart itself takes no
+ * keyboard focus).
  */
 export function SavingsChart({ points, summary }: { points: SavingsPoint[]; summary: string }) {
   return (
     <Box>
       <Box role="img" aria-label={`Chart of savings by billing period. ${summary}`} sx={{ height: 240 }}>
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+          <ComposedChart
+            accessibilityLayer={false}
+            data={points}
+            margin={{ top: 8, right: 8, bottom: 0, left: 8 }}
+          >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="period" />
             <YAxis tickFormatter={pounds} width={72} />

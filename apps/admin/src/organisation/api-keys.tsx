@@ -40,6 +40,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES, apiKeyStanding, type ApiKeyScope } from './api-key-scopes';
+import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { EmptyList } from './EmptyList';
 
 type ApiKey = components['schemas']['ApiKeyDto'];
@@ -111,6 +112,8 @@ function RevokeButton() {
 export function ApiKeyList() {
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
       resource="api-keys"
       title="API keys"
       sort={{ field: 'createdAt', order: 'DESC' }}

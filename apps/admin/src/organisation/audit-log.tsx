@@ -18,6 +18,7 @@ import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { hasRole, NO_PERMISSIONS, type Permissions } from '../roles';
 import { describeChanges, ENTITY_TYPE_LABELS, dayRange, entityTypeLabel } from './audit-format';
+import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { EmptyList } from './EmptyList';
 
 type AuditEvent = components['schemas']['AuditEventDto'];
@@ -85,6 +86,8 @@ export function AuditLogList() {
     !orgAdmin && permissions.consortiumAdminOf[0] ? { consortiumId: permissions.consortiumAdminOf[0] } : {};
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
       resource="audit-events"
       title="Audit log"
       filters={filters}

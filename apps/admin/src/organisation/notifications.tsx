@@ -20,6 +20,7 @@ import { messageFor, unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
+import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { EmptyList } from './EmptyList';
 import { notificationLink, unreadBadge, unreadLabel } from './notification-links';
 
@@ -134,6 +135,8 @@ const filters = [
 export function NotificationList() {
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
       resource="notifications"
       title="Notifications"
       filters={filters}

@@ -29,6 +29,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { ROLE_LABELS } from '../roles';
+import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { EmptyList } from './EmptyList';
 
 type User = components['schemas']['UserDto'];
@@ -93,6 +94,8 @@ function RoleChips() {
 export function UserList() {
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
       resource="users"
       title="Users and roles"
       filters={filters}

@@ -1,0 +1,39 @@
+import { Alert, Box, Button } from '@mui/material';
+import { useListContext } from 'react-admin';
+import { messageFor } from '../api/problem';
+import { NotAllowedPage } from './NotAllowed';
+
+/**
+ * A list's error state (react-admin's `<List error={<ListProblem />}>`): the API's 403 becomes the not-allowed
+ * page in the API's own words; anything else is said in words with a way to try again.
+ */
+export function ListProblem() {
+  const { error, refetch } = useListContext();
+  // react-admin may hand the error on as its own HttpError: the status says what happened either way.
+  if (statusOf(error) === 403) return <NotAllowedPage reason={messageFor(error)} />;
+  return (
+    <Box sx={{ mt: 2 }}>
+      <Alert
+        severity="error"
+        role="alert"
+        action={
+          <Button color="inherit" size="small" onClick={() => void refetch()}>
+            Try again
+          </Button>
+        }
+      >
+        {messageFor(error)}
+      </Alert>
+    </Box>
+  );
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** The API said no (403, 404, 422…): asking again will not change its mind, so a list says so at once. */
+export const NO_RETRY_ON_REFUSAL = {
+  retry: (failures: number, error: unknown) => (statusOf(error) ?? 500) >= 500 && failures < 2,
+};

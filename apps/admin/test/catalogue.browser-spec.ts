@@ -167,7 +167,7 @@ describe('the CIO teams’ screens', () => {
     await expect(main.getByText('Published', { exact: true }).count()).resolves.toBe(1);
   });
 
-  it('lets a provider list a new service as a draft, publish it, change its price and record a certificate', async () => {
+  it('lets a provider list a new service as a draft, change it, publish it, change its price and record a certificate', async () => {
     await openAs(LINCOLNSHIRE_CIO);
     await page.getByRole('menuitem', { name: 'My services' }).click();
     await page.getByRole('link', { name: 'List a new service' }).click();
@@ -197,6 +197,13 @@ describe('the CIO teams’ screens', () => {
     const main = page.getByRole('main');
     await expect(main.getByText('Draft', { exact: true }).count()).resolves.toBe(1);
     await expect(main.getByTestId('price-summary').textContent()).resolves.toBe('£1,250.00 per quarter');
+    await main.getByRole('link', { name: 'Edit' }).click();
+    await page
+      .getByRole('textbox', { name: 'Summary' })
+      .fill('Firewalls run and watched for you around the clock.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Firewalls run and watched for you around the clock.').waitFor();
+
     await main.getByRole('button', { name: 'Publish' }).click();
     await page.getByText('Published: members of the consortium can now find and subscribe to it.').waitFor();
     await main.getByRole('button', { name: 'Suspend' }).waitFor();

@@ -67,7 +67,7 @@ describe('events feed', () => {
     for (let tries = 0; ; tries += 1) {
       const feed = (await read(auth, query).expect(200)).body as Feed;
       if (feed.data.length >= count || tries === 100) return feed;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 

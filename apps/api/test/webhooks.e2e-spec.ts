@@ -336,7 +336,7 @@ describe('webhooks', () => {
       // The feed shows an event once every older transaction on the server (other test files') has finished.
       let feed = await test.http().get('/api/v1/events?type=subscription.requested').set(admin);
       for (let tries = 0; feed.body.data.length === 0 && tries < 100; tries += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 100));
         feed = await test.http().get('/api/v1/events?type=subscription.requested').set(admin);
       }
       expect(feed.body.data).toEqual([body]);

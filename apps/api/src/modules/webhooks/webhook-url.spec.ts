@@ -26,8 +26,14 @@ describe('assertDeliverableUrl', () => {
     );
   });
 
-  it('rejects other schemes, relative URLs and URLs carrying credentials', () => {
-    for (const url of ['ftp://example.gov.uk/x', '/hooks', 'https://user:pass@example.gov.uk/hooks']) {
+  it('rejects other schemes, relative URLs, URLs carrying credentials and link-local addresses', () => {
+    for (const url of [
+      'ftp://example.gov.uk/x',
+      '/hooks',
+      'https://user:pass@example.gov.uk/hooks',
+      'https://169.254.169.254/latest/meta-data',
+      'https://[fe80::1]/hooks',
+    ]) {
       expect(() => assertDeliverableUrl(url, 'test')).toThrow(ProblemException);
     }
   });

@@ -19,6 +19,12 @@ export function assertDeliverableUrl(value: string, nodeEnv: string): string {
       { field: 'url', message: 'url must be https:// (http:// only for localhost)' },
     ]);
   }
+  // Link-local addresses hold cloud metadata services: a webhook must never be a way to reach them (SSRF).
+  if (/^(169\.254\.|\[fe[89ab][0-9a-f]:)/i.test(url.hostname)) {
+    throw invalid('url must not be a link-local address', [
+      { field: 'url', message: 'url must not point at a link-local (169.254.x.x or fe80::) address' },
+    ]);
+  }
   if (url.username || url.password) {
     throw invalid('url must not hold credentials', [
       { field: 'url', message: 'put no user or password in the url: verify the signature instead' },

@@ -39,7 +39,8 @@ describe('the consortium administrators’ screens', () => {
   }
 
   afterEach(async () => {
-    if (page && !page.isClosed()) await screenshot(page, 'consortium-last-debug');
+    if (page && !page.isClosed())
+      await screenshot(page, `debug-${expect.getState().currentTestName?.slice(40, 60)}`);
     await close?.();
     // An uncaught error in the page fails the test that caused it, even when the screen looked right.
     expect(pageErrors).toEqual([]);
@@ -97,7 +98,8 @@ describe('the consortium administrators’ screens', () => {
     await menuEntry('Billing periods').click();
     const open = page.getByRole('row').filter({ has: page.getByText('Open', { exact: true }) });
     await open.waitFor();
-    await expect(page.getByRole('row').filter({ hasText: 'Settled' }).count()).resolves.toBe(2);
+    const settled = page.getByRole('row').filter({ has: page.getByText('Settled', { exact: true }) });
+    await expect(settled.count()).resolves.toBe(2);
     await screenshot(page, 'consortium-periods');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
@@ -110,6 +112,8 @@ describe('the consortium administrators’ screens', () => {
     const progress = page.getByTestId('charge-run-progress-text');
     await progress.filter({ hasText: /^Completed: \d+ subscriptions charged/ }).waitFor({ timeout: 30_000 });
     await expect(page.getByRole('button', { name: 'Run charges' }).isEnabled()).resolves.toBe(true);
+    // The finished run refreshes the screen: scan it once that has settled.
+    await page.waitForLoadState('networkidle');
     await screenshot(page, 'consortium-period-charge-run');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
@@ -153,7 +157,7 @@ describe('the consortium administrators’ screens', () => {
       .fill('The devices were returned after the quarter began');
     await dialog.getByRole('button', { name: 'Dismiss' }).click();
 
-    await page.getByText('No dispute is waiting for a consortium administrator’s decision.').waitFor();
+    await page.getByText("No dispute is waiting for a consortium administrator's decision.").waitFor();
     const decided = await demo.test
       .http()
       .get(`/api/v1/cross-charges/${charge.body.id}`)
@@ -166,9 +170,9 @@ describe('the consortium administrators’ screens', () => {
     await openAs(ADMIN);
     await page.goto(`${demo.baseUrl}/${openPeriodPath}`);
     await page.getByRole('heading', { name: 'Settlement plan' }).waitFor();
-    await page.getByText(/^Provisional/).waitFor();
+    await page.getByText(/^Provisional:/).waitFor();
 
-    await page.getByRole('button', { name: /^Close / }).click();
+    await page.getByRole('button', { name: /^Close Q\d/ }).click();
     const dialog = page.getByRole('dialog', { name: /^Close .*\?$/ });
     await dialog
       .getByText('works out a settlement plan with the fewest payments between members', { exact: false })
@@ -215,9 +219,9 @@ describe('the consortium administrators’ screens', () => {
     await page.getByTestId('settlement-picture').waitFor();
     await page.getByTestId('net-positions').waitFor();
 
+    await screenshot(page, 'consortium-settlement-plan-phone');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, 'consortium-settlement-plan-phone');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 });

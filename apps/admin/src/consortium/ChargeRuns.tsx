@@ -15,6 +15,7 @@ import { api } from '../api/client';
 import { messageFor, unwrap } from '../api/problem';
 import { formatDateTime } from '../format/date';
 import { sendOnce } from './idempotency';
+import { ScrollX } from './ScrollX';
 import { type BillingPeriod, type ChargeRun, RESOURCES } from './resources';
 import { CHARGE_RUN_STATUS_LABELS, isRunInProgress, runProgress } from './words';
 
@@ -136,50 +137,53 @@ export function ChargeRuns({ period }: { period: BillingPeriod }) {
           </Alert>
         ) : null}
         {followed ? <RunProgress key={followed} runId={followed} /> : null}
-        <ReferenceManyField
-          reference={RESOURCES.runs}
-          target="billingPeriodId"
-          record={period}
-          sort={{ field: 'createdAt', order: 'DESC' }}
-          perPage={5}
-          pagination={<Pagination rowsPerPageOptions={[5, 10, 25]} />}
-          empty={
-            <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
-              No charge run yet for this period.
-            </Typography>
-          }
-        >
-          <Datagrid bulkActionButtons={false} rowClick={false}>
-            <FunctionField
-              label="Started"
-              source="createdAt"
-              render={(run: ChargeRun) => formatDateTime(run.createdAt)}
-            />
-            <FunctionField
-              label="Status"
-              sortable={false}
-              render={(run: ChargeRun) => CHARGE_RUN_STATUS_LABELS[run.status]}
-            />
-            <FunctionField
-              label="Subscriptions"
-              sortable={false}
-              render={(run: ChargeRun) => `${run.processedSubscriptions} of ${run.totalSubscriptions}`}
-            />
-            <FunctionField
-              label="Cross-charges (lines)"
-              sortable={false}
-              render={(run: ChargeRun) =>
-                run.status === 'completed' ? `${run.crossCharges} (${run.chargeLines})` : '—'
-              }
-            />
-            <TextField source="requestedBy" label="Started by" sortable={false} />
-            <FunctionField
-              label="Finished"
-              sortable={false}
-              render={(run: ChargeRun) => formatDateTime(run.finishedAt)}
-            />
-          </Datagrid>
-        </ReferenceManyField>
+        {/* A narrow screen scrolls the table, not the page. */}
+        <ScrollX>
+          <ReferenceManyField
+            reference={RESOURCES.runs}
+            target="billingPeriodId"
+            record={period}
+            sort={{ field: 'createdAt', order: 'DESC' }}
+            perPage={5}
+            pagination={<Pagination rowsPerPageOptions={[5, 10, 25]} />}
+            empty={
+              <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
+                No charge run yet for this period.
+              </Typography>
+            }
+          >
+            <Datagrid bulkActionButtons={false} rowClick={false}>
+              <FunctionField
+                label="Started"
+                source="createdAt"
+                render={(run: ChargeRun) => formatDateTime(run.createdAt)}
+              />
+              <FunctionField
+                label="Status"
+                sortable={false}
+                render={(run: ChargeRun) => CHARGE_RUN_STATUS_LABELS[run.status]}
+              />
+              <FunctionField
+                label="Subscriptions"
+                sortable={false}
+                render={(run: ChargeRun) => `${run.processedSubscriptions} of ${run.totalSubscriptions}`}
+              />
+              <FunctionField
+                label="Cross-charges (lines)"
+                sortable={false}
+                render={(run: ChargeRun) =>
+                  run.status === 'completed' ? `${run.crossCharges} (${run.chargeLines})` : '—'
+                }
+              />
+              <TextField source="requestedBy" label="Started by" sortable={false} />
+              <FunctionField
+                label="Finished"
+                sortable={false}
+                render={(run: ChargeRun) => formatDateTime(run.finishedAt)}
+              />
+            </Datagrid>
+          </ReferenceManyField>
+        </ScrollX>
       </CardContent>
     </Card>
   );

@@ -32,7 +32,7 @@ export function ClosePeriod({ period }: { period: BillingPeriod }) {
           When every charge is issued and every dispute decided, close {period.label} to fix what each member
           owes or is owed and to work out who pays whom.
         </Typography>
-        <Button variant="contained" color="warning" onClick={() => setOpen(true)}>
+        <Button variant="contained" onClick={() => setOpen(true)}>
           Close {period.label}
         </Button>
         <ConfirmDialog

@@ -178,7 +178,7 @@ function InviteButton({ consortium }: { consortium: AdministeredConsortium }) {
 
 function StatusChip({ member }: { member: Member }) {
   const colour =
-    member.status === 'active' ? 'success' : member.status === 'requested' ? 'warning' : 'default';
+    member.status === 'active' ? 'success' : member.status === 'requested' ? 'primary' : 'default';
   return <Chip size="small" color={colour} label={MEMBERSHIP_STATUS_LABELS[member.status]} />;
 }
 

@@ -8,7 +8,7 @@ import { BILLING_PERIOD_STATUS_LABELS } from './words';
 const STATUS_CHOICES = Object.entries(BILLING_PERIOD_STATUS_LABELS).map(([id, name]) => ({ id, name }));
 
 export function PeriodStatusChip({ period }: { period: Pick<BillingPeriod, 'status'> }) {
-  const colour = period.status === 'open' ? 'primary' : period.status === 'settled' ? 'success' : 'warning';
+  const colour = period.status === 'open' ? 'primary' : period.status === 'settled' ? 'success' : 'default';
   return <Chip size="small" color={colour} label={BILLING_PERIOD_STATUS_LABELS[period.status]} />;
 }
 
@@ -50,12 +50,12 @@ function Periods({ consortium }: { consortium: AdministeredConsortium }) {
           render={(period: BillingPeriod) => <PeriodStatusChip period={period} />}
         />
         <FunctionField
-          label="Closed"
+          label="Closed on"
           sortable={false}
           render={(period: BillingPeriod) => formatDate(period.closedAt)}
         />
         <FunctionField
-          label="Settled"
+          label="Settled on"
           sortable={false}
           render={(period: BillingPeriod) => formatDate(period.settledAt)}
         />

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Box,
   Button,
   Card,
   CardContent,
@@ -26,6 +25,7 @@ import { formatMoneyAbsolute, netPositionPhrase } from '../format/money';
 import { ConfirmDialog } from './ConfirmDialog';
 import { sendOnce } from './idempotency';
 import type { BillingPeriod } from './resources';
+import { ScrollX } from './ScrollX';
 import { SettlementPicture } from './SettlementPicture';
 import { paysPhrase, SETTLEMENT_STATUS_LABELS } from './words';
 
@@ -150,7 +150,7 @@ function SettlementBody({ settlement }: { settlement: Settlement }) {
               No member has a position in this period.
             </Typography>
           ) : (
-            <Box sx={{ overflowX: 'auto' }}>
+            <ScrollX>
               <Table size="small" aria-label="Net positions" data-testid="net-positions">
                 <TableHead>
                   <TableRow>
@@ -173,7 +173,7 @@ function SettlementBody({ settlement }: { settlement: Settlement }) {
                   ))}
                 </TableBody>
               </Table>
-            </Box>
+            </ScrollX>
           )}
         </Grid>
       </Grid>

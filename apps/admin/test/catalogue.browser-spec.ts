@@ -247,6 +247,12 @@ describe('the CIO teams’ screens', () => {
     await expect(page.getByRole('button', { name: 'Subscribe' }).count()).resolves.toBe(0);
 
     await page.goBack();
+    await page.getByRole('combobox', { name: 'Provider' }).click();
+    await page.getByRole('option', { name: 'Kent County Council' }).click();
+    await page.getByRole('link', { name: 'Disaster recovery hosting' }).waitFor({ state: 'detached' });
+    await expect(page.getByRole('link', { name: /PSN compliance health check/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole('link', { name: /Wide-area network/ }).count()).resolves.toBe(1);
+
     await page.getByRole('textbox', { name: 'Search services' }).fill('submarine cables');
     await page.getByText('No services match your search and filters.').waitFor();
   });

@@ -20,7 +20,9 @@ import {
   choicesOf,
   COMPLIANCE_KIND_LABELS,
   COMPLIANCE_STATUS_SHORT_LABELS,
+  ORGANISATION_TYPE_LABELS,
   PRICE_MODEL_LABELS,
+  SERVICE_STATUS_LABELS,
 } from './labels';
 import { asPricePlan, describePricePlan } from './price-plan-text';
 import { CATALOGUE, type Service } from './resources';
@@ -77,7 +79,22 @@ const filters = [
     choices={choicesOf(PRICE_MODEL_LABELS)}
     emptyText="Any pricing"
   />,
+  <SelectInput
+    key="providerType"
+    source="providerType"
+    label="Provider type"
+    choices={choicesOf(ORGANISATION_TYPE_LABELS)}
+    emptyText="Any type"
+  />,
   <BooleanInput key="hasCapacity" source="hasCapacity" label="Has room for more" />,
+  // Suspended and retired services are listed to the organisations subscribing to them (and to their provider).
+  <SelectInput
+    key="status"
+    source="status"
+    label="Status"
+    choices={choicesOf(SERVICE_STATUS_LABELS)}
+    emptyText="Published"
+  />,
 ];
 
 /** What an empty catalogue says: nothing matches the filters, or the organisation is in no consortium yet. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OPERATOR_COMMANDS } from '../src/cli/operator-commands';
@@ -204,7 +204,8 @@ describe('the operators’ command line', () => {
         consumerId: world.other.id,
         amountMinor: 12_345,
       });
-      const file = join(mkdtempSync(join(tmpdir(), 'consortium-export-')), 'export.csv');
+      const dir = mkdtempSync(join(tmpdir(), 'consortium-export-'));
+      const file = join(dir, 'export.csv');
       const output = await cli('export', [
         '--period',
         period.key,
@@ -222,6 +223,7 @@ describe('the operators’ command line', () => {
       expect(header.startsWith('Date,Period,Journal entry,Posting')).toBe(true);
       expect(row).toContain('2025-07');
       expect(row).toContain('12345');
+      rmSync(dir, { recursive: true });
     });
 
     it('names an organisation it cannot find', async () => {

@@ -63,12 +63,46 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await screenshot(page, 'everyone-sign-in');
   });
 
+  // Each feature's entries (catalogue/, finance/, consortium/ and organisation/ menu()), by the endpoints' roles.
+  const CATALOGUE = ['Service catalogue'];
+  const PROVIDING = ['My services', 'Subscription requests', 'My subscriptions'];
+  const STATEMENTS = ['Account and statement', 'Savings'];
+  const CONSORTIUM = ['Members', 'Billing periods', 'Escalated disputes'];
+  const ORG_ADMIN = ['Users and roles', 'API keys'];
   it.each([
-    ['consortium.admin@norfolk.gov.uk', ['Notifications', 'Audit log'], ['Users and roles', 'API keys']],
-    ['admin@norfolk.gov.uk', ['Notifications', 'Users and roles', 'API keys', 'Audit log'], []],
-    ['cio@norfolk.gov.uk', ['Notifications'], ['Users and roles', 'API keys', 'Audit log']],
-    ['finance@kent.gov.uk', ['Notifications'], ['Users and roles', 'API keys', 'Audit log']],
-    ['viewer@suffolk.gov.uk', ['Notifications'], ['Users and roles', 'API keys', 'Audit log']],
+    [
+      'consortium.admin@norfolk.gov.uk',
+      [...CATALOGUE, ...STATEMENTS, ...CONSORTIUM, 'Notifications', 'Audit log'],
+      [...PROVIDING, 'Cross-charges', ...ORG_ADMIN],
+    ],
+    [
+      'admin@norfolk.gov.uk',
+      [
+        ...CATALOGUE,
+        ...PROVIDING,
+        'Cross-charges',
+        ...STATEMENTS,
+        'Notifications',
+        ...ORG_ADMIN,
+        'Audit log',
+      ],
+      CONSORTIUM,
+    ],
+    [
+      'cio@norfolk.gov.uk',
+      [...CATALOGUE, ...PROVIDING, 'Notifications'],
+      ['Cross-charges', ...STATEMENTS, ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
+    ],
+    [
+      'finance@kent.gov.uk',
+      [...CATALOGUE, 'Cross-charges', ...STATEMENTS, 'Notifications'],
+      [...PROVIDING, ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
+    ],
+    [
+      'viewer@suffolk.gov.uk',
+      [...CATALOGUE, ...STATEMENTS, 'Notifications'],
+      [...PROVIDING, 'Cross-charges', ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
+    ],
   ])('offers %s the menu entries their roles allow, and not the rest', async (email, offered, withheld) => {
     await signInAs(email);
 

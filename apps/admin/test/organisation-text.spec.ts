@@ -54,9 +54,14 @@ describe('the audit log in words', () => {
 
 describe('notifications', () => {
   it('lead to the screen of what they are about, when there is one', () => {
-    expect(notificationLink('subscription', 'abc')).toBe('/subscriptions/abc/show');
-    expect(notificationLink('cross_charge', 'xyz')).toBe('/cross-charges/xyz/show');
-    expect(notificationLink('compliance_attestation', 'c1')).toBeNull();
+    expect(notificationLink('subscription.requested', 'subscription', 'abc')).toBe(
+      '/subscription-requests/abc/show',
+    );
+    expect(notificationLink('subscription.approved', 'subscription', 'abc')).toBe(
+      '/my-subscriptions/abc/show',
+    );
+    expect(notificationLink('cross_charge.issued', 'cross_charge', 'xyz')).toBe('/cross-charges/xyz/show');
+    expect(notificationLink('compliance.expiring', 'compliance_attestation', 'c1')).toBeNull();
   });
 
   it('show an unread count that never claims more than it saw', () => {

@@ -1,18 +1,23 @@
 /**
  * Where a notification leads, from what it is about. Plain TypeScript so it is unit-tested without a browser.
- * The routes are the react-admin resources of the features that show each thing; kinds without a screen of their
- * own lead nowhere (the notification's text says enough).
+ * The routes are the react-admin resources of the features that show each thing (catalogue/, finance/); things
+ * without a screen of their own lead nowhere (the notification's text says enough).
  */
-const SHOW_ROUTES: Record<string, string> = {
-  subscription: 'subscriptions',
-  service: 'services',
-  cross_charge: 'cross-charges',
-  billing_period: 'billing-periods',
-};
+const show = (resource: string, id: string) => `/${resource}/${encodeURIComponent(id)}/show`;
 
-export function notificationLink(entityType: string, entityId: string): string | null {
-  const resource = SHOW_ROUTES[entityType];
-  return resource && entityId ? `/${resource}/${encodeURIComponent(entityId)}/show` : null;
+/** `kind` decides for a subscription: a request is the provider's to decide, anything else the consumer's news. */
+export function notificationLink(kind: string, entityType: string, entityId: string): string | null {
+  if (!entityId) return null;
+  switch (entityType) {
+    case 'subscription':
+      return show(kind === 'subscription.requested' ? 'subscription-requests' : 'my-subscriptions', entityId);
+    case 'service':
+      return show('catalogue', entityId);
+    case 'cross_charge':
+      return show('cross-charges', entityId);
+    default:
+      return null;
+  }
 }
 
 /** "3", or "99+" when there are more unread than one page holds: the badge never claims a count it did not see. */

@@ -157,7 +157,7 @@ export function NotificationList() {
         <FunctionField
           label="Notification"
           render={(n: Notification) => {
-            const to = notificationLink(n.entityType, n.entityId);
+            const to = notificationLink(n.kind, n.entityType, n.entityId);
             return (
               <>
                 <Typography variant="body2" component="span" sx={{ fontWeight: n.readAt ? 400 : 700 }}>

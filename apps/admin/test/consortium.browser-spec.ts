@@ -39,8 +39,6 @@ describe('the consortium administrators’ screens', () => {
   }
 
   afterEach(async () => {
-    if (page && !page.isClosed())
-      await screenshot(page, `debug-${expect.getState().currentTestName?.slice(40, 60)}`);
     await close?.();
     // An uncaught error in the page fails the test that caused it, even when the screen looked right.
     expect(pageErrors).toEqual([]);

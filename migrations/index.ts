@@ -5,6 +5,7 @@ import { Ledger1795542636709 } from './1795542636709-Ledger';
 import { LedgerPeriodLock1795542989192 } from './1795542989192-LedgerPeriodLock';
 import { IdempotentReplayVerbatim1795545788016 } from './1795545788016-IdempotentReplayVerbatim';
 import { RateLimitsAndLedgerCodes1796110036823 } from './1796110036823-RateLimitsAndLedgerCodes';
+import { LedgerCodesByEntryKind1796112518874 } from './1796112518874-LedgerCodesByEntryKind';
 import { Webhooks1796110056969 } from './1796110056969-Webhooks';
 import { WebhookSecretRotation1796111375167 } from './1796111375167-WebhookSecretRotation';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RateLimitsAndLedgerCodes1796110036823,
   Webhooks1796110056969,
   WebhookSecretRotation1796111375167,
+  LedgerCodesByEntryKind1796112518874,
 ];

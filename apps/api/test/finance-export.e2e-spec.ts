@@ -255,6 +255,47 @@ describe('finance-system export', () => {
     await putCodes(finance, CODES()).expect(200);
   });
 
+  it("codes a settlement payment's other side by the entry kind, e.g. to the bank account", async () => {
+    const closedPeriod = await aBillingPeriod(test, world.consortium, '2026-03-10');
+    await aPostedCharge(test, {
+      consortiumId: world.consortium.id,
+      billingPeriodId: closedPeriod.id,
+      providerId: home.id,
+      consumerId: other.id,
+      amountMinor: 20_000,
+    });
+    const closed = await test
+      .http()
+      .post(`/api/v1/billing-periods/${closedPeriod.id}/close`)
+      .set(await bearerFor(test, world.consortiumAdmin))
+      .send({})
+      .expect(200);
+    await test
+      .http()
+      .post(`/api/v1/settlement-payments/${closed.body.payments[0].id}/record`)
+      .set(await bearerFor(test, world.otherUsers.finance))
+      .send({ paymentReference: 'BACS-2026-03' })
+      .expect(200);
+    await putCodes(finance, [
+      ...CODES(),
+      { match: 'entry_kind', value: 'settlement', costCentre: 'BANK', ledgerCode: '1000' },
+    ]).expect(200);
+
+    const rows = parseCsv((await exportCsv(finance, closedPeriod.id).expect(200)).text);
+
+    expect(rows.map((row) => row['Entry kind'])).toEqual(['charge', 'settlement']);
+    expect(rows[1]).toMatchObject({
+      'Marketplace account': 'receivable',
+      'Debit cost centre': 'BANK',
+      'Debit ledger code': '1000',
+      'Debit coded by': 'entry_kind',
+      'Credit cost centre': 'DEBTORS',
+      'Credit coded by': 'account_kind',
+      'Amount (pence)': '20000',
+    });
+    await putCodes(finance, CODES()).expect(200);
+  });
+
   it('is open to an API key with exports:read and closed to one without', async () => {
     const withScope = await anApiKey(ds, home, ['exports:read']);
     const without = await anApiKey(ds, home, ['charges:read', 'ledger:read']);

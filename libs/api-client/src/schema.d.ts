@@ -1695,8 +1695,8 @@ export interface paths {
         get: operations["LedgerCodes_get"];
         /**
          * Replaces your organisation's ledger code rules with this set (finance team or administrators; audited). The
-         *     export codes each posting's marketplace account by `account_kind`, its income or expenditure by
-         *     `service_category`, else `counterparty`, and either by `default` when nothing else matches.
+         *     export codes each posting's marketplace account by `account_kind`; its other side by `entry_kind`, else
+         *     `service_category`, else `counterparty`; and either side by `default` when nothing else matches.
          */
         put: operations["LedgerCodes_replace"];
         post?: never;
@@ -3619,11 +3619,13 @@ export interface components {
         LedgerCodeMappingDto: {
             /**
              * @description What the rule matches. For the member's own marketplace account (the control side of each posting):
-             *     `account_kind` (`receivable` or `payable`). For the other side (income or expenditure): `service_category`
-             *     (a service category), then `counterparty` (the other organisation's id). `default` codes whatever no rule matches.
+             *     `account_kind` (`receivable` or `payable`). For the other side, first match wins: `entry_kind` (`charge`,
+             *     `credit_note`, `settlement` or `reversal`; e.g. settlement payments to the bank account), `service_category`
+             *     (income or expenditure by service), then `counterparty` (the other organisation's id). `default` codes whatever
+             *     no rule matches.
              * @enum {string}
              */
-            match: "account_kind" | "counterparty" | "default" | "service_category";
+            match: "account_kind" | "counterparty" | "default" | "entry_kind" | "service_category";
             /** @description The account kind, service category or counterparty organisation id; leave out (or empty) for `default`. */
             value?: string;
             /** @description The cost centre in your finance system, e.g. `ICT01`. */

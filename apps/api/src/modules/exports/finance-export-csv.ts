@@ -35,8 +35,9 @@ function firstMatch(rules: LedgerCodeRules, candidates: [string, string | null][
 
 /**
  * Codes both sides of a posting. The control side is the member's marketplace account (its receivable or
- * payable), coded by account kind; the other side is the income or expenditure it stands for, coded by the
- * service category, else the counterparty. Either side falls back to the default rule.
+ * payable), coded by account kind; the other side is what it stands for, coded by the entry's kind (so settlement
+ * payments can go to the bank account), else the service category, else the counterparty (income or expenditure).
+ * Either side falls back to the default rule.
  */
 export function codePosting(
   rules: LedgerCodeRules,
@@ -48,6 +49,7 @@ export function codePosting(
       ['default', ''],
     ]),
     other: firstMatch(rules, [
+      ['entry_kind', posting.entryKind],
       ['service_category', posting.serviceCategory],
       ['counterparty', posting.counterpartyId],
       ['default', ''],

@@ -2,7 +2,13 @@ import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDate
 import { Organisation } from '../organisations/organisation.entity';
 
 /** What a mapping rule matches on; see FinanceExportService for which rule wins. */
-export const LEDGER_CODE_MATCHES = ['account_kind', 'service_category', 'counterparty', 'default'] as const;
+export const LEDGER_CODE_MATCHES = [
+  'account_kind',
+  'entry_kind',
+  'service_category',
+  'counterparty',
+  'default',
+] as const;
 export type LedgerCodeMatch = (typeof LEDGER_CODE_MATCHES)[number];
 
 /**
@@ -12,7 +18,7 @@ export type LedgerCodeMatch = (typeof LEDGER_CODE_MATCHES)[number];
 @Entity({ name: 'ledger_code_mappings' })
 @Check(
   'ck_ledger_code_mapping_match',
-  `"match" IN ('account_kind', 'service_category', 'counterparty', 'default')`,
+  `"match" IN ('account_kind', 'entry_kind', 'service_category', 'counterparty', 'default')`,
 )
 @Check('ck_ledger_code_mapping_default_value', `("match" = 'default') = ("value" = '')`)
 export class LedgerCodeMapping {

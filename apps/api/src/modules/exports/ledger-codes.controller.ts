@@ -22,8 +22,8 @@ export class LedgerCodesController {
 
   /**
    * Replaces your organisation's ledger code rules with this set (finance team or administrators; audited). The
-   * export codes each posting's marketplace account by `account_kind`, its income or expenditure by
-   * `service_category`, else `counterparty`, and either by `default` when nothing else matches.
+   * export codes each posting's marketplace account by `account_kind`; its other side by `entry_kind`, else
+   * `service_category`, else `counterparty`; and either side by `default` when nothing else matches.
    */
   @Roles('finance', 'org_admin')
   @Put()

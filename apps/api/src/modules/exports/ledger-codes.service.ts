@@ -1,5 +1,5 @@
 import type { Actor } from '@consortium/auth';
-import { LEDGER_ACCOUNT_KINDS, SERVICE_CATEGORIES } from '@consortium/domain';
+import { JOURNAL_ENTRY_KINDS, LEDGER_ACCOUNT_KINDS, SERVICE_CATEGORIES } from '@consortium/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
@@ -22,6 +22,7 @@ export type LedgerCodeRules = Map<LedgerCodeMapping['match'], Map<string, Ledger
 
 const VALUES: Partial<Record<LedgerCodeMapping['match'], readonly string[]>> = {
   account_kind: LEDGER_ACCOUNT_KINDS,
+  entry_kind: JOURNAL_ENTRY_KINDS,
   service_category: SERVICE_CATEGORIES,
 };
 

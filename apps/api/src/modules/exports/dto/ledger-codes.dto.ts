@@ -21,8 +21,10 @@ const CODE_MESSAGE = 'must start with a letter or digit and hold only letters, d
 export class LedgerCodeMappingDto {
   /**
    * What the rule matches. For the member's own marketplace account (the control side of each posting):
-   * `account_kind` (`receivable` or `payable`). For the other side (income or expenditure): `service_category`
-   * (a service category), then `counterparty` (the other organisation's id). `default` codes whatever no rule matches.
+   * `account_kind` (`receivable` or `payable`). For the other side, first match wins: `entry_kind` (`charge`,
+   * `credit_note`, `settlement` or `reversal`; e.g. settlement payments to the bank account), `service_category`
+   * (income or expenditure by service), then `counterparty` (the other organisation's id). `default` codes whatever
+   * no rule matches.
    */
   @IsIn(LEDGER_CODE_MATCHES)
   match!: LedgerCodeMatch;

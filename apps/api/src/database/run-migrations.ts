@@ -1,11 +1,20 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 
-/** Applies pending migrations and reports what ran; safe to call on every start. */
+/** Any fixed key: every process migrating this database takes the same session-level advisory lock. */
+const MIGRATION_LOCK_KEY = 7_305_519_341;
+
+/**
+ * Applies pending migrations and reports what ran; safe to call on every start, and from several instances at
+ * once: an advisory lock makes the others wait, then find nothing left to apply.
+ */
 export async function runMigrations(databaseUrl: string, log: (message: string) => void): Promise<string[]> {
   const dataSource = new DataSource(dataSourceOptions(databaseUrl));
   await dataSource.initialize();
+  const lock = dataSource.createQueryRunner();
   try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     log(
       applied.length
@@ -14,6 +23,9 @@ export async function runMigrations(databaseUrl: string, log: (message: string) 
     );
     return applied.map((m) => m.name);
   } finally {
+    // Ending the session releases the lock too; unlocking first lets a waiting instance go on at once.
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
     await dataSource.destroy();
   }
 }

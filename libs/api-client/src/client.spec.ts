@@ -109,4 +109,19 @@ describe('paginate', () => {
     }));
     await expect(refused.next()).rejects.toBeInstanceOf(ConsortiumApiError);
   });
+
+  it('stops at the events feed page that says nothing more is waiting, though it always has a cursor', async () => {
+    const feed: Record<string, unknown> = {
+      start: { data: ['e1'], page: { nextCursor: 'a1', hasMore: true } },
+      a1: { data: ['e2'], page: { nextCursor: 'a2', hasMore: false } },
+    };
+    const events: string[] = [];
+    for await (const event of paginate<string>(async (after) => ({
+      data: feed[after ?? 'start'] as never,
+      response: new Response(null, { status: 200 }),
+    }))) {
+      events.push(event);
+    }
+    expect(events).toEqual(['e1', 'e2']);
+  });
 });

@@ -1,14 +1,18 @@
 import { type ApiResult, unwrap } from './problem';
 
-/** The shape of every list the API answers: `{ data, page: { nextCursor, limit } }`. */
+/**
+ * The shape of every list the API answers: `{ data, page: { nextCursor, limit } }`. The events feed always sets
+ * `nextCursor` (polling carries on from it) and says with `hasMore` whether events are waiting now.
+ */
 export interface ListPage<T> {
   data: T[];
-  page: { nextCursor?: string | null };
+  page: { nextCursor?: string | null; hasMore?: boolean };
 }
 
 /**
- * Every item of a cursor-paginated list, fetching the next page only when the previous one is used up.
- * `fetchPage` asks for one page from a cursor (undefined for the first); a refused page throws a ConsortiumApiError.
+ * Every item of a cursor-paginated list, fetching the next page only when the previous one is used up: until a
+ * page has no `nextCursor` (or, for the events feed, `hasMore` is false). `fetchPage` asks for one page from a
+ * cursor (undefined for the first); a refused page throws a ConsortiumApiError.
  *
  * @example
  * for await (const service of paginate((cursor) =>
@@ -22,6 +26,6 @@ export async function* paginate<T>(
   do {
     const page = unwrap(await fetchPage(cursor));
     yield* page.data;
-    cursor = page.page.nextCursor ?? undefined;
+    cursor = page.page.hasMore === false ? undefined : (page.page.nextCursor ?? undefined);
   } while (cursor);
 }

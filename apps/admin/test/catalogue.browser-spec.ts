@@ -230,7 +230,7 @@ describe('the CIO teams’ screens', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
-  it('lets a viewer browse the catalogue but offers no Subscribe and no My services, at phone width', async () => {
+  it('lets a viewer browse the catalogue at phone width, with no Subscribe, no My services, and not-found said in words', async () => {
     await openAs(SUFFOLK_VIEWER, PHONE);
     await page
       .getByRole('button', { name: /open menu|menu/i })
@@ -255,5 +255,12 @@ describe('the CIO teams’ screens', () => {
 
     await page.getByRole('textbox', { name: 'Search services' }).fill('submarine cables');
     await page.getByText('No services match your search and filters.').waitFor();
+
+    // A service this organisation cannot see is not found, said in words where it was asked for.
+    await page.goto(`${demo.baseUrl}/#/catalogue/00000000-0000-4000-8000-000000000000/show`);
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /not found/i })
+      .waitFor();
   });
 });

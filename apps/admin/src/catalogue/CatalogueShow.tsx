@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { Loading, Title, usePermissions, useShowController } from 'react-admin';
 import { messageFor } from '../api/problem';
 import { hasRole, type Permissions } from '../roles';
-import { useMe } from './hooks';
+import { EXPLAIN_IN_PLACE, useMe } from './hooks';
 import { CATALOGUE, type Service } from './resources';
 import { ServiceDetails } from './ServiceDetails';
 import { SubscribeDialog } from './SubscribeDialog';
@@ -24,7 +24,10 @@ function canSubscribe(
 
 /** A service page in the catalogue, with Subscribe for those who may. */
 export function CatalogueShow() {
-  const { record, error, isPending } = useShowController<Service>({ resource: CATALOGUE });
+  const { record, error, isPending } = useShowController<Service>({
+    resource: CATALOGUE,
+    ...EXPLAIN_IN_PLACE,
+  });
   const { permissions } = usePermissions<Permissions>();
   const me = useMe().data;
   const [subscribing, setSubscribing] = useState(false);

@@ -17,7 +17,7 @@ import { messageFor, unwrap } from '../api/problem';
 import { formatDate } from '../format/date';
 import { ServiceTitle } from './CatalogueList';
 import { ReasonDialog } from './dialogs';
-import { useApiAction, useBillingCycle, useNarrow } from './hooks';
+import { EXPLAIN_IN_PLACE, useApiAction, useBillingCycle, useNarrow } from './hooks';
 import { choicesOf, COMPLIANCE_KIND_LABELS, SERVICE_STATUS_LABELS } from './labels';
 import { asPricePlan, describePricePlan } from './price-plan-text';
 import { MY_SERVICES, type Service } from './resources';
@@ -197,7 +197,10 @@ function LifecycleButtons({ service }: { service: Service }) {
 
 /** One of the organisation's services: its lifecycle, prices and certificates. */
 export function MyServiceShow() {
-  const { record, error, isPending } = useShowController<Service>({ resource: MY_SERVICES });
+  const { record, error, isPending } = useShowController<Service>({
+    resource: MY_SERVICES,
+    ...EXPLAIN_IN_PLACE,
+  });
   const [adding, setAdding] = useState(false);
   const [withdrawing, setWithdrawing] = useState<Service['compliance']['attestations'][number] | null>(null);
   const withdraw = useApiAction(

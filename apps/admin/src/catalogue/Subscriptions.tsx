@@ -15,7 +15,7 @@ import { api } from '../api/client';
 import { messageFor, unwrap } from '../api/problem';
 import { formatDate, formatDateTime } from '../format/date';
 import { formatMoney } from '../format/money';
-import { useBillingCycle, useMe, useNarrow } from './hooks';
+import { EXPLAIN_IN_PLACE, useBillingCycle, useMe, useNarrow } from './hooks';
 import { choicesOf, SUBSCRIPTION_STATUS_LABELS } from './labels';
 import { asPricePlan, describePricePlan, formatQuantity } from './price-plan-text';
 import { MY_SUBSCRIPTIONS, REQUESTS, type Subscription, type SubscriptionDetail } from './resources';
@@ -356,7 +356,10 @@ function SubscriptionDetails({ subscription }: { subscription: SubscriptionDetai
 
 /** A subscription, from either side: status, agreed price, terms, history and what may be done now. */
 export function SubscriptionShow({ resource }: { resource: string }) {
-  const { record, error, isPending } = useShowController<SubscriptionDetail>({ resource });
+  const { record, error, isPending } = useShowController<SubscriptionDetail>({
+    resource,
+    ...EXPLAIN_IN_PLACE,
+  });
   // react-admin shows a list row while the detail loads; the row has no agreed plan or actions yet.
   if (isPending || (record && !('availableActions' in record)))
     return <Loading loadingPrimary="Loading the subscription" loadingSecondary="" />;

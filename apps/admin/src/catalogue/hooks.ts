@@ -81,3 +81,9 @@ export function useApiAction<A, R>(
 
 /** Narrow screens (a phone) get one card-like row per item instead of a table too wide to read. */
 export const useNarrow = () => useMediaQuery((theme: Theme) => theme.breakpoints.down('md'));
+
+/**
+ * For a show page: on an API refusal (404 for what this organisation cannot see, 403…) stay and say why in the
+ * API's words, rather than react-admin's default of "Element does not exist" and a jump back to the list.
+ */
+export const EXPLAIN_IN_PLACE = { queryOptions: { onError: () => undefined } } as const;

@@ -133,6 +133,39 @@ describe('the finance teams’ screens in a browser', () => {
     await page.getByText('Agreed: two visits did not happen', { exact: false }).first().waitFor();
   });
 
+  it('explains in words a step the charge no longer allows (409) and a charge that is not ours to see (404)', async () => {
+    const ESSEX_TO_NORFOLK = /^Essex County Council charges Norfolk County Council £[\d,]+\.\d{2}$/;
+    await signInAs(NORFOLK_FINANCE);
+    await openChargesList();
+    await page.getByText(ESSEX_TO_NORFOLK).click();
+    await page.getByRole('heading', { level: 1, name: ESSEX_TO_NORFOLK }).waitFor();
+    const chargeUrl = page.url();
+    const chargeId = /cross-charges\/([^/]+)\/show/.exec(chargeUrl)?.[1];
+
+    // A colleague approves it in another tab while this page still offers approval.
+    const login = await demo.test
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: NORFOLK_FINANCE, password: DEMO_PASSWORD })
+      .expect(200);
+    await demo.test
+      .http()
+      .post(`/api/v1/cross-charges/${chargeId}/approve`)
+      .set('Authorization', `Bearer ${login.body.accessToken as string}`)
+      .expect(200);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
+
+    const refusal = page.getByRole('dialog').getByRole('alert');
+    await expect(refusal.textContent()).resolves.toBe('Cannot approve a cross-charge that is approved.');
+
+    await signInAs(KENT_FINANCE);
+    await page.goto(chargeUrl);
+    await expect(page.getByRole('main').getByRole('alert').textContent()).resolves.toBe(
+      'Cross-charge was not found.',
+    );
+  });
+
   it('offers a viewer the charge to read but none of the finance team’s steps', async () => {
     await signInAs(NORFOLK_FINANCE);
     const chargeUrl = await openKentsChargeToNorfolk();
@@ -200,13 +233,25 @@ describe('the finance teams’ screens in a browser', () => {
     await screenshot(page, 'finance-savings');
   });
 
-  it('reads at phone width: the charges list as a list of sentences', async () => {
+  it('reads at phone width: the charges as sentences, and a charge with the dispute Kent raised', async () => {
     await signInAs(KENT_FINANCE, PHONE);
     await page.goto(`${demo.baseUrl}/#/cross-charges`);
     await page.getByRole('heading', { name: 'Cross-charges', level: 1 }).waitFor();
 
-    await page.getByText(/^Delt Shared Services Ltd charges Kent County Council £[\d,]+\.\d{2}$/).waitFor();
+    const deltToKent = page.getByText(
+      /^Delt Shared Services Ltd charges Kent County Council £[\d,]+\.\d{2}$/,
+    );
+    await deltToKent.waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'finance-charges-phone');
+
+    await deltToKent.click();
+    await page.getByTestId('dispute').getByText('Awaiting the provider', { exact: false }).waitFor();
+    // Wide tables scroll inside the page; the page itself never scrolls sideways.
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-charge-phone');
   });
 });

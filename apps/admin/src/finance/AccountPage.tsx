@@ -40,7 +40,7 @@ import {
   type Statement,
 } from './finance-api';
 import { balancePhrase, entryEffect, periodStatusLabel } from './words';
-import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
+import { ListProblem, Nothing, Problem, Waiting, WideTable } from './FinanceStates';
 import { openPrintWindow, saveBlob, showInWindow } from './files';
 import {
   type ConsortiumChoice,
@@ -128,31 +128,36 @@ function AccountCard({ consortiumId }: { consortiumId: string }) {
           By period
         </Typography>
         <RecordContextProvider value={account.data}>
-          <ArrayField source="periods">
-            <Datagrid
-              bulkActionButtons={false}
-              rowClick={false}
-              empty={<Nothing>Nothing has been posted yet.</Nothing>}
-            >
-              <TextField source="label" label="Period" sortable={false} />
-              <FunctionField<Period> label="Dates" render={(p) => formatDateRange(p.startDate, p.endDate)} />
-              <FunctionField<Period> label="Status" render={(p) => periodStatusLabel(p.status)} />
-              <FunctionField<Period>
-                label="Receivable"
-                textAlign="right"
-                render={(p) => formatMoneyAbsolute(p.receivableMinor, currency)}
-              />
-              <FunctionField<Period>
-                label="Payable"
-                textAlign="right"
-                render={(p) => formatMoneyAbsolute(p.payableMinor, currency)}
-              />
-              <FunctionField<Period>
-                label="Net position"
-                render={(p) => netPositionPhrase(name, p.netMinor, currency)}
-              />
-            </Datagrid>
-          </ArrayField>
+          <WideTable label="Account by period">
+            <ArrayField source="periods">
+              <Datagrid
+                bulkActionButtons={false}
+                rowClick={false}
+                empty={<Nothing>Nothing has been posted yet.</Nothing>}
+              >
+                <TextField source="label" label="Period" sortable={false} />
+                <FunctionField<Period>
+                  label="Dates"
+                  render={(p) => formatDateRange(p.startDate, p.endDate)}
+                />
+                <FunctionField<Period> label="Status" render={(p) => periodStatusLabel(p.status)} />
+                <FunctionField<Period>
+                  label="Receivable"
+                  textAlign="right"
+                  render={(p) => formatMoneyAbsolute(p.receivableMinor, currency)}
+                />
+                <FunctionField<Period>
+                  label="Payable"
+                  textAlign="right"
+                  render={(p) => formatMoneyAbsolute(p.payableMinor, currency)}
+                />
+                <FunctionField<Period>
+                  label="Net position"
+                  render={(p) => netPositionPhrase(name, p.netMinor, currency)}
+                />
+              </Datagrid>
+            </ArrayField>
+          </WideTable>
         </RecordContextProvider>
       </CardContent>
     </Card>
@@ -183,26 +188,28 @@ function EntriesCard({ consortiumId, periods }: { consortiumId: string; periods:
           empty={<Nothing>Nothing has been posted to your accounts yet.</Nothing>}
           sx={{ '& .RaList-content': { boxShadow: 'none' } }}
         >
-          <Datagrid bulkActionButtons={false} rowClick={false}>
-            <FunctionField<AccountEntry>
-              label="Posted"
-              source="postedAt"
-              sortBy="postedAt"
-              render={(e) => formatDateTime(e.postedAt)}
-            />
-            <TextField source="description" label="Entry" sortable={false} />
-            <FunctionField<AccountEntry> label="With" render={(e) => e.counterpartyName ?? '—'} />
-            <FunctionField<AccountEntry>
-              label="Period"
-              render={(e) => periodLabel(e.billingPeriodId) || e.billingPeriodKey}
-            />
-            <FunctionField<AccountEntry> label="Amount" textAlign="right" render={(e) => entryEffect(e)} />
-            <FunctionField<AccountEntry>
-              label="Running balance"
-              textAlign="right"
-              render={(e) => balancePhrase(e.runningBalanceMinor, e.currency)}
-            />
-          </Datagrid>
+          <WideTable label="Ledger entries">
+            <Datagrid bulkActionButtons={false} rowClick={false}>
+              <FunctionField<AccountEntry>
+                label="Posted"
+                source="postedAt"
+                sortBy="postedAt"
+                render={(e) => formatDateTime(e.postedAt)}
+              />
+              <TextField source="description" label="Entry" sortable={false} />
+              <FunctionField<AccountEntry> label="With" render={(e) => e.counterpartyName ?? '—'} />
+              <FunctionField<AccountEntry>
+                label="Period"
+                render={(e) => periodLabel(e.billingPeriodId) || e.billingPeriodKey}
+              />
+              <FunctionField<AccountEntry> label="Amount" textAlign="right" render={(e) => entryEffect(e)} />
+              <FunctionField<AccountEntry>
+                label="Running balance"
+                textAlign="right"
+                render={(e) => balancePhrase(e.runningBalanceMinor, e.currency)}
+              />
+            </Datagrid>
+          </WideTable>
         </List>
       </CardContent>
     </Card>
@@ -214,30 +221,32 @@ function CreditNotes({ notes }: { notes: StatementCreditNote[] }) {
   const list = useList({ data: notes, perPage: 10, sort: { field: 'createdAt', order: 'DESC' } });
   return (
     <ListContextProvider value={list}>
-      <Datagrid
-        bulkActionButtons={false}
-        rowClick="expand"
-        expand={<CreditNoteDetail />}
-        empty={<Nothing>No credit notes in this period.</Nothing>}
-      >
-        <TextField source="reference" label="Credit note" />
-        <TextField source="chargeReference" label="Against charge" />
-        <FunctionField<StatementCreditNote>
-          label="Credit"
-          source="createdAt"
-          sortable={false}
-          render={(n) =>
-            n.direction === 'to_us'
-              ? `${n.counterparty.name} credits us ${formatMoneyAbsolute(n.gross.amountMinor, n.gross.currency)}`
-              : `We credit ${n.counterparty.name} ${formatMoneyAbsolute(n.gross.amountMinor, n.gross.currency)}`
-          }
-        />
-        <FunctionField<StatementCreditNote>
-          label="Raised"
-          source="createdAt"
-          render={(n) => formatDate(n.createdAt)}
-        />
-      </Datagrid>
+      <WideTable label="Credit notes">
+        <Datagrid
+          bulkActionButtons={false}
+          rowClick="expand"
+          expand={<CreditNoteDetail />}
+          empty={<Nothing>No credit notes in this period.</Nothing>}
+        >
+          <TextField source="reference" label="Credit note" />
+          <TextField source="chargeReference" label="Against charge" />
+          <FunctionField<StatementCreditNote>
+            label="Credit"
+            source="createdAt"
+            sortable={false}
+            render={(n) =>
+              n.direction === 'to_us'
+                ? `${n.counterparty.name} credits us ${formatMoneyAbsolute(n.gross.amountMinor, n.gross.currency)}`
+                : `We credit ${n.counterparty.name} ${formatMoneyAbsolute(n.gross.amountMinor, n.gross.currency)}`
+            }
+          />
+          <FunctionField<StatementCreditNote>
+            label="Raised"
+            source="createdAt"
+            render={(n) => formatDate(n.createdAt)}
+          />
+        </Datagrid>
+      </WideTable>
       <Pagination rowsPerPageOptions={[10, 25]} />
     </ListContextProvider>
   );

@@ -30,7 +30,7 @@ import { formatMoney, formatMoneyAbsolute } from '../format/money';
 import type { Permissions } from '../roles';
 import { CommentThread } from './CommentThread';
 import { approveCharge, decideDispute, disputeLine, fetchCharge, issueCharge } from './finance-api';
-import { Nothing, Problem, Waiting } from './FinanceStates';
+import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
 import { ReasonDialog, type ReasonDialogProps } from './ReasonDialog';
 import { retryUnlessRefused } from './useConsortia';
 import {
@@ -152,10 +152,7 @@ export function ChargeShow() {
               {sentence}
             </Typography>
             <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap" sx={{ my: 1 }}>
-              <Chip
-                label={CHARGE_STATUS_LABELS[charge.status]}
-                color={charge.status === 'disputed' ? 'warning' : 'default'}
-              />
+              <Chip label={CHARGE_STATUS_LABELS[charge.status]} />
               <Chip label={`Reference ${charge.reference}`} variant="outlined" />
               <Chip label={`Period ${charge.billingPeriod.key}`} variant="outlined" />
             </Stack>
@@ -205,70 +202,76 @@ export function ChargeShow() {
               Lines
             </Typography>
             <RecordContextProvider value={charge}>
-              <ArrayField source="lines">
-                <Datagrid
-                  bulkActionButtons={false}
-                  rowClick={false}
-                  empty={<Nothing>This charge has no lines.</Nothing>}
-                >
-                  <TextField source="serviceTitle" label="Service" sortable={false} />
-                  <FunctionField<ChargeLine>
-                    label="Subscription"
-                    render={(line) => `${charge.consumer.name}’s, price version ${line.priceVersion}`}
-                  />
-                  <TextField source="description" label="Line" sortable={false} />
-                  <FunctionField<ChargeLine>
-                    label="Quantity"
-                    textAlign="right"
-                    render={(l) => formatQuantity(l.quantity)}
-                  />
-                  <FunctionField<ChargeLine>
-                    label="Rate"
-                    textAlign="right"
-                    render={(l) => formatRate(l.unitRate)}
-                  />
-                  <FunctionField<ChargeLine>
-                    label="Amount (net)"
-                    textAlign="right"
-                    render={(l) => money(l.net)}
-                  />
-                  <FunctionField<ChargeLine> label="Gross" textAlign="right" render={(l) => money(l.gross)} />
-                  <FunctionField<ChargeLine>
-                    label="Credited"
-                    textAlign="right"
-                    render={(l) => (BigInt(l.credited.amountMinor) === 0n ? '—' : money(l.credited))}
-                  />
-                  <FunctionField<ChargeLine> label="Usage" render={(l) => usageText(l.detail) ?? '—'} />
-                  {actions.disputableLineIds.length > 0 && (
+              <WideTable label="Charge lines">
+                <ArrayField source="lines">
+                  <Datagrid
+                    bulkActionButtons={false}
+                    rowClick={false}
+                    empty={<Nothing>This charge has no lines.</Nothing>}
+                  >
+                    <TextField source="serviceTitle" label="Service" sortable={false} />
                     <FunctionField<ChargeLine>
-                      label="Review"
-                      render={(line) =>
-                        actions.disputableLineIds.includes(line.id) ? (
-                          <Button
-                            size="small"
-                            variant="outlined"
-                            aria-label={`Dispute “${line.description}”`}
-                            onClick={() =>
-                              setDialog({
-                                title: `Dispute “${line.description}”`,
-                                explanation: `${charge.provider.name} is told and decides: accept it (a credit note) or reject it. The charge cannot be approved until then. The line is ${formatMoneyAbsolute(line.gross.amountMinor)} gross.`,
-                                confirmLabel: 'Dispute the line',
-                                reasonLabel: 'What is wrong with this line',
-                                onConfirm: ({ reason }) => disputeLine(charge.id, line.id, reason),
-                                done: `Line disputed: ${charge.provider.name} has been told`,
-                              })
-                            }
-                          >
-                            Dispute
-                          </Button>
-                        ) : (
-                          'Disputed'
-                        )
-                      }
+                      label="Subscription"
+                      render={(line) => `${charge.consumer.name}’s, price version ${line.priceVersion}`}
                     />
-                  )}
-                </Datagrid>
-              </ArrayField>
+                    <TextField source="description" label="Line" sortable={false} />
+                    <FunctionField<ChargeLine>
+                      label="Quantity"
+                      textAlign="right"
+                      render={(l) => formatQuantity(l.quantity)}
+                    />
+                    <FunctionField<ChargeLine>
+                      label="Rate"
+                      textAlign="right"
+                      render={(l) => formatRate(l.unitRate)}
+                    />
+                    <FunctionField<ChargeLine>
+                      label="Amount (net)"
+                      textAlign="right"
+                      render={(l) => money(l.net)}
+                    />
+                    <FunctionField<ChargeLine>
+                      label="Gross"
+                      textAlign="right"
+                      render={(l) => money(l.gross)}
+                    />
+                    <FunctionField<ChargeLine>
+                      label="Credited"
+                      textAlign="right"
+                      render={(l) => (BigInt(l.credited.amountMinor) === 0n ? '—' : money(l.credited))}
+                    />
+                    <FunctionField<ChargeLine> label="Usage" render={(l) => usageText(l.detail) ?? '—'} />
+                    {actions.disputableLineIds.length > 0 && (
+                      <FunctionField<ChargeLine>
+                        label="Review"
+                        render={(line) =>
+                          actions.disputableLineIds.includes(line.id) ? (
+                            <Button
+                              size="small"
+                              variant="outlined"
+                              aria-label={`Dispute “${line.description}”`}
+                              onClick={() =>
+                                setDialog({
+                                  title: `Dispute “${line.description}”`,
+                                  explanation: `${charge.provider.name} is told and decides: accept it (a credit note) or reject it. The charge cannot be approved until then. The line is ${formatMoneyAbsolute(line.gross.amountMinor)} gross.`,
+                                  confirmLabel: 'Dispute the line',
+                                  reasonLabel: 'What is wrong with this line',
+                                  onConfirm: ({ reason }) => disputeLine(charge.id, line.id, reason),
+                                  done: `Line disputed: ${charge.provider.name} has been told`,
+                                })
+                              }
+                            >
+                              Dispute
+                            </Button>
+                          ) : (
+                            'Disputed'
+                          )
+                        }
+                      />
+                    )}
+                  </Datagrid>
+                </ArrayField>
+              </WideTable>
             </RecordContextProvider>
           </CardContent>
         </Card>
@@ -334,33 +337,35 @@ export function ChargeShow() {
               Credit notes
             </Typography>
             <RecordContextProvider value={charge}>
-              <ArrayField source="creditNotes">
-                <Datagrid
-                  bulkActionButtons={false}
-                  rowClick={false}
-                  empty={<Nothing>No credit notes have been raised against this charge.</Nothing>}
-                >
-                  <TextField source="reference" label="Credit note" sortable={false} />
-                  <FunctionField<CreditNote>
-                    label="Line"
-                    render={(note) =>
-                      note.crossChargeLineId ? lineName(note.crossChargeLineId) : 'Whole charge'
-                    }
-                  />
-                  <TextField source="reason" label="Reason" sortable={false} />
-                  <FunctionField<CreditNote>
-                    label="Credit (gross)"
-                    textAlign="right"
-                    render={(note) =>
-                      `${charge.provider.name} credits ${charge.consumer.name} ${formatMoneyAbsolute(note.gross.amountMinor)}`
-                    }
-                  />
-                  <FunctionField<CreditNote>
-                    label="Raised"
-                    render={(note) => formatDateTime(note.createdAt)}
-                  />
-                </Datagrid>
-              </ArrayField>
+              <WideTable label="Credit notes">
+                <ArrayField source="creditNotes">
+                  <Datagrid
+                    bulkActionButtons={false}
+                    rowClick={false}
+                    empty={<Nothing>No credit notes have been raised against this charge.</Nothing>}
+                  >
+                    <TextField source="reference" label="Credit note" sortable={false} />
+                    <FunctionField<CreditNote>
+                      label="Line"
+                      render={(note) =>
+                        note.crossChargeLineId ? lineName(note.crossChargeLineId) : 'Whole charge'
+                      }
+                    />
+                    <TextField source="reason" label="Reason" sortable={false} />
+                    <FunctionField<CreditNote>
+                      label="Credit (gross)"
+                      textAlign="right"
+                      render={(note) =>
+                        `${charge.provider.name} credits ${charge.consumer.name} ${formatMoneyAbsolute(note.gross.amountMinor)}`
+                      }
+                    />
+                    <FunctionField<CreditNote>
+                      label="Raised"
+                      render={(note) => formatDateTime(note.createdAt)}
+                    />
+                  </Datagrid>
+                </ArrayField>
+              </WideTable>
             </RecordContextProvider>
           </CardContent>
         </Card>

@@ -31,3 +31,17 @@ export function ListProblem() {
   const { error } = useListContext();
   return <Problem error={error} />;
 }
+
+/**
+ * A wide table that scrolls sideways on a phone rather than squeezing its columns. Focusable and named, so a
+ * keyboard can scroll it and a screen reader says what it holds.
+ */
+export function WideTable({ label, children }: { label: string; children: ReactNode }) {
+  // Width 0 with a minimum of 100%: the table scrolls inside the page rather than widening it (the layout fits
+  // its content).
+  return (
+    <Box role="region" aria-label={label} tabIndex={0} sx={{ overflowX: 'auto', width: 0, minWidth: '100%' }}>
+      {children}
+    </Box>
+  );
+}

@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { formatMoney } from '../format/money';
 import { ConsortiumPicker } from './AccountPage';
 import { fetchSavings, type MemberSavings } from './finance-api';
-import { Nothing, Problem, Waiting } from './FinanceStates';
+import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
 import { retryUnlessRefused, useMyConsortia } from './useConsortia';
 import { poundsForChart, savingsPhrase } from './words';
 
@@ -85,31 +85,33 @@ function SavingsReport({ savings }: { savings: MemberSavings }) {
           </Typography>
           <SavingsChart savings={savings} />
           <RecordContextProvider value={savings}>
-            <ArrayField source="byPeriod">
-              <Datagrid bulkActionButtons={false} rowClick={false}>
-                <TextField source="key" label="Period" sortable={false} />
-                <FunctionField<PeriodSavings>
-                  label="Baseline"
-                  textAlign="right"
-                  render={(p) => money(p.baseline)}
-                />
-                <FunctionField<PeriodSavings>
-                  label="Charged"
-                  textAlign="right"
-                  render={(p) => money(p.charged)}
-                />
-                <FunctionField<PeriodSavings>
-                  label="Savings"
-                  textAlign="right"
-                  render={(p) => money(p.savings)}
-                />
-                <FunctionField<PeriodSavings>
-                  label="Share of baseline"
-                  textAlign="right"
-                  render={(p) => percentage(p.savingsPercentage)}
-                />
-              </Datagrid>
-            </ArrayField>
+            <WideTable label="Savings by period">
+              <ArrayField source="byPeriod">
+                <Datagrid bulkActionButtons={false} rowClick={false}>
+                  <TextField source="key" label="Period" sortable={false} />
+                  <FunctionField<PeriodSavings>
+                    label="Baseline"
+                    textAlign="right"
+                    render={(p) => money(p.baseline)}
+                  />
+                  <FunctionField<PeriodSavings>
+                    label="Charged"
+                    textAlign="right"
+                    render={(p) => money(p.charged)}
+                  />
+                  <FunctionField<PeriodSavings>
+                    label="Savings"
+                    textAlign="right"
+                    render={(p) => money(p.savings)}
+                  />
+                  <FunctionField<PeriodSavings>
+                    label="Share of baseline"
+                    textAlign="right"
+                    render={(p) => percentage(p.savingsPercentage)}
+                  />
+                </Datagrid>
+              </ArrayField>
+            </WideTable>
           </RecordContextProvider>
         </CardContent>
       </Card>
@@ -119,31 +121,33 @@ function SavingsReport({ savings }: { savings: MemberSavings }) {
             By subscription
           </Typography>
           <RecordContextProvider value={savings}>
-            <ArrayField source="subscriptions">
-              <Datagrid bulkActionButtons={false} rowClick={false}>
-                <FunctionField<SubscriptionSavings> label="Service" render={(s) => s.service.name} />
-                <FunctionField<SubscriptionSavings> label="Provider" render={(s) => s.provider.name} />
-                <FunctionField<SubscriptionSavings>
-                  label="Baseline a year"
-                  textAlign="right"
-                  render={(s) => money(s.baselineAnnual)}
-                />
-                <FunctionField<SubscriptionSavings>
-                  label="Baseline to date"
-                  textAlign="right"
-                  render={(s) => money(s.toDate.baseline)}
-                />
-                <FunctionField<SubscriptionSavings>
-                  label="Charged to date"
-                  textAlign="right"
-                  render={(s) => money(s.toDate.charged)}
-                />
-                <FunctionField<SubscriptionSavings>
-                  label="Savings"
-                  render={(s) => savingsPhrase('We', s.toDate)}
-                />
-              </Datagrid>
-            </ArrayField>
+            <WideTable label="Savings by subscription">
+              <ArrayField source="subscriptions">
+                <Datagrid bulkActionButtons={false} rowClick={false}>
+                  <FunctionField<SubscriptionSavings> label="Service" render={(s) => s.service.name} />
+                  <FunctionField<SubscriptionSavings> label="Provider" render={(s) => s.provider.name} />
+                  <FunctionField<SubscriptionSavings>
+                    label="Baseline a year"
+                    textAlign="right"
+                    render={(s) => money(s.baselineAnnual)}
+                  />
+                  <FunctionField<SubscriptionSavings>
+                    label="Baseline to date"
+                    textAlign="right"
+                    render={(s) => money(s.toDate.baseline)}
+                  />
+                  <FunctionField<SubscriptionSavings>
+                    label="Charged to date"
+                    textAlign="right"
+                    render={(s) => money(s.toDate.charged)}
+                  />
+                  <FunctionField<SubscriptionSavings>
+                    label="Savings"
+                    render={(s) => savingsPhrase('We', s.toDate)}
+                  />
+                </Datagrid>
+              </ArrayField>
+            </WideTable>
           </RecordContextProvider>
         </CardContent>
       </Card>

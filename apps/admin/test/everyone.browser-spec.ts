@@ -202,7 +202,7 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     expect(refused.status).toBe(401);
   });
 
-  it('lets an organisation administrator list, filter and add users, and explains the self-lockout rule', async () => {
+  it('lets an organisation administrator list, filter, add and deactivate users, and explains the self-lockout rule', async () => {
     await signInAs('admin@norfolk.gov.uk');
     await page.goto(`${demo.baseUrl}/#/users`);
     await page.getByRole('row').filter({ hasText: 'finance@norfolk.gov.uk' }).waitFor();
@@ -219,7 +219,12 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await page.getByLabel(/First password/).fill('a-long-first-password');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('textbox', { name: 'Search name or email' }).fill('new.starter');
-    await page.getByRole('row').filter({ hasText: 'new.starter@norfolk.gov.uk' }).waitFor();
+    const starter = page.getByRole('row').filter({ hasText: 'new.starter@norfolk.gov.uk' });
+    await starter.click();
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Deactivated' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await starter.getByText('Deactivated').waitFor();
 
     await page.getByRole('textbox', { name: 'Search name or email' }).fill('Organisation Administrator');
     await page.getByRole('row').filter({ hasText: 'admin@norfolk.gov.uk' }).click();

@@ -24,7 +24,7 @@ describe('API key scopes and standing', () => {
 });
 
 describe('the audit log in words', () => {
-  it('says what changed, with money in pounds and without ids', () => {
+  it('says what changed, with money in pounds, UK dates and no ids', () => {
     expect(
       describeChanges({
         status: { from: 'draft', to: 'issued' },
@@ -33,6 +33,9 @@ describe('the audit log in words', () => {
         roles: ['viewer', 'finance'],
       }),
     ).toBe('status: draft → issued; grossMinor: £7,290.00; roles: viewer, finance');
+    expect(describeChanges({ key: '2026-Q4', endDate: '2026-12-31' })).toBe(
+      'key: 2026-Q4; endDate: 31 Dec 2026',
+    );
     expect(describeChanges({})).toBe('—');
   });
 

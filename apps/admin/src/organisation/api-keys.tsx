@@ -114,6 +114,7 @@ export function ApiKeyList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      exporter={false}
       resource="api-keys"
       title="API keys"
       sort={{ field: 'createdAt', order: 'DESC' }}

@@ -1,4 +1,5 @@
 /** How audit events read to a person. Plain TypeScript, so it is unit-tested without a browser. */
+import { formatDate } from '../format/date';
 import { formatMoney } from '../format/money';
 
 /** The entity types the API records (AuditService callers), in words. */
@@ -37,6 +38,7 @@ function show(value: unknown, field = ''): string {
     /^-?\d+$/.test(String(value))
   )
     return formatMoney(String(value));
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => show(v)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);

@@ -88,6 +88,7 @@ export function AuditLogList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      exporter={false}
       resource="audit-events"
       title="Audit log"
       filters={filters}

@@ -137,6 +137,7 @@ export function NotificationList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      exporter={false}
       resource="notifications"
       title="Notifications"
       filters={filters}

@@ -96,6 +96,7 @@ export function UserList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      exporter={false}
       resource="users"
       title="Users and roles"
       filters={filters}

@@ -130,6 +130,16 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await screenshot(page, 'everyone-dashboard');
   });
 
+  it('shows an organisation with nothing yet what will appear, rather than empty boxes', async () => {
+    await signInAs('viewer@broadland-trust.org.uk');
+
+    const main = page.getByRole('main');
+    await main.getByText('is not an active member of any consortium yet').waitFor();
+    await main.getByText('You do not publish any services yet').waitFor();
+    await main.getByText('You do not take any shared services yet').waitFor();
+    await expect(page.getByTestId('period-charges').count()).resolves.toBe(0);
+  });
+
   it('reads well on a phone: the dashboard fits and the menu opens from the app bar', async () => {
     await signInAs('admin@norfolk.gov.uk', PHONE);
     await page.getByTestId('period-charges').waitFor();

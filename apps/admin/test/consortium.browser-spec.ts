@@ -6,7 +6,7 @@ import { openPage, PHONE, screenshot, seriousAccessibilityViolations, signIn } f
 jest.setTimeout(60_000);
 
 const ADMIN = 'consortium.admin@norfolk.gov.uk';
-const CONSORTIUM_ENTRIES = ['Members', 'Billing periods', 'Escalated disputes'];
+const CONSORTIUM_ENTRIES = ['Members', 'Billing periods', 'Escalated disputes', 'Compliance register'];
 
 /**
  * The consortium administrator's quarter end on the demo consortium, in the order it happens: each test takes the
@@ -89,6 +89,26 @@ describe('the consortium administrators’ screens', () => {
 
     await broadland.getByText('Active member').waitFor();
     await expect(broadland.getByRole('button', { name: /^Suspend/ }).count()).resolves.toBe(1);
+  });
+
+  it('lists the certificates on the consortium’s services, soonest to expire first, filtered by standing', async () => {
+    await openAs(ADMIN);
+    await menuEntry('Compliance register').click();
+    const rows = page.getByRole('row').filter({ has: page.getByRole('cell') });
+    await rows.first().waitFor();
+    await expect(rows.count()).resolves.toBeGreaterThan(1);
+    const expiries = (await rows.locator('td:nth-child(5)').allTextContents()).map((d) => Date.parse(d));
+    expect(expiries.every((day) => !Number.isNaN(day))).toBe(true);
+    expect(expiries).toEqual([...expiries].sort((x, y) => x - y));
+    await screenshot(page, 'consortium-compliance');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await page.getByRole('combobox', { name: 'Standing' }).click();
+    await page.getByRole('option', { name: 'Valid' }).click();
+    // The demo has expired certificates: the filtered page is the one without them.
+    await rows.getByText('Expired', { exact: true }).first().waitFor({ state: 'detached' });
+    const standings = await rows.getByText(/^(Valid|Expired|Expires within 30 days)$/).allTextContents();
+    expect(new Set(standings)).toEqual(new Set(['Valid']));
   });
 
   it('runs charges for the open quarter and follows the run to the end', async () => {

@@ -15,6 +15,7 @@ import {
 } from 'react-admin';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
+import { choicesOf, ORGANISATION_TYPE_LABELS } from '../catalogue/labels';
 import { formatDate } from '../format/date';
 import { ConfirmDialog } from './ConfirmDialog';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
@@ -25,10 +26,9 @@ import {
   type MembershipAction,
   membershipActions,
   membershipQuestion,
-  ORGANISATION_TYPE_LABELS,
 } from './words';
 
-const STATUS_CHOICES = Object.entries(MEMBERSHIP_STATUS_LABELS).map(([id, name]) => ({ id, name }));
+const STATUS_CHOICES = choicesOf(MEMBERSHIP_STATUS_LABELS);
 
 const DONE: Record<MembershipAction, (name: string) => string> = {
   approve: (name) => `${name} is now a member`,

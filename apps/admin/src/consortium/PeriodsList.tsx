@@ -1,11 +1,12 @@
 import { Chip, Typography } from '@mui/material';
 import { Datagrid, FunctionField, List, SelectInput } from 'react-admin';
+import { choicesOf } from '../catalogue/labels';
 import { formatDate, formatDateRange } from '../format/date';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type BillingPeriod, RESOURCES } from './resources';
 import { BILLING_PERIOD_STATUS_LABELS } from './words';
 
-const STATUS_CHOICES = Object.entries(BILLING_PERIOD_STATUS_LABELS).map(([id, name]) => ({ id, name }));
+const STATUS_CHOICES = choicesOf(BILLING_PERIOD_STATUS_LABELS);
 
 export function PeriodStatusChip({ period }: { period: Pick<BillingPeriod, 'status'> }) {
   const colour = period.status === 'open' ? 'primary' : period.status === 'settled' ? 'success' : 'default';

@@ -1,9 +1,11 @@
 import AccountBalanceIcon from '@mui/icons-material/AccountBalance';
+import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
 import GavelIcon from '@mui/icons-material/Gavel';
 import GroupsIcon from '@mui/icons-material/Groups';
 import { Resource } from 'react-admin';
 import type { Feature } from '../features/feature';
 import { isConsortiumAdmin } from '../roles';
+import { ComplianceList } from './ComplianceList';
 import { EscalatedDisputeShow, EscalatedDisputesList } from './EscalatedDisputes';
 import { MembersList } from './MembersList';
 import { PeriodShow } from './PeriodShow';
@@ -26,6 +28,7 @@ export const consortiumFeature: Feature = {
             list={EscalatedDisputesList}
             show={EscalatedDisputeShow}
           />,
+          <Resource key={RESOURCES.compliance} name={RESOURCES.compliance} list={ComplianceList} />,
         ]
       : [],
   menu: (permissions) =>
@@ -34,6 +37,7 @@ export const consortiumFeature: Feature = {
           { to: `/${RESOURCES.members}`, label: 'Members', icon: <GroupsIcon /> },
           { to: `/${RESOURCES.periods}`, label: 'Billing periods', icon: <AccountBalanceIcon /> },
           { to: `/${RESOURCES.disputes}`, label: 'Escalated disputes', icon: <GavelIcon /> },
+          { to: `/${RESOURCES.compliance}`, label: 'Compliance register', icon: <VerifiedUserIcon /> },
         ]
       : [],
 };

@@ -38,6 +38,7 @@ export const RESOURCES = {
   periods: 'consortium-billing-periods',
   runs: 'consortium-charge-runs',
   disputes: 'escalated-disputes',
+  compliance: 'consortium-compliance',
 } as const;
 
 /** Splits the consortium (a permanent filter of each list) from the query the API takes. */
@@ -104,6 +105,17 @@ export const consortiumResources: ResourceRegistry = {
         }),
       );
       return { ...page, data: page.data.map((admin) => ({ ...admin, id: admin.userId })) };
+    },
+  },
+  [RESOURCES.compliance]: {
+    list: async (query, signal) => {
+      const { consortiumId, rest } = inConsortium<ListParams<'ConsortiumCompliance_list'>>(query);
+      return unwrap(
+        await api.GET('/api/v1/consortia/{id}/compliance', {
+          params: { path: { id: consortiumId }, query: rest },
+          signal,
+        }),
+      );
     },
   },
   [RESOURCES.periods]: {

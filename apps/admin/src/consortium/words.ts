@@ -5,7 +5,6 @@ import { formatMoneyAbsolute } from '../format/money';
 
 type Member = components['schemas']['MemberDto'];
 export type MembershipStatus = Member['status'];
-export type OrganisationType = Member['organisationType'];
 export type MembershipAction = 'approve' | 'reject' | 'suspend' | 'reinstate';
 
 export const MEMBERSHIP_STATUS_LABELS: Record<MembershipStatus, string> = {
@@ -16,19 +15,6 @@ export const MEMBERSHIP_STATUS_LABELS: Record<MembershipStatus, string> = {
   rejected: 'Request turned down',
   declined: 'Declined the invitation',
   left: 'Left',
-};
-
-export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
-  county_council: 'County council',
-  district_council: 'District council',
-  unitary_council: 'Unitary council',
-  fire_and_rescue: 'Fire and rescue',
-  health_body: 'Health body',
-  ict_company: 'ICT company',
-  other_public_body: 'Other public body',
-  police: 'Police',
-  school_trust: 'School trust',
-  voluntary_organisation: 'Voluntary organisation',
 };
 
 /** What an administrator may do with a membership in each status (the API answers 409 to anything else). */

@@ -1,0 +1,80 @@
+import { Chip, Typography } from '@mui/material';
+import { Datagrid, FunctionField, List, SelectInput, TextField } from 'react-admin';
+import type { components } from '../api/schema';
+import { choicesOf, COMPLIANCE_KIND_LABELS, STANDING_LABELS } from '../catalogue/labels';
+import { formatDate } from '../format/date';
+import { type AdministeredConsortium, InConsortium } from './InConsortium';
+import { RESOURCES } from './resources';
+
+type Attestation = components['schemas']['ConsortiumAttestationDto'];
+
+function StandingChip({ attestation }: { attestation: Attestation }) {
+  const colour =
+    attestation.standing === 'valid' ? 'success' : attestation.standing === 'expired' ? 'error' : 'default';
+  return <Chip size="small" color={colour} label={STANDING_LABELS[attestation.standing]} />;
+}
+
+function Register({ consortium }: { consortium: AdministeredConsortium }) {
+  return (
+    <List
+      resource={RESOURCES.compliance}
+      title={`Compliance register of ${consortium.name}`}
+      filter={{ consortiumId: consortium.id }}
+      filters={[
+        <SelectInput
+          key="standing"
+          source="standing"
+          label="Standing"
+          choices={choicesOf(STANDING_LABELS)}
+          alwaysOn
+        />,
+        <SelectInput
+          key="kind"
+          source="kind"
+          label="Certificate"
+          choices={choicesOf(COMPLIANCE_KIND_LABELS)}
+          alwaysOn
+        />,
+      ]}
+      sort={{ field: 'expiresOn', order: 'ASC' }}
+      empty={false}
+      actions={false}
+    >
+      <Datagrid
+        bulkActionButtons={false}
+        rowClick={false}
+        empty={
+          <Typography sx={{ p: 2 }} color="text.secondary">
+            No certificate matches these filters.
+          </Typography>
+        }
+      >
+        <TextField source="serviceTitle" label="Service" sortable={false} />
+        <TextField source="provider.name" label="Provider" sortable={false} />
+        <FunctionField
+          label="Certificate"
+          sortable={false}
+          render={(a: Attestation) =>
+            `${COMPLIANCE_KIND_LABELS[a.kind]}${a.required ? '' : ' (not required)'}`
+          }
+        />
+        <TextField source="certificateReference" label="Reference" sortable={false} />
+        <FunctionField
+          label="Expires"
+          source="expiresOn"
+          render={(a: Attestation) => formatDate(a.expiresOn)}
+        />
+        <FunctionField
+          label="Standing"
+          sortable={false}
+          render={(a: Attestation) => <StandingChip attestation={a} />}
+        />
+      </Datagrid>
+    </List>
+  );
+}
+
+/** Every certificate on the consortium's services, soonest to expire first: what to chase before it lapses. */
+export function ComplianceList() {
+  return <InConsortium>{(consortium) => <Register consortium={consortium} />}</InConsortium>;
+}

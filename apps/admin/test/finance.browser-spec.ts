@@ -66,7 +66,7 @@ describe('the finance teams’ screens in a browser', () => {
     return page.url();
   }
 
-  it('lists the charges to and from us in words, for the open period, and opens one with its lines', async () => {
+  it('lists the charges to and from us in words, for the open period, and opens one with its lines from the keyboard', async () => {
     await signInAs(NORFOLK_FINANCE);
     await openChargesList();
 
@@ -77,7 +77,9 @@ describe('the finance teams’ screens in a browser', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'finance-charges');
 
-    await page.getByText(KENT_TO_NORFOLK).click();
+    // From the keyboard: each charge in the list is a link.
+    await page.getByRole('link', { name: KENT_TO_NORFOLK }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
     const lines = page.getByRole('table').first();
     await lines.getByText('PSN', { exact: false }).first().waitFor();

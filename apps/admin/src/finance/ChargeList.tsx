@@ -2,6 +2,7 @@ import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
 import {
   Datagrid,
   FunctionField,
+  Link,
   List,
   Pagination,
   SelectInput,
@@ -35,10 +36,15 @@ function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
   }
   return (
     <Datagrid rowClick="show" bulkActionButtons={false} empty={empty}>
+      {/* A real link, so the row opens from the keyboard too (a row click is for the mouse only). */}
       <FunctionField<CrossCharge>
         label="Charge"
         sortable={false}
-        render={(charge) => <strong>{chargeSentence(charge)}</strong>}
+        render={(charge) => (
+          <Link to={`/cross-charges/${charge.id}/show`} sx={{ fontWeight: 600 }}>
+            {chargeSentence(charge)}
+          </Link>
+        )}
       />
       <TextField source="reference" label="Reference" />
       <FunctionField<CrossCharge>

@@ -66,7 +66,7 @@ describe('the finance teams’ screens in a browser', () => {
     return page.url();
   }
 
-  it('lists the charges to and from us in words, for the open period, and opens one with its lines from the keyboard', async () => {
+  it('lists the charges to and from us in words for the open period, filters and sorts them, and opens one from the keyboard', async () => {
     await signInAs(NORFOLK_FINANCE);
     await openChargesList();
 
@@ -76,6 +76,21 @@ describe('the finance teams’ screens in a browser', () => {
     await expect(list.getByText('Issued, awaiting approval').count()).resolves.toBeGreaterThan(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'finance-charges');
+
+    await page.getByRole('combobox', { name: 'Direction' }).click();
+    await page.getByRole('option', { name: 'Charges to us' }).click();
+    await list
+      .getByText(/^Norfolk County Council charges /)
+      .first()
+      .waitFor({ state: 'detached' });
+    await page.getByRole('columnheader', { name: 'Gross (inc. VAT)' }).getByRole('button').click();
+    await page.waitForURL(/grossMinor/);
+    const toUs = await list
+      .getByRole('link', { name: / charges Norfolk County Council £/ })
+      .allTextContents();
+    const pence = toUs.map((text) => Number(/£([\d,]+\.\d{2})$/.exec(text)?.[1].replace(/[,.]/g, '')));
+    expect(toUs.length).toBeGreaterThan(1);
+    expect(pence).toEqual([...pence].sort((a, b) => a - b));
 
     // From the keyboard: each charge in the list is a link.
     await page.getByRole('link', { name: KENT_TO_NORFOLK }).focus();

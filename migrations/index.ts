@@ -8,6 +8,7 @@ import { RateLimitsAndLedgerCodes1796110036823 } from './1796110036823-RateLimit
 import { LedgerCodesByEntryKind1796112518874 } from './1796112518874-LedgerCodesByEntryKind';
 import { Webhooks1796110056969 } from './1796110056969-Webhooks';
 import { WebhookSecretRotation1796111375167 } from './1796111375167-WebhookSecretRotation';
+import { EventsFeedSequence1796113138787 } from './1796113138787-EventsFeedSequence';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Webhooks1796110056969,
   WebhookSecretRotation1796111375167,
   LedgerCodesByEntryKind1796112518874,
+  EventsFeedSequence1796113138787,
 ];

@@ -7,7 +7,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity({ name: 'outbox_events' })
 @Index('ix_outbox_undelivered', ['deliveredAt', 'id'])
 @Index('ux_outbox_event_id', ['eventId'], { unique: true })
-@Index('ix_outbox_feed', ['organisationId', 'xactId', 'id'])
+@Index('ix_outbox_feed', ['organisationId', 'feedSeq'])
+@Index('ix_outbox_feed_sequencing', ['feedSeq', 'id'])
 export class OutboxEvent {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id!: string;
@@ -35,9 +36,9 @@ export class OutboxEvent {
   eventId!: string;
 
   /**
-   * The writing transaction's id, set by a database trigger: the events feed orders by it and shows only events
-   * of finished transactions, so a slow transaction's event can never appear behind a cursor already handed out.
+   * The event's place in the events feed, given after its transaction commits (EventsFeedService.sequence), so
+   * the feed's order is commit order and an event that commits late never lands behind a cursor handed out.
    */
-  @Column({ name: 'xact_id', type: 'bigint' })
-  xactId!: string;
+  @Column({ name: 'feed_seq', type: 'bigint', nullable: true })
+  feedSeq!: string | null;
 }

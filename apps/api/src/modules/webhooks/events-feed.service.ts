@@ -8,58 +8,75 @@ import { EventFeedDto, EventFeedQuery } from './dto/event.dto';
 import { type OutboxEventRow, toEventBody } from './event-body';
 import { TOPICS, topicsOf } from './event-types';
 
-interface FeedPosition {
-  xact: string;
-  id: string;
+/** The advisory lock that lets one transaction at a time number events (any constant unique to this use). */
+const FEED_SEQUENCING_LOCK = 7_311_002_026;
+const SEQUENCING_BATCH = 1000;
+
+function encode(position: string): string {
+  return Buffer.from(`s:${position}`).toString('base64url');
 }
 
-const START: FeedPosition = { xact: '-1', id: '0' };
-
-function encode(position: FeedPosition): string {
-  return Buffer.from(`${position.xact}:${position.id}`).toString('base64url');
-}
-
-function decode(cursor: string): FeedPosition {
-  const match = /^(-?\d{1,19}):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+function decode(cursor: string): string {
+  const match = /^s:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) {
     throw invalid('after is not a cursor this API issued', [
       { field: 'after', message: 'after must be the page.nextCursor of an earlier read' },
     ]);
   }
-  return { xact: match[1], id: match[2] };
+  return match[1];
 }
 
 /**
  * The events feed for integrators who poll. Unlike list pages it always hands back a cursor, so a poller resumes
- * where it stopped. Events are ordered by (writing transaction, id) and only events of transactions that have
- * finished are shown: an event whose transaction commits late therefore sorts after every cursor already issued,
- * and no event is ever skipped. (paginate() orders by one column and ends with a null cursor, so it cannot do this.)
+ * where it stopped. Its order is `feed_seq`, a number each event gets after its transaction commits, from one
+ * numbering transaction at a time: a later number is only ever given after every earlier one was committed, so an
+ * event that commits late lands after every cursor already issued and none is skipped. (paginate() orders rows as
+ * they were written and ends with a null cursor, so it cannot do this.)
  */
 @Injectable()
 export class EventsFeedService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Numbers the committed events that have no place in the feed yet, oldest first. Returns how many. */
+  async sequence(): Promise<number> {
+    let numbered = 0;
+    for (;;) {
+      const batch = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [FEED_SEQUENCING_LOCK]);
+        const rows = (await manager.query(
+          `WITH unnumbered AS (
+             SELECT id FROM outbox_events WHERE feed_seq IS NULL ORDER BY id LIMIT $1
+           ), numbered AS (
+             SELECT id, nextval('outbox_feed_seq') AS seq FROM unnumbered
+           )
+           UPDATE outbox_events o SET feed_seq = n.seq FROM numbered n WHERE o.id = n.id RETURNING o.id`,
+          [SEQUENCING_BATCH],
+        )) as [unknown[], number];
+        return rows[1];
+      });
+      numbered += batch;
+      if (batch < SEQUENCING_BATCH) return numbered;
+    }
+  }
+
   async read(actor: Actor, query: EventFeedQuery): Promise<EventFeedDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.after ? decode(query.after) : START;
+    const after = query.after ? decode(query.after) : '0';
     const topics = query.type ? topicsOf(query.type.split(',')) : TOPICS;
+    await this.sequence();
     const rows = (await this.dataSource.query(
-      `SELECT event_id, topic, organisation_id, created_at, payload, xact_id::text AS xact, id::text AS id
+      `SELECT event_id, topic, organisation_id, created_at, payload, feed_seq::text AS position
          FROM outbox_events
-        WHERE organisation_id = $1
-          AND topic = ANY($2)
-          AND (xact_id, id) > ($3::bigint, $4::bigint)
-          AND xact_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-        ORDER BY xact_id, id
-        LIMIT $5`,
-      [actor.organisationId, topics, after.xact, after.id, limit + 1],
-    )) as (OutboxEventRow & { xact: string; id: string })[];
+        WHERE organisation_id = $1 AND topic = ANY($2) AND feed_seq > $3::bigint
+        ORDER BY feed_seq
+        LIMIT $4`,
+      [actor.organisationId, topics, after, limit + 1],
+    )) as (OutboxEventRow & { position: string })[];
     const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
     return {
       data: page.map(toEventBody),
       page: {
-        nextCursor: encode(last ? { xact: last.xact, id: last.id } : after),
+        nextCursor: encode(page.length > 0 ? page[page.length - 1].position : after),
         limit,
         hasMore: rows.length > limit,
       },

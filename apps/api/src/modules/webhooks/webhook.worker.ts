@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { CertificateExpirySchedule } from './certificate-expiry.schedule';
+import { EventsFeedService } from './events-feed.service';
 import { attemptSucceeded, WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookMetrics } from './webhook.metrics';
 import { sendDelivery } from './webhook-sender';
@@ -14,8 +15,8 @@ import { sendDelivery } from './webhook-sender';
 const CLAIM_BATCH = 20;
 
 /**
- * The background loop of each API instance: fan new outbox events out to endpoints, send what is due, and once an
- * hour make sure today's certificate expiry check has run. Every instance may run it; the database decides who
+ * The background loop of each API instance: fan new outbox events out to endpoints, send what is due, number new
+ * events for the feed, and once an hour make sure today's certificate expiry check has run. Every instance may run it; the database decides who
  * does which piece of work (see WebhookDeliveriesService and CertificateExpirySchedule).
  */
 @Injectable()
@@ -31,6 +32,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     private readonly deliveries: WebhookDeliveriesService,
     private readonly expiry: CertificateExpirySchedule,
     private readonly metrics: WebhookMetrics,
+    private readonly feed: EventsFeedService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -80,6 +82,8 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private async tick(): Promise<void> {
     try {
       await this.runOnce();
+      // Readers number events too; doing it here keeps each reader's share small.
+      await this.feed.sequence();
       if (Date.now() - this.lastExpiryCheck > 60 * 60 * 1000) {
         this.lastExpiryCheck = Date.now();
         await this.expiry.runDueChecks();

@@ -268,6 +268,18 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await screenshot(page, 'everyone-audit-log');
   });
 
+  it("shows a consortium administrator their consortium's audit log", async () => {
+    await signInAs('consortium.admin@norfolk.gov.uk');
+    await page.getByRole('menuitem', { name: 'Audit log' }).click();
+
+    // The consortium's trail: other members' changes, not only Norfolk's own.
+    await page.getByRole('row').filter({ hasText: 'finance@kent.gov.uk' }).first().waitFor();
+    await page
+      .getByRole('combobox', { name: 'Consortium' })
+      .filter({ hasText: 'Eastern Counties ICT Consortium' })
+      .waitFor();
+  });
+
   it('shows the not-allowed page when someone opens a screen their roles do not allow', async () => {
     await signInAs('viewer@suffolk.gov.uk');
     await page.goto(`${demo.baseUrl}/#/users`);

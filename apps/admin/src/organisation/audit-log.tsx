@@ -5,6 +5,7 @@ import {
   DateInput,
   FunctionField,
   List,
+  Loading,
   ReferenceInput,
   SelectInput,
   TextInput,
@@ -55,7 +56,9 @@ export function AuditLogList() {
   const { permissions: held } = usePermissions<Permissions>();
   const permissions = held ?? NO_PERMISSIONS;
   const orgAdmin = hasRole(permissions, 'org_admin');
-  const { data: consortia = [] } = useAdministeredConsortia(permissions);
+  const { data: consortia = [], isLoading } = useAdministeredConsortia(permissions);
+  // The consortium filter's choices first, so the filter form starts with them (and its default shows by name).
+  if (isLoading) return <Loading loadingPrimary="Loading the audit log" loadingSecondary="" />;
   const filters = [
     <TextInput key="action" source="action" label="Action (e.g. user.updated)" alwaysOn />,
     <SelectInput key="entityType" source="entityType" label="About" choices={ENTITY_CHOICES} alwaysOn />,

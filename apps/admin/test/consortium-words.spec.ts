@@ -1,4 +1,6 @@
 import {
+  closeBlockers,
+  closeRefusalText,
   isRunInProgress,
   membershipActions,
   membershipQuestion,
@@ -74,5 +76,25 @@ describe('what consortium administrators read', () => {
       percent: 0,
       text: 'Waiting to start…',
     });
+  });
+
+  it('reads what stops a period closing from the API’s refusal, and nothing from any other problem', () => {
+    const refusal = {
+      type: 'urn:consortium:problem:conflict',
+      code: 'period-not-ready-to-close',
+      details: { draftCharges: 0, unresolvedDisputes: 1 },
+    };
+    expect(closeBlockers(refusal)).toEqual({ draftCharges: 0, unresolvedDisputes: 1 });
+    expect(closeBlockers({ type: 'urn:consortium:problem:conflict', code: 'period-not-open' })).toBeNull();
+    expect(closeBlockers(undefined)).toBeNull();
+  });
+
+  it('says in words why a period cannot close yet', () => {
+    expect(closeRefusalText('Q4 2026', { draftCharges: 0, unresolvedDisputes: 1 })).toBe(
+      'Q4 2026 cannot close yet: 1 dispute is still to be decided.',
+    );
+    expect(closeRefusalText('Q4 2026', { draftCharges: 3, unresolvedDisputes: 2 })).toBe(
+      'Q4 2026 cannot close yet: 3 charges are still draft (not yet issued by their providers) and 2 disputes are still to be decided.',
+    );
   });
 });

@@ -136,6 +136,24 @@ describe('the consortium administrators’ screens', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 
+  it('refuses to close the quarter while Kent’s dispute is undecided, says so in words and offers to close anyway', async () => {
+    await openAs(ADMIN);
+    await page.goto(`${demo.baseUrl}/${openPeriodPath}`);
+    await page.getByRole('button', { name: /^Close Q\d/ }).click();
+    const dialog = page.getByRole('dialog', { name: /^Close .*\?$/ });
+    await dialog.getByRole('button', { name: 'Close the period' }).click();
+
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toMatch(
+      /^Q\d 20\d\d .* cannot close yet: 1 dispute is still to be decided\.$/,
+    );
+    await dialog.getByRole('textbox', { name: 'Why close anyway' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText(/^Provisional:/).waitFor();
+  });
+
   it('shows a dispute Kent escalated and lets the administrator dismiss it with a reason', async () => {
     // Kent's finance officer escalates its open dispute of Delt's charge (their screens are another feature's).
     const kent = { Authorization: `Bearer ${await tokenFor('finance@kent.gov.uk')}` };

@@ -1,17 +1,17 @@
 import { Button, Card, CardContent, Typography } from '@mui/material';
 import { useState } from 'react';
-import { useNotify, useRefresh } from 'react-admin';
+import { HttpError, useNotify, useRefresh } from 'react-admin';
 import { api } from '../api/client';
-import { ApiProblem, unwrap } from '../api/problem';
+import { unwrap } from '../api/problem';
 import { ConfirmDialog } from './ConfirmDialog';
 import { sendOnce } from './idempotency';
 import type { BillingPeriod } from './resources';
+import { closeBlockers, closeRefusalText } from './words';
 
 /** The API's refusal while charges are draft or disputes unresolved: an administrator may still close, saying why. */
-function isNotReadyToClose(error: unknown): boolean {
-  if (!(error instanceof ApiProblem)) return false;
-  const type = (error.body as { type?: unknown } | undefined)?.type;
-  return typeof type === 'string' && type.endsWith(':period-not-ready-to-close');
+function blockersOf(error: unknown) {
+  // HttpError, not ApiProblem: react-admin's HttpError resets the prototype, so `instanceof ApiProblem` is false.
+  return error instanceof HttpError ? closeBlockers(error.body) : null;
 }
 
 /** Closing an open period, after a confirmation that says what closing does. */
@@ -66,14 +66,18 @@ export function ClosePeriod({ period }: { period: BillingPeriod }) {
                 ),
               );
             } catch (error) {
-              if (isNotReadyToClose(error)) setOverride(true);
+              if (blockersOf(error)) setOverride(true);
               throw error;
             }
             notify(`${period.label} is closed: the settlement plan is ready`, { type: 'success' });
             refresh();
           }}
+          describeError={(error) => {
+            const blockers = blockersOf(error);
+            return blockers ? closeRefusalText(period.label, blockers) : undefined;
+          }}
           afterError={(error) =>
-            isNotReadyToClose(error) ? (
+            blockersOf(error) ? (
               <Typography variant="body2">
                 Decide the disputes (Escalated disputes) or ask the providers to issue their drafts first. To
                 close now regardless, say why below: what has not been resolved stays as it is.

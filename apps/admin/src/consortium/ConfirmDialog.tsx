@@ -34,6 +34,8 @@ export interface ConfirmDialogProps {
   onClose: () => void;
   /** Something to show above the buttons after a refusal, e.g. a way round it (see ClosePeriod). */
   afterError?: (error: unknown) => ReactNode;
+  /** Words for a refusal this step knows better than the API's detail; undefined keeps the usual message. */
+  describeError?: (error: unknown) => string | undefined;
 }
 
 /** A confirmation that explains the step, collects what it needs, and shows the API's answer in words. */
@@ -46,6 +48,7 @@ export function ConfirmDialog({
   onConfirm,
   onClose,
   afterError,
+  describeError,
 }: ConfirmDialogProps) {
   const titleId = useId();
   const [values, setValues] = useState<Record<string, string>>({});
@@ -111,7 +114,7 @@ export function ConfirmDialog({
           })}
           {error ? (
             <Alert severity="error" role="alert">
-              {messageFor(error)}
+              {describeError?.(error) ?? messageFor(error)}
             </Alert>
           ) : null}
           {error && afterError ? afterError(error) : null}

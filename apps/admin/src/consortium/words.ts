@@ -136,3 +136,36 @@ export function runProgress(
       };
   }
 }
+
+/** What stops a period closing, read from the API's 409 `period-not-ready-to-close` problem; null for any other. */
+export function closeBlockers(body: unknown): { draftCharges: number; unresolvedDisputes: number } | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const { code, details } = body as {
+    code?: unknown;
+    details?: { draftCharges?: unknown; unresolvedDisputes?: unknown };
+  };
+  if (code !== 'period-not-ready-to-close') return null;
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  return {
+    draftCharges: count(details?.draftCharges),
+    unresolvedDisputes: count(details?.unresolvedDisputes),
+  };
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/** "Q4 2026 cannot close yet: 1 dispute is still to be decided." */
+export function closeRefusalText(
+  period: string,
+  blockers: { draftCharges: number; unresolvedDisputes: number },
+): string {
+  const reasons = [
+    blockers.draftCharges > 0
+      ? `${plural(blockers.draftCharges, 'charge is', 'charges are')} still draft (not yet issued by ${blockers.draftCharges === 1 ? 'its provider' : 'their providers'})`
+      : null,
+    blockers.unresolvedDisputes > 0
+      ? `${plural(blockers.unresolvedDisputes, 'dispute is', 'disputes are')} still to be decided`
+      : null,
+  ].filter((reason): reason is string => reason !== null);
+  return `${period} cannot close yet: ${reasons.length > 0 ? reasons.join(' and ') : 'something is still open'}.`;
+}

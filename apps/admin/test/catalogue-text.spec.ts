@@ -104,7 +104,8 @@ describe('subscriptions in words', () => {
 
   it('explains a full service in words, and any other problem as the API words it', () => {
     const full = problem(409, {
-      type: 'urn:consortium:problem:capacity-exhausted',
+      type: 'urn:consortium:problem:conflict',
+      code: 'capacity-exhausted',
       title: 'Conflict',
       detail: 'Tier III data-centre hosting has capacity for 60 units; 56 are taken and this needs 10 more',
     });

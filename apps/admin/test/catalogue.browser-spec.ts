@@ -39,6 +39,22 @@ describe('the CIO teams’ screens', () => {
     await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
   }
 
+  /** As the provider, through the API: sets the service's capacity to exactly what its subscriptions hold. */
+  async function fillCapacity(email: string, title: string) {
+    const http = demo.test.http();
+    const login = await http.post('/api/v1/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200);
+    const auth = { Authorization: `Bearer ${login.body.accessToken as string}` };
+    const found = await http.get('/api/v1/services').query({ mine: 'true', q: title }).set(auth).expect(200);
+    const service = (
+      found.body.data as { id: string; title: string; capacity: { inUse: number; unit: string } }[]
+    ).find((s) => s.title === title)!;
+    await http
+      .patch(`/api/v1/services/${service.id}`)
+      .set(auth)
+      .send({ capacity: { limit: service.capacity.inUse, unit: service.capacity.unit } })
+      .expect(200);
+  }
+
   afterEach(async () => {
     await close?.();
     // An uncaught error in the page fails the test that caused it, even when the screen looked right.
@@ -112,7 +128,13 @@ describe('the CIO teams’ screens', () => {
     await page.getByText(`Approved: Essex County Council now subscribes to ${DATA_CENTRE}.`).waitFor();
     await row.waitFor({ state: 'detached' });
 
+    // Lincolnshire lowers the capacity to what is in use: Kent's ten racks no longer fit, and the screen says so.
+    await fillCapacity(LINCOLNSHIRE_CIO, DATA_CENTRE);
     const kent = page.getByRole('row').filter({ hasText: 'Kent County Council' });
+    await kent.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(/There is not enough room on this service: .*this needs 10 more/).waitFor();
+    await expect(kent.getByText('Awaiting the provider’s approval').count()).resolves.toBe(1);
+
     await kent.getByRole('button', { name: 'Reject' }).click();
     const dialog = page.getByRole('dialog', { name: `Reject: ${DATA_CENTRE}` });
     const reject = dialog.getByRole('button', { name: 'Reject' });
@@ -156,7 +178,7 @@ describe('the CIO teams’ screens', () => {
     const main = page.getByRole('main');
     await expect(main.getByRole('button', { name: 'Suspend' }).count()).resolves.toBe(1);
     await expect(main.getByRole('button', { name: 'Retire' }).count()).resolves.toBe(1);
-    await expect(main.getByText('8 of 60 units taken, 52 left').count()).resolves.toBe(1);
+    await expect(main.getByText('8 of 8 units taken, none left').count()).resolves.toBe(1);
 
     // Retiring is for good, so it is confirmed first; cancelling changes nothing.
     await main.getByRole('button', { name: 'Retire' }).click();

@@ -74,9 +74,10 @@ export function subscriptionProblemMessage(error: unknown): string {
   // Read as ApiProblem reads (its `body` is the problem document), without importing react-admin here.
   const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
   const problem =
-    typeof body === 'object' && body !== null ? (body as { type?: unknown; detail?: unknown }) : {};
-  if (typeof problem.type === 'string' && problem.type.endsWith(':capacity-exhausted')) {
-    const detail = typeof problem.detail === 'string' ? problem.detail : 'it is full';
+    typeof body === 'object' && body !== null ? (body as { code?: unknown; detail?: unknown }) : {};
+  // Domain refusals are 409 conflicts whose `code` names the rule (apps/api/src/common/problem.filter.ts).
+  if (problem.code === 'capacity-exhausted') {
+    const detail = typeof problem.detail === 'string' ? problem.detail.replace(/\.$/, '') : 'it is full';
     return `There is not enough room on this service: ${detail}. Free some capacity (or raise it on the service) and try again.`;
   }
   return messageFor(error);

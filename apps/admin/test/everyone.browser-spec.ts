@@ -125,6 +125,9 @@ describe('the admin UI for everyone and for organisation administrators', () => 
       true,
     );
     await expect(page.getByTestId('services-consumed-count').textContent()).resolves.toMatch(/^\d+\+?$/);
+    // Our published services lead to the catalogue's page for each.
+    const provided = page.getByRole('region', { name: 'Services we provide' }).getByRole('link').first();
+    await expect(provided.getAttribute('href')).resolves.toMatch(/^#\/catalogue\/[^/]+\/show$/);
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'everyone-dashboard');
@@ -138,6 +141,23 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await main.getByText('You do not publish any services yet').waitFor();
     await main.getByText('You do not take any shared services yet').waitFor();
     await expect(page.getByTestId('period-charges').count()).resolves.toBe(0);
+  });
+
+  it('says in words when one part of the dashboard cannot be loaded, and still shows the rest', async () => {
+    await open();
+    await page.route('**/api/v1/cross-charges?*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ title: 'Service Unavailable', status: 503, requestId: 'req-dashboard-1' }),
+      }),
+    );
+    await signIn(page, demo.baseUrl, 'finance@kent.gov.uk', DEMO_PASSWORD);
+
+    const charges = page.getByRole('region', { name: 'Charges this period' });
+    await charges.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).waitFor();
+    await expect(charges.textContent()).resolves.toContain('quote reference req-dashboard-1');
+    await page.getByTestId('savings').waitFor();
   });
 
   it('reads well on a phone: the dashboard fits and the menu opens from the app bar', async () => {

@@ -14,7 +14,7 @@ import {
   Typography,
 } from '@mui/material';
 import { type ReactNode, useState } from 'react';
-import { Loading, Title, usePermissions } from 'react-admin';
+import { Link, Loading, Title, usePermissions } from 'react-admin';
 import { messageFor } from '../api/problem';
 import { formatDateRange } from '../format/date';
 import { formatMoney } from '../format/money';
@@ -67,7 +67,21 @@ function Muted({ children }: { children: ReactNode }) {
   );
 }
 
-function ServicesSection() {
+/** Where the catalogue feature shows a service or subscription of ours to this person, if anywhere. */
+function serviceLink(p: Permissions, id: string, status: string): string | null {
+  if (hasRole(p, 'service_manager', 'org_admin')) return `/my-services/${id}/show`;
+  return status === 'published' && p.roles.length > 0 ? `/catalogue/${id}/show` : null;
+}
+
+function subscriptionLink(p: Permissions, id: string): string | null {
+  return hasRole(p, 'service_manager', 'org_admin') ? `/my-subscriptions/${id}/show` : null;
+}
+
+function Linked({ to, children }: { to: string | null; children: ReactNode }) {
+  return to ? <Link to={to}>{children}</Link> : <>{children}</>;
+}
+
+function ServicesSection({ permissions }: { permissions: Permissions }) {
   const { data, error, isPending } = useOurServices();
   const provided = data?.provided;
   const consumed = data?.consumed;
@@ -88,7 +102,9 @@ function ServicesSection() {
                 <List dense disablePadding>
                   {provided.data.slice(0, 5).map((service) => (
                     <ListItem key={service.id} disableGutters>
-                      {service.title}
+                      <Linked to={serviceLink(permissions, service.id, service.status)}>
+                        {service.title}
+                      </Linked>
                       {service.status !== 'published' ? ` (${service.status})` : ''}
                     </ListItem>
                   ))}
@@ -111,7 +127,10 @@ function ServicesSection() {
                 <List dense disablePadding>
                   {consumed.data.slice(0, 5).map((subscription) => (
                     <ListItem key={subscription.id} disableGutters>
-                      {subscription.serviceTitle} from {subscription.providerOrganisationName}
+                      <Linked to={subscriptionLink(permissions, subscription.id)}>
+                        {subscription.serviceTitle}
+                      </Linked>
+                      &nbsp;from {subscription.providerOrganisationName}
                     </ListItem>
                   ))}
                 </List>
@@ -284,7 +303,7 @@ export function Dashboard() {
               )}
             </CardContent>
           </Card>
-          <ServicesSection />
+          <ServicesSection permissions={permissions ?? NO_PERMISSIONS} />
           {consortiumId && (
             <>
               <ChargesSection organisation={data.organisation} consortiumId={consortiumId} />

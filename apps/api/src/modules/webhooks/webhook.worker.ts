@@ -16,8 +16,8 @@ const CLAIM_BATCH = 20;
 
 /**
  * The background loop of each API instance: fan new outbox events out to endpoints, send what is due, number new
- * events for the feed, and once an hour make sure today's certificate expiry check has run. Every instance may run it; the database decides who
- * does which piece of work (see WebhookDeliveriesService and CertificateExpirySchedule).
+ * events for the feed, and once an hour make sure today's certificate expiry check has run. Every instance may run
+ * it; the database decides who does which piece of work (row locks, leases and advisory locks).
  */
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {

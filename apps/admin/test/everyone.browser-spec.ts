@@ -160,7 +160,7 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await page.getByTestId('savings').waitFor();
   });
 
-  it('reads well on a phone: the dashboard fits and the menu opens from the app bar', async () => {
+  it('reads well on a phone: the dashboard and notifications fit, and the menu opens from the app bar', async () => {
     await signInAs('admin@norfolk.gov.uk', PHONE);
     await page.getByTestId('period-charges').waitFor();
 
@@ -173,8 +173,15 @@ describe('the admin UI for everyone and for organisation administrators', () => 
       .getByRole('button', { name: /open menu|toggle menu|menu/i })
       .first()
       .click();
-    await page.getByRole('menuitem', { name: 'API keys' }).click();
-    await page.getByRole('link', { name: 'Create an API key' }).first().waitFor();
+    await page.getByRole('menuitem', { name: 'Notifications' }).click();
+    await page.getByRole('button', { name: 'Mark all read' }).waitFor();
+    await page
+      .getByRole('button', { name: /^Mark read: / })
+      .first()
+      .waitFor();
+    const listOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(listOverflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'everyone-notifications-phone');
   });
 
   it('lets everyone read their notifications, mark one read and mark all read', async () => {

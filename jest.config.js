@@ -25,12 +25,13 @@ const common = {
     '^@consortium/migrations$': '<rootDir>/migrations/index.ts',
   },
   testEnvironment: 'node',
-  // Integration specs boot the app and talk to PostgreSQL; a loaded CI machine needs more than jest's 5 s default.
-  testTimeout: 30_000,
 };
 
 module.exports = {
   rootDir: __dirname,
+  // Integration specs boot the app and talk to PostgreSQL; a loaded CI machine needs more than jest's 5 s default.
+  // A global option: jest ignores it inside a project's configuration.
+  testTimeout: 30_000,
   globalSetup: '<rootDir>/scripts/jest/global-setup.ts',
   globalTeardown: '<rootDir>/scripts/jest/global-teardown.ts',
   projects: [

@@ -85,12 +85,17 @@ describe('the finance teams’ screens in a browser', () => {
       .waitFor({ state: 'detached' });
     await page.getByRole('columnheader', { name: 'Gross (inc. VAT)' }).getByRole('button').click();
     await page.waitForURL(/grossMinor/);
-    const toUs = await list
-      .getByRole('link', { name: / charges Norfolk County Council £/ })
-      .allTextContents();
-    const pence = toUs.map((text) => Number(/£([\d,]+\.\d{2})$/.exec(text)?.[1].replace(/[,.]/g, '')));
-    expect(toUs.length).toBeGreaterThan(1);
-    expect(pence).toEqual([...pence].sort((a, b) => a - b));
+    // Smallest first, once the sorted page has arrived.
+    await page.waitForFunction(() => {
+      const pence = Array.from(document.querySelectorAll('main a'))
+        .map((link) => link.textContent ?? '')
+        .filter((text) => / charges Norfolk County Council £/.test(text))
+        .map((text) => Number(text.replace(/.*£/, '').replace(/[,.]/g, '')));
+      return pence.length > 1 && pence.every((value, i) => i === 0 || pence[i - 1] <= value);
+    });
+    await expect(list.getByRole('link', { name: /^Norfolk County Council charges / }).count()).resolves.toBe(
+      0,
+    );
 
     // From the keyboard: each charge in the list is a link.
     await page.getByRole('link', { name: KENT_TO_NORFOLK }).focus();

@@ -12,25 +12,15 @@ import {
 } from '@mui/material';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import {
-  ArrayField,
-  Datagrid,
-  FunctionField,
-  Link,
-  RecordContextProvider,
-  TextField,
-  Title,
-  useNotify,
-  usePermissions,
-} from 'react-admin';
+import { Link, Title, useNotify, usePermissions } from 'react-admin';
 import { useParams } from 'react-router-dom';
-import type { components } from '../api/schema';
 import { formatDateTime } from '../format/date';
 import { formatMoney, formatMoneyAbsolute } from '../format/money';
 import type { Permissions } from '../roles';
+import { ChargeCreditNotes, ChargeLines } from './ChargeTables';
 import { CommentThread } from './CommentThread';
 import { approveCharge, decideDispute, disputeLine, fetchCharge, issueCharge } from './finance-api';
-import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
+import { Nothing, Problem, Waiting } from './FinanceStates';
 import { ReasonDialog, type ReasonDialogProps } from './ReasonDialog';
 import { retryUnlessRefused } from './useConsortia';
 import {
@@ -43,13 +33,9 @@ import {
   type Dispute,
   type DisputeAction,
   disputeActions,
-  formatQuantity,
-  formatRate,
   statusHistory,
-  usageText,
 } from './words';
 
-type CreditNote = components['schemas']['CreditNoteDto'];
 type DialogSpec = Omit<ReasonDialogProps, 'onDone' | 'onClose'> & { done: string };
 
 const money = (m: { amountMinor: string; currency: string }) => formatMoney(m.amountMinor, m.currency);
@@ -139,6 +125,15 @@ export function ChargeShow() {
         : `Dispute: ${DISPUTE_STEP[action].label.toLowerCase()} done`,
   });
 
+  const disputeLineStep = (line: ChargeLine): DialogSpec => ({
+    title: `Dispute “${line.description}”`,
+    explanation: `${charge.provider.name} is told and decides: accept it (a credit note) or reject it. The charge cannot be approved until then. The line is ${formatMoneyAbsolute(line.gross.amountMinor)} gross.`,
+    confirmLabel: 'Dispute the line',
+    reasonLabel: 'What is wrong with this line',
+    onConfirm: ({ reason }) => disputeLine(charge.id, line.id, reason),
+    done: `Line disputed: ${charge.provider.name} has been told`,
+  });
+
   return (
     <Box sx={{ my: 2 }}>
       <Title title={`Cross-charge ${charge.reference}`} />
@@ -196,85 +191,11 @@ export function ChargeShow() {
           </CardContent>
         </Card>
 
-        <Card>
-          <CardContent>
-            <Typography component="h2" variant="h6">
-              Lines
-            </Typography>
-            <RecordContextProvider value={charge}>
-              <WideTable label="Charge lines">
-                <ArrayField source="lines">
-                  <Datagrid
-                    bulkActionButtons={false}
-                    rowClick={false}
-                    empty={<Nothing>This charge has no lines.</Nothing>}
-                  >
-                    <TextField source="serviceTitle" label="Service" sortable={false} />
-                    <FunctionField<ChargeLine>
-                      label="Subscription"
-                      render={(line) => `${charge.consumer.name}’s, price version ${line.priceVersion}`}
-                    />
-                    <TextField source="description" label="Line" sortable={false} />
-                    <FunctionField<ChargeLine>
-                      label="Quantity"
-                      textAlign="right"
-                      render={(l) => formatQuantity(l.quantity)}
-                    />
-                    <FunctionField<ChargeLine>
-                      label="Rate"
-                      textAlign="right"
-                      render={(l) => formatRate(l.unitRate)}
-                    />
-                    <FunctionField<ChargeLine>
-                      label="Amount (net)"
-                      textAlign="right"
-                      render={(l) => money(l.net)}
-                    />
-                    <FunctionField<ChargeLine>
-                      label="Gross"
-                      textAlign="right"
-                      render={(l) => money(l.gross)}
-                    />
-                    <FunctionField<ChargeLine>
-                      label="Credited"
-                      textAlign="right"
-                      render={(l) => (BigInt(l.credited.amountMinor) === 0n ? '—' : money(l.credited))}
-                    />
-                    <FunctionField<ChargeLine> label="Usage" render={(l) => usageText(l.detail) ?? '—'} />
-                    {actions.disputableLineIds.length > 0 && (
-                      <FunctionField<ChargeLine>
-                        label="Review"
-                        render={(line) =>
-                          actions.disputableLineIds.includes(line.id) ? (
-                            <Button
-                              size="small"
-                              variant="outlined"
-                              aria-label={`Dispute “${line.description}”`}
-                              onClick={() =>
-                                setDialog({
-                                  title: `Dispute “${line.description}”`,
-                                  explanation: `${charge.provider.name} is told and decides: accept it (a credit note) or reject it. The charge cannot be approved until then. The line is ${formatMoneyAbsolute(line.gross.amountMinor)} gross.`,
-                                  confirmLabel: 'Dispute the line',
-                                  reasonLabel: 'What is wrong with this line',
-                                  onConfirm: ({ reason }) => disputeLine(charge.id, line.id, reason),
-                                  done: `Line disputed: ${charge.provider.name} has been told`,
-                                })
-                              }
-                            >
-                              Dispute
-                            </Button>
-                          ) : (
-                            'Disputed'
-                          )
-                        }
-                      />
-                    )}
-                  </Datagrid>
-                </ArrayField>
-              </WideTable>
-            </RecordContextProvider>
-          </CardContent>
-        </Card>
+        <ChargeLines
+          charge={charge}
+          disputableLineIds={actions.disputableLineIds}
+          onDispute={(line) => setDialog(disputeLineStep(line))}
+        />
 
         <Card>
           <CardContent>
@@ -331,44 +252,7 @@ export function ChargeShow() {
           </CardContent>
         </Card>
 
-        <Card>
-          <CardContent>
-            <Typography component="h2" variant="h6">
-              Credit notes
-            </Typography>
-            <RecordContextProvider value={charge}>
-              <WideTable label="Credit notes">
-                <ArrayField source="creditNotes">
-                  <Datagrid
-                    bulkActionButtons={false}
-                    rowClick={false}
-                    empty={<Nothing>No credit notes have been raised against this charge.</Nothing>}
-                  >
-                    <TextField source="reference" label="Credit note" sortable={false} />
-                    <FunctionField<CreditNote>
-                      label="Line"
-                      render={(note) =>
-                        note.crossChargeLineId ? lineName(note.crossChargeLineId) : 'Whole charge'
-                      }
-                    />
-                    <TextField source="reason" label="Reason" sortable={false} />
-                    <FunctionField<CreditNote>
-                      label="Credit (gross)"
-                      textAlign="right"
-                      render={(note) =>
-                        `${charge.provider.name} credits ${charge.consumer.name} ${formatMoneyAbsolute(note.gross.amountMinor)}`
-                      }
-                    />
-                    <FunctionField<CreditNote>
-                      label="Raised"
-                      render={(note) => formatDateTime(note.createdAt)}
-                    />
-                  </Datagrid>
-                </ArrayField>
-              </WideTable>
-            </RecordContextProvider>
-          </CardContent>
-        </Card>
+        <ChargeCreditNotes charge={charge} />
 
         <Card>
           <CardContent>

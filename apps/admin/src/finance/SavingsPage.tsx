@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ArrayField, Datagrid, FunctionField, RecordContextProvider, TextField, Title } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatMoney } from '../format/money';
-import { ConsortiumPicker } from './AccountPage';
+import { ConsortiumPicker } from './ConsortiumPicker';
 import { fetchSavings, type MemberSavings } from './finance-api';
 import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
 import { retryUnlessRefused, useMyConsortia } from './useConsortia';

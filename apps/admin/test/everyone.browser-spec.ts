@@ -221,6 +221,11 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await expect(dialog.textContent()).resolves.toContain('shown only this once');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'everyone-api-key-created');
+    // The dialog keeps the keyboard in it until it is closed.
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('Tab');
+    await expect(
+      page.evaluate(() => document.activeElement?.closest('[role="dialog"]') !== null),
+    ).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'I have stored the key' }).click();
 
     const row = page.getByRole('row').filter({ hasText: 'Usage feed from the data centre' });

@@ -29,6 +29,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { sendOnce } from './idempotency';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type EscalatedDispute, RESOURCES } from './resources';
+import { ShowLink } from './ShowLink';
 
 function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
   return (
@@ -61,7 +62,15 @@ function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
           </Typography>
         }
       >
-        <TextField source="reference" label="Charge" sortBy="reference" />
+        <FunctionField
+          label="Charge"
+          sortBy="reference"
+          render={(d: EscalatedDispute) => (
+            <ShowLink resource={RESOURCES.disputes} id={d.id}>
+              {d.reference}
+            </ShowLink>
+          )}
+        />
         <FunctionField
           label="Between"
           sortable={false}

@@ -4,6 +4,7 @@ import { choicesOf } from '../catalogue/labels';
 import { formatDate, formatDateRange } from '../format/date';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type BillingPeriod, RESOURCES } from './resources';
+import { ShowLink } from './ShowLink';
 import { BILLING_PERIOD_STATUS_LABELS } from './words';
 
 const STATUS_CHOICES = choicesOf(BILLING_PERIOD_STATUS_LABELS);
@@ -38,7 +39,11 @@ function Periods({ consortium }: { consortium: AdministeredConsortium }) {
         <FunctionField
           label="Period"
           source="startDate"
-          render={(period: BillingPeriod) => <strong>{period.label}</strong>}
+          render={(period: BillingPeriod) => (
+            <ShowLink resource={RESOURCES.periods} id={period.id}>
+              <strong>{period.label}</strong>
+            </ShowLink>
+          )}
         />
         <FunctionField
           label="Dates"

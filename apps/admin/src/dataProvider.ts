@@ -61,7 +61,7 @@ function toQuery(params: GetListParams, perPage: number): ListQuery {
  * react-admin asks for page N; the API pages by cursor. The provider remembers, per list (resource, filters,
  * sort, page size), the cursor that starts each page it has seen, and walks forward from the nearest one when asked
  * for a page further on. react-admin is told whether there is a next page rather than a total, which the API does
- * not compute.
+ * not compute, until the last page gives the total away.
  */
 export function createDataProvider(registry: ResourceRegistry = resources): DataProvider {
   const cursors = new Map<string, (string | undefined)[]>();
@@ -84,6 +84,8 @@ export function createDataProvider(registry: ResourceRegistry = resources): Data
         return {
           data: index === page - 1 ? result.data : [],
           pageInfo: { hasNextPage: index === page - 1 && Boolean(next), hasPreviousPage: page > 1 },
+          // Once the last page is in sight the count is known: say "1–4 of 4", not "1–25".
+          ...(next ? {} : { total: index * perPage + result.data.length }),
         };
       }
       index += 1;

@@ -54,7 +54,11 @@ describe('the admin data provider', () => {
 
     const third = await provider.getList('things', { pagination: { page: 3, perPage: 3 }, sort, filter: {} });
 
-    expect(third).toEqual({ data: [{ id: 'a7' }], pageInfo: { hasNextPage: false, hasPreviousPage: true } });
+    expect(third).toEqual({
+      data: [{ id: 'a7' }],
+      pageInfo: { hasNextPage: false, hasPreviousPage: true },
+      total: 7,
+    });
     expect(calls.map((c) => c.cursor)).toEqual([undefined, 'a3', 'a6']);
   });
 
@@ -67,7 +71,7 @@ describe('the admin data provider', () => {
       filter: {},
     });
 
-    expect(tenth).toEqual({ data: [], pageInfo: { hasNextPage: false, hasPreviousPage: true } });
+    expect(tenth).toEqual({ data: [], pageInfo: { hasNextPage: false, hasPreviousPage: true }, total: 7 });
   });
 
   it('says plainly which resource the UI cannot reach yet', async () => {

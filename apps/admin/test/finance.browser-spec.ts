@@ -141,7 +141,12 @@ describe('the finance teams’ screens in a browser', () => {
     await page.getByRole('button', { name: 'Accept and credit' }).click();
     const accept = page.getByRole('dialog');
     await accept.getByRole('textbox', { name: /Why you accept/ }).fill('Agreed: two visits did not happen');
-    await accept.getByRole('button', { name: 'Accept and credit' }).click();
+    // A credit note moves money: the request carries an Idempotency-Key, so a retry cannot credit twice.
+    const [acceptRequest] = await Promise.all([
+      page.waitForRequest((request) => request.url().endsWith('/accept')),
+      accept.getByRole('button', { name: 'Accept and credit' }).click(),
+    ]);
+    expect(acceptRequest.headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
 
     await page.getByTestId('dispute').getByText('Accepted: credit note raised').waitFor();
     const kentCredit = page.getByText(/^Kent County Council credits Norfolk County Council £[\d,]+\.\d{2}$/);

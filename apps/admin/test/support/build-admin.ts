@@ -1,12 +1,36 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_BROWSER_BUILD_DIR } from './paths';
+import { ADMIN_BROWSER_DIR } from './paths';
 
 const WORKSPACE = join(__dirname, '..', '..', '..', '..');
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Builds left by earlier runs whose jest process has ended. */
+function removeFinishedBuilds(): void {
+  if (!existsSync(ADMIN_BROWSER_DIR)) return;
+  for (const name of readdirSync(ADMIN_BROWSER_DIR)) {
+    const pid = /^ui-(\d+)$/.exec(name)?.[1];
+    if (pid && !isRunning(Number(pid)))
+      rmSync(join(ADMIN_BROWSER_DIR, name), { recursive: true, force: true });
+  }
+}
 
 /** jest globalSetup of the admin-browser project: builds the admin UI the tests serve, once per run. */
 export default function buildAdmin(): void {
   const started = Date.now();
+  removeFinishedBuilds();
+  const outDir = join(ADMIN_BROWSER_DIR, `ui-${process.pid}`);
+  // The workers inherit the environment of jest's main process: paths.ts reads the folder from it.
+  process.env.ADMIN_BROWSER_BUILD_DIR = outDir;
   const build = spawnSync(
     process.execPath,
     [
@@ -15,7 +39,7 @@ export default function buildAdmin(): void {
       '--config',
       join(WORKSPACE, 'apps', 'admin', 'vite.config.mts'),
       '--outDir',
-      ADMIN_BROWSER_BUILD_DIR,
+      outDir,
       '--emptyOutDir',
       '--logLevel',
       'warn',

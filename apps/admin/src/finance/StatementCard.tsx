@@ -23,6 +23,8 @@ import { retryUnlessRefused } from './useConsortia';
 
 type StatementCreditNote = Statement['creditNotes'][number];
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** The credit notes of the statement, sortable and paginated in the browser; expand a row for its detail. */
 function CreditNotes({ notes }: { notes: StatementCreditNote[] }) {
   const list = useList({ data: notes, perPage: 10, sort: { field: 'createdAt', order: 'DESC' } });
@@ -176,7 +178,7 @@ function StatementBody({ statement }: { statement: Statement }) {
       <Typography variant="body2" color="text.secondary">
         {statement.billingPeriod.label},{' '}
         {formatDateRange(statement.billingPeriod.startDate, statement.billingPeriod.endDate)}:{' '}
-        {statement.charges.length} charges, {statement.creditNotes.length} credit notes.
+        {count(statement.charges.length, 'charge')}, {count(statement.creditNotes.length, 'credit note')}.
       </Typography>
       <Typography component="h3" variant="subtitle1" sx={{ mt: 2 }}>
         With each member

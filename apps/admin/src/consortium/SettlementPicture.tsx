@@ -1,4 +1,4 @@
-import { Box } from '@mui/material';
+import { Box, useMediaQuery, useTheme } from '@mui/material';
 import { useId } from 'react';
 import { formatMoneyAbsolute } from '../format/money';
 import { layoutSettlement, type PictureMember, type PicturePayment } from './settlement-picture';
@@ -20,7 +20,11 @@ export function SettlementPicture({
   summary: string;
 }) {
   const markerId = useId().replace(/:/g, '');
-  const picture = layoutSettlement(members, payments);
+  // A phone shows the picture smaller: a tighter drawing keeps its names and amounts readable there.
+  const narrow = useMediaQuery(useTheme().breakpoints.down('sm'));
+  const picture = narrow
+    ? layoutSettlement(members, payments, 420, 400)
+    : layoutSettlement(members, payments);
   return (
     <Box sx={{ width: '100%', maxWidth: picture.width, overflow: 'visible' }}>
       <svg

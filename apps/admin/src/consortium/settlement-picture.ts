@@ -72,8 +72,9 @@ export function layoutSettlement(
   }
   const cx = width / 2;
   const cy = height / 2;
-  // Room for the names outside the circle.
-  const radius = Math.max(40, Math.min(width / 2 - 110, height / 2 - 40));
+  // Room for the names outside the circle: a fifth of the width, at most what the longest short name needs.
+  const labelRoom = Math.min(110, width * 0.2);
+  const radius = Math.max(40, Math.min(width / 2 - labelRoom, height / 2 - 40));
   const list = [...all.values()];
   const nodes = list.map((member, index): PictureNode => {
     const angle = -Math.PI / 2 + (2 * Math.PI * index) / Math.max(list.length, 1);

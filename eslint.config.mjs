@@ -14,6 +14,7 @@ const FRAMEWORKS = [
   'react',
   'react-dom',
   'react-admin',
+  'ra-core',
 ];
 
 /** Which projects may import which: tags in each project.json. */

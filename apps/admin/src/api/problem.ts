@@ -1,4 +1,4 @@
-import { HttpError } from 'react-admin';
+import { HttpError } from 'ra-core';
 import { type FieldError, problemText } from './problem-text';
 
 export { messageFor } from './problem-text';
@@ -16,6 +16,8 @@ export class ApiProblem extends HttpError {
   constructor(status: number, body: unknown) {
     const text = problemText(status, body);
     super(text.message, status, body);
+    // HttpError's constructor pins the prototype to HttpError's: restore ours, or `instanceof ApiProblem` is false.
+    Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'ApiProblem';
     this.title = text.title;
     this.detail = text.detail;

@@ -1,8 +1,8 @@
 import { Button, Card, CardContent, Typography } from '@mui/material';
 import { useState } from 'react';
-import { HttpError, useNotify, useRefresh } from 'react-admin';
+import { useNotify, useRefresh } from 'react-admin';
 import { api } from '../api/client';
-import { unwrap } from '../api/problem';
+import { ApiProblem, unwrap } from '../api/problem';
 import { ConfirmDialog } from './ConfirmDialog';
 import { sendOnce } from './idempotency';
 import type { BillingPeriod } from './resources';
@@ -10,8 +10,7 @@ import { closeBlockers, closeRefusalText } from './words';
 
 /** The API's refusal while charges are draft or disputes unresolved: an administrator may still close, saying why. */
 function blockersOf(error: unknown) {
-  // HttpError, not ApiProblem: react-admin's HttpError resets the prototype, so `instanceof ApiProblem` is false.
-  return error instanceof HttpError ? closeBlockers(error.body) : null;
+  return error instanceof ApiProblem ? closeBlockers(error.body) : null;
 }
 
 /** Closing an open period, after a confirmation that says what closing does. */

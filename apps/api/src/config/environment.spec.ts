@@ -55,4 +55,9 @@ describe('loadEnvironment: settings where empty means something', () => {
     expect(loadEnvironment({ SEED_DEMO_DATA: 'false' }).SEED_DEMO_DATA).toBe(false);
     expect(loadEnvironment({ SEED_DEMO_DATA: 'true' }).SEED_DEMO_DATA).toBe(true);
   });
+
+  it('reads an empty METRICS_TOKEN (compose passes one when it is not set) as no token, and refuses a short one', () => {
+    expect(loadEnvironment({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+    expect(() => loadEnvironment({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
 });

@@ -139,7 +139,8 @@ export class Environment {
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';
 
-  /** When set, `GET /metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  /** When set, `GET /metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. Empty is unset (compose passes ''). */
+  @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })

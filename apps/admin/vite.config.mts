@@ -12,8 +12,13 @@ export default defineConfig({
   // Relative asset URLs: the API serves the build at `/`, and a hash router needs no server-side routes.
   base: './',
   plugins: [react()],
-  // The workspace's typed API client library, as apps/admin/tsconfig.json maps it.
-  resolve: { alias: { '@consortium/api-client': `${workspace}libs/api-client/src/index.ts` } },
+  // The workspace's typed API client library and pure domain, as apps/admin/tsconfig.json maps them.
+  resolve: {
+    alias: {
+      '@consortium/api-client': `${workspace}libs/api-client/src/index.ts`,
+      '@consortium/domain': `${workspace}libs/domain/src/index.ts`,
+    },
+  },
   build: {
     outDir: `${workspace}dist/apps/admin`,
     emptyOutDir: true,

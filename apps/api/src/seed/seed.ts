@@ -461,6 +461,7 @@ export function printWelcome(port: number, seeded: boolean, demo = true): void {
     `  API:          ${base}/api/v1`,
     `  API docs:     ${base}/api/docs`,
     `  Health:       ${base}/api/v1/health/ready`,
+    `  Metrics:      ${base}/metrics`,
     '',
     ...logins,
     '',

@@ -1359,6 +1359,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Credit notes on the charges you may see (as for `GET /cross-charges`), newest first: `direction=to_us` for
+         *     credits your organisation received, `from_us` for those it gave; filter by `consortiumId` and
+         *     `billingPeriodId`. Sort by `createdAt`, `grossMinor` or `reference`.
+         */
+        get: operations["CreditNotes_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cross-charges/{id}/comments": {
         parameters: {
             query?: never;
@@ -3242,6 +3263,36 @@ export interface components {
             /** @description The charges this request issued. */
             data: components["schemas"]["CrossChargeDto"][];
         };
+        CreditNoteSummaryDto: {
+            /**
+             * @description From the caller's side: `to_us` when its organisation was charged, `from_us` when it charged.
+             * @enum {string|null}
+             */
+            direction: "from_us" | "to_us" | null;
+            /** @description The reference of the corrected cross-charge. */
+            crossChargeReference: string;
+            consortiumId: string;
+            billingPeriod: components["schemas"]["ChargePeriodDto"];
+            provider: components["schemas"]["ChargePartyDto"];
+            consumer: components["schemas"]["ChargePartyDto"];
+            id: string;
+            reference: string;
+            crossChargeId: string;
+            crossChargeLineId: string | null;
+            disputeId: string | null;
+            reason: string;
+            net: components["schemas"]["MoneyDto"];
+            vat: components["schemas"]["MoneyDto"];
+            gross: components["schemas"]["MoneyDto"];
+            /** @description The reversing ledger entry that posted it. */
+            journalEntryId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CreditNotePageDto: {
+            data: components["schemas"]["CreditNoteSummaryDto"][];
+            page: components["schemas"]["PageInfo"];
+        };
         ChargeCommentPageDto: {
             data: components["schemas"]["ChargeCommentDto"][];
             page: components["schemas"]["PageInfo"];
@@ -3798,6 +3849,8 @@ export type ChargeCommentDto = components['schemas']['ChargeCommentDto'];
 export type CrossChargeDetailDto = components['schemas']['CrossChargeDetailDto'];
 export type DisputeReasonDto = components['schemas']['DisputeReasonDto'];
 export type IssuedChargesDto = components['schemas']['IssuedChargesDto'];
+export type CreditNoteSummaryDto = components['schemas']['CreditNoteSummaryDto'];
+export type CreditNotePageDto = components['schemas']['CreditNotePageDto'];
 export type ChargeCommentPageDto = components['schemas']['ChargeCommentPageDto'];
 export type CreateChargeCommentDto = components['schemas']['CreateChargeCommentDto'];
 export type AcceptDisputeDto = components['schemas']['AcceptDisputeDto'];
@@ -14963,6 +15016,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IssuedChargesDto"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait Retry-After seconds before trying again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CreditNotes_list: {
+        parameters: {
+            query?: {
+                /** @description How many items to return (1 to 200, default 50) */
+                limit?: number;
+                /** @description The `page.nextCursor` of the previous page */
+                cursor?: string;
+                /** @description A sortable field; prefix with - for descending */
+                sort?: string;
+                /** @description `to_us`: credits your organisation received (it was charged); `from_us`: credits it gave (it charged). */
+                direction?: "from_us" | "to_us";
+                consortiumId?: string;
+                billingPeriodId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNotePageDto"];
                 };
             };
             /** @description The request is not valid */

@@ -1,6 +1,6 @@
 import type { Actor } from '@consortium/auth';
 import { isActiveMember } from '@consortium/auth';
-import type { EntityManager } from 'typeorm';
+import { Brackets, type EntityManager, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { forbidden, notFound } from '../../common/problem';
 import { lockPeriodFor } from '../billing-periods/period-lock';
 import type { BillingPeriodRecord } from '../billing-periods/billing-period.entity';
@@ -19,6 +19,38 @@ export function sideOf(actor: Actor, charge: CrossCharge): ChargeSide | null {
   if (charge.providerOrganisationId === actor.organisationId) return 'provider';
   if (charge.consumerOrganisationId === actor.organisationId && charge.status !== 'draft') return 'consumer';
   return null;
+}
+
+/**
+ * The same rule as canSeeCharge, as SQL on a query that has the charge as `alias`: its own charges as a party of
+ * an active membership (drafts only as the provider), and everything in the consortia it administers.
+ */
+export function whereChargeVisible<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  actor: Actor,
+  alias: string,
+): SelectQueryBuilder<T> {
+  return query.andWhere(
+    new Brackets((visible) => {
+      if (actor.isSuperadmin) {
+        visible.where('TRUE');
+        return;
+      }
+      visible.where('FALSE');
+      if (actor.activeConsortia.length > 0) {
+        visible.orWhere(
+          `(${alias}.consortium_id IN (:...active) AND (${alias}.provider_organisation_id = :own
+             OR (${alias}.consumer_organisation_id = :own AND ${alias}.status <> 'draft')))`,
+          { active: actor.activeConsortia, own: actor.organisationId },
+        );
+      }
+      if (actor.kind === 'user' && actor.consortiumAdminOf.length > 0) {
+        visible.orWhere(`${alias}.consortium_id IN (:...administered)`, {
+          administered: actor.consortiumAdminOf,
+        });
+      }
+    }),
+  );
 }
 
 export function canSeeCharge(actor: Actor, charge: CrossCharge): boolean {

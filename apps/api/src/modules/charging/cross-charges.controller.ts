@@ -20,6 +20,7 @@ import {
   DisputeDto,
   IssuedChargesDto,
 } from './dto/cross-charges.dto';
+import { CreditNoteListQuery, CreditNotePageDto } from './dto/credit-notes.dto';
 import { DisputeReasonDto } from './dto/disputes.dto';
 
 /**
@@ -112,5 +113,25 @@ export class BillingPeriodChargesController {
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<IssuedChargesDto> {
     return this.charges.issueForPeriod(actor, id);
+  }
+}
+
+/** Credit notes: corrections of charge lines, each posted to the ledger as a reversing entry. */
+@ApiTags('cross-charges')
+@ApiBearerAuth('bearer')
+@ApiSecurity('api-key')
+@Controller('credit-notes')
+export class CreditNotesController {
+  constructor(private readonly charges: CrossChargesService) {}
+
+  /**
+   * Credit notes on the charges you may see (as for `GET /cross-charges`), newest first: `direction=to_us` for
+   * credits your organisation received, `from_us` for those it gave; filter by `consortiumId` and
+   * `billingPeriodId`. Sort by `createdAt`, `grossMinor` or `reference`.
+   */
+  @Scopes('charges:read', 'charges:write')
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: CreditNoteListQuery): Promise<CreditNotePageDto> {
+    return this.charges.listCreditNotes(actor, query);
   }
 }

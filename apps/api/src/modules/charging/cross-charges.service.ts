@@ -8,7 +8,7 @@ import {
 } from '@consortium/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { paginate, type Page, type SortSpec } from '../../common/pagination';
 import { conflict, forbidden, invalid, notFound } from '../../common/problem';
 import { AuditService } from '../audit/audit.service';
@@ -24,7 +24,12 @@ import { ChargeCommentsService } from './charge-comments.service';
 import { CreditNote } from './credit-note.entity';
 import { CrossChargeLine } from './cross-charge-line.entity';
 import { CrossCharge } from './cross-charge.entity';
-import { assertSide, findVisibleCharge, lockChargeForChange } from './cross-charges.access';
+import {
+  assertSide,
+  findVisibleCharge,
+  lockChargeForChange,
+  whereChargeVisible,
+} from './cross-charges.access';
 import {
   moneyOf,
   toChargeCommentDto,
@@ -39,8 +44,15 @@ import type {
   DisputeDto,
   IssuedChargesDto,
 } from './dto/cross-charges.dto';
+import type { CreditNoteListQuery, CreditNoteSummaryDto } from './dto/credit-notes.dto';
 import type { DisputeReasonDto } from './dto/disputes.dto';
 import { Dispute } from './dispute.entity';
+
+const CREDIT_NOTE_SORT: SortSpec = {
+  fields: { createdAt: 'n.createdAt', grossMinor: 'n.grossMinor', reference: 'n.reference' },
+  default: '-createdAt',
+  tieBreaker: 'n.id',
+};
 
 const CHARGE_SORT: SortSpec = {
   fields: { createdAt: 'c.createdAt', grossMinor: 'c.grossMinor', reference: 'c.reference' },
@@ -80,27 +92,7 @@ export class CrossChargesService {
       .innerJoinAndSelect('c.billingPeriod', 'bp')
       .innerJoinAndSelect('c.provider', 'prov')
       .innerJoinAndSelect('c.consumer', 'cons');
-    // What the caller may see: its own charges as a party of an active membership (drafts only as the provider),
-    // and everything in the consortia it administers.
-    charges.where(
-      new Brackets((visible) => {
-        if (actor.isSuperadmin) {
-          visible.where('TRUE');
-          return;
-        }
-        visible.where('FALSE');
-        if (actor.activeConsortia.length > 0) {
-          visible.orWhere(
-            `(c.consortium_id IN (:...active) AND (c.provider_organisation_id = :own
-               OR (c.consumer_organisation_id = :own AND c.status <> 'draft')))`,
-            { active: actor.activeConsortia, own },
-          );
-        }
-        if (actor.kind === 'user' && actor.consortiumAdminOf.length > 0) {
-          visible.orWhere('c.consortium_id IN (:...administered)', { administered: actor.consortiumAdminOf });
-        }
-      }),
-    );
+    whereChargeVisible(charges, actor, 'c');
     if (query.consortiumId)
       charges.andWhere('c.consortium_id = :consortiumId', { consortiumId: query.consortiumId });
     if (query.billingPeriodId) {
@@ -122,6 +114,42 @@ export class CrossChargesService {
     if (query.minAmount) charges.andWhere('c.gross_minor >= :minAmount', { minAmount: query.minAmount });
     if (query.maxAmount) charges.andWhere('c.gross_minor <= :maxAmount', { maxAmount: query.maxAmount });
     return paginate(charges, query, CHARGE_SORT, (charge) => toCrossChargeDto(actor, charge));
+  }
+
+  /**
+   * Credit notes on the charges the caller may see (the same rule as the charges list), with the charge each
+   * corrects; filtered by consortium, period and direction.
+   */
+  async listCreditNotes(actor: Actor, query: CreditNoteListQuery): Promise<Page<CreditNoteSummaryDto>> {
+    const own = actor.organisationId;
+    const notes = this.dataSource
+      .getRepository(CreditNote)
+      .createQueryBuilder('n')
+      .innerJoinAndSelect('n.crossCharge', 'c')
+      .innerJoinAndSelect('c.billingPeriod', 'bp')
+      .innerJoinAndSelect('c.provider', 'prov')
+      .innerJoinAndSelect('c.consumer', 'cons');
+    whereChargeVisible(notes, actor, 'c');
+    if (query.consortiumId)
+      notes.andWhere('c.consortium_id = :consortiumId', { consortiumId: query.consortiumId });
+    if (query.billingPeriodId) {
+      notes.andWhere('n.billing_period_id = :billingPeriodId', { billingPeriodId: query.billingPeriodId });
+    }
+    if (query.direction === 'to_us') notes.andWhere('c.consumer_organisation_id = :own', { own });
+    if (query.direction === 'from_us') notes.andWhere('c.provider_organisation_id = :own', { own });
+    return paginate(notes, query, CREDIT_NOTE_SORT, (note) => {
+      // Inner-joined above, so always loaded.
+      const charge = toCrossChargeDto(actor, note.crossCharge as CrossCharge);
+      return {
+        ...toCreditNoteDto(note),
+        crossChargeReference: charge.reference,
+        consortiumId: charge.consortiumId,
+        billingPeriod: charge.billingPeriod,
+        provider: charge.provider,
+        consumer: charge.consumer,
+        direction: charge.direction,
+      };
+    });
   }
 
   async get(actor: Actor, id: string): Promise<CrossChargeDetailDto> {

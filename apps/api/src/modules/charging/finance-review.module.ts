@@ -4,7 +4,11 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ChargeCommentsController } from './charge-comments.controller';
 import { ChargeCommentsService } from './charge-comments.service';
 import { CreditNotesService } from './credit-notes.service';
-import { BillingPeriodChargesController, CrossChargesController } from './cross-charges.controller';
+import {
+  BillingPeriodChargesController,
+  CreditNotesController,
+  CrossChargesController,
+} from './cross-charges.controller';
 import { CrossChargesService } from './cross-charges.service';
 import { DisputesController } from './disputes.controller';
 import { DisputesService } from './disputes.service';
@@ -15,6 +19,7 @@ import { DisputesService } from './disputes.service';
   controllers: [
     CrossChargesController,
     BillingPeriodChargesController,
+    CreditNotesController,
     ChargeCommentsController,
     DisputesController,
   ],

@@ -14,16 +14,16 @@ import {
 } from 'react-admin';
 import { api } from '../api/client';
 import { messageFor, unwrap } from '../api/problem';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatDate } from '../format/date';
 import { ServiceTitle } from './CatalogueList';
-import { ReasonDialog } from './dialogs';
 import { EXPLAIN_IN_PLACE, useApiAction, useBillingCycle, useNarrow } from './hooks';
 import { choicesOf, COMPLIANCE_KIND_LABELS, SERVICE_STATUS_LABELS } from './labels';
 import { asPricePlan, describePricePlan } from './price-plan-text';
 import { MY_SERVICES, type Service } from './resources';
 import { CertificateDialog, PriceVersionsPanel } from './ServiceAdminPanels';
 import { ServiceDetails } from './ServiceDetails';
-import { capacityText } from './subscription-text';
+import { capacityText, subscriptionProblemMessage } from './subscription-text';
 import { SERVICE_STATUS_TONE, ToneChip } from './Tone';
 
 function PriceCell({ service }: { service: Service }) {
@@ -161,10 +161,11 @@ async function takeStep(id: string, step: Step) {
 
 function LifecycleButtons({ service }: { service: Service }) {
   const [confirming, setConfirming] = useState<Step | null>(null);
-  const step = useApiAction(
-    (which: Step) => takeStep(service.id, which),
-    (_, which) => STEPS[which].done,
-  );
+  const run = (which: Step) => takeStep(service.id, which);
+  const done = (_: unknown, which: Step) => STEPS[which].done;
+  // A step taken at once says a refusal as a toast; a confirmed one says it in its dialog, which stays open.
+  const step = useApiAction(run, done);
+  const confirmed = useApiAction(run, done, { refusals: 'in-dialog' });
   return (
     <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap' }}>
       {service.status !== 'retired' ? (
@@ -175,21 +176,23 @@ function LifecycleButtons({ service }: { service: Service }) {
           key={which}
           variant={which === 'publish' || which === 'resume' ? 'contained' : 'outlined'}
           color={which === 'retire' ? 'error' : 'primary'}
-          disabled={step.isPending}
+          disabled={step.isPending || confirmed.isPending}
           onClick={() => (STEPS[which].confirm ? setConfirming(which) : step.mutate(which))}
         >
           {STEPS[which].label}
         </Button>
       ))}
       {confirming ? (
-        <ReasonDialog
+        <ConfirmDialog
+          open
           title={`${STEPS[confirming].label} ${service.title}?`}
-          explanation={STEPS[confirming].confirm ?? ''}
           confirmLabel={STEPS[confirming].label}
-          busy={step.isPending}
+          describeError={subscriptionProblemMessage}
           onClose={() => setConfirming(null)}
-          onConfirm={() => step.mutate(confirming, { onSettled: () => setConfirming(null) })}
-        />
+          onConfirm={() => confirmed.mutateAsync(confirming)}
+        >
+          {STEPS[confirming].confirm}
+        </ConfirmDialog>
       ) : null}
     </Stack>
   );
@@ -211,6 +214,7 @@ export function MyServiceShow() {
         }),
       ),
     'Certificate withdrawn.',
+    { refusals: 'in-dialog' },
   );
 
   if (isPending) return <Loading loadingPrimary="Loading the service" loadingSecondary="" />;
@@ -249,19 +253,16 @@ export function MyServiceShow() {
       </ServiceDetails>
       {adding ? <CertificateDialog service={record} onClose={() => setAdding(false)} /> : null}
       {withdrawing ? (
-        <ReasonDialog
+        <ConfirmDialog
+          open
           title={`Withdraw the ${COMPLIANCE_KIND_LABELS[withdrawing.kind]} certificate?`}
-          explanation={`Certificate ${withdrawing.certificateReference} will no longer be shown on ${record.title}.`}
           confirmLabel="Withdraw certificate"
-          busy={withdraw.isPending}
+          describeError={subscriptionProblemMessage}
           onClose={() => setWithdrawing(null)}
-          onConfirm={() =>
-            withdraw.mutate(
-              { serviceId: record.id, attestationId: withdrawing.id },
-              { onSettled: () => setWithdrawing(null) },
-            )
-          }
-        />
+          onConfirm={() => withdraw.mutateAsync({ serviceId: record.id, attestationId: withdrawing.id })}
+        >
+          {`Certificate ${withdrawing.certificateReference} will no longer be shown on ${record.title}.`}
+        </ConfirmDialog>
       ) : null}
     </>
   );

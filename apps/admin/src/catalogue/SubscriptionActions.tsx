@@ -2,8 +2,9 @@ import { Button, Stack } from '@mui/material';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatDate } from '../format/date';
-import { QuantityDialog, ReasonDialog } from './dialogs';
+import { QuantityDialog, reasonFields } from './dialogs';
 import { useApiAction } from './hooks';
 import type { Subscription, SubscriptionDetail } from './resources';
 import {
@@ -13,7 +14,7 @@ import {
   type Side,
   takeAction,
 } from './subscription-actions';
-import { SUBSCRIPTION_ACTION_LABELS } from './subscription-text';
+import { SUBSCRIPTION_ACTION_LABELS, subscriptionProblemMessage } from './subscription-text';
 
 /** How each action is confirmed: the words, and whether the other side is given a reason. */
 const CONFIRM: Partial<
@@ -60,11 +61,12 @@ export function SubscriptionActions({
 }) {
   const [confirming, setConfirming] = useState<LifecycleAction | null>(null);
   const [changingQuantity, setChangingQuantity] = useState(false);
-  const act = useApiAction(
-    ({ action, reason }: { action: LifecycleAction; reason?: string }) =>
-      takeAction(subscription.id, action, reason),
-    (result, { action }) => DONE[action](result),
-  );
+  const run = ({ action, reason }: { action: LifecycleAction; reason?: string }) =>
+    takeAction(subscription.id, action, reason);
+  const done = (result: SubscriptionDetail, { action }: { action: LifecycleAction }) => DONE[action](result);
+  // A step taken at once says a refusal as a toast; a confirmed one says it in its dialog, which stays open.
+  const act = useApiAction(run, done);
+  const confirmed = useApiAction(run, done, { refusals: 'in-dialog' });
   const quantity = useApiAction(
     async (change: { quantity: number; effectiveFrom: string }) =>
       unwrap(
@@ -96,7 +98,7 @@ export function SubscriptionActions({
           key={action}
           variant={action === 'approve' || action === 'reinstate' ? 'contained' : 'outlined'}
           color={action === 'reject' || action === 'end' ? 'error' : 'primary'}
-          disabled={act.isPending}
+          disabled={act.isPending || confirmed.isPending}
           onClick={() => (CONFIRM[action] ? setConfirming(action) : act.mutate({ action }))}
         >
           {SUBSCRIPTION_ACTION_LABELS[action]}
@@ -117,17 +119,20 @@ export function SubscriptionActions({
         </Button>
       ) : null}
       {confirming && confirmation ? (
-        <ReasonDialog
+        <ConfirmDialog
+          open
           title={`${SUBSCRIPTION_ACTION_LABELS[confirming]}: ${subscription.serviceTitle}`}
-          explanation={confirmation.explanation}
-          reason={confirmation.reason}
+          fields={reasonFields(confirmation.reason)}
+          holdUntilValid
           confirmLabel={SUBSCRIPTION_ACTION_LABELS[confirming]}
-          busy={act.isPending}
+          describeError={subscriptionProblemMessage}
           onClose={() => setConfirming(null)}
-          onConfirm={(reason) =>
-            act.mutate({ action: confirming, reason }, { onSettled: () => setConfirming(null) })
+          onConfirm={({ reason }) =>
+            confirmed.mutateAsync({ action: confirming, reason: reason || undefined })
           }
-        />
+        >
+          {confirmation.explanation}
+        </ConfirmDialog>
       ) : null}
       {changingQuantity ? (
         <QuantityDialog

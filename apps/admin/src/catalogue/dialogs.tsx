@@ -9,65 +9,24 @@ import {
   TextField,
 } from '@mui/material';
 import { useId, useState } from 'react';
+import type { DialogField } from '../components/ConfirmDialog';
 import { formatDate } from '../format/date';
 import { ukToday } from './subscription-text';
 
 /**
- * Confirms a step and, where the other side will read one, asks for a reason (required for rejecting or
- * suspending, optional for giving notice).
+ * The reason field of a confirmation (components/ConfirmDialog), where the other side will read one: required
+ * for rejecting or suspending, optional for giving notice, none for a step that needs no words.
  */
-export function ReasonDialog({
-  title,
-  explanation,
-  confirmLabel,
-  reason,
-  busy,
-  onConfirm,
-  onClose,
-}: {
-  title: string;
-  explanation: string;
-  confirmLabel: string;
-  /** `required`, `optional`, or no reason asked for. */
-  reason?: 'required' | 'optional';
-  busy?: boolean;
-  onConfirm: (reason: string | undefined) => void;
-  onClose: () => void;
-}) {
-  const titleId = useId();
-  const [text, setText] = useState('');
-  const missing = reason === 'required' && text.trim() === '';
-  return (
-    <Dialog open onClose={onClose} aria-labelledby={titleId} fullWidth maxWidth="sm">
-      <DialogTitle id={titleId}>{title}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>{explanation}</DialogContentText>
-        {reason ? (
-          <TextField
-            label={reason === 'required' ? 'Reason (the other side reads this)' : 'Reason (optional)'}
-            value={text}
-            onChange={(event) => setText(event.target.value)}
-            multiline
-            minRows={2}
-            fullWidth
-            required={reason === 'required'}
-            sx={{ mt: 2 }}
-            autoFocus
-          />
-        ) : null}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button
-          variant="contained"
-          onClick={() => onConfirm(text.trim() || undefined)}
-          disabled={missing || busy}
-        >
-          {confirmLabel}
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
+export function reasonFields(reason: 'required' | 'optional' | undefined): DialogField[] {
+  if (!reason) return [];
+  return [
+    {
+      name: 'reason',
+      label: reason === 'required' ? 'Reason (the other side reads this)' : 'Reason (optional)',
+      kind: 'multiline',
+      required: reason === 'required',
+    },
+  ];
 }
 
 /** A new quantity from a day on (the consumer): the API checks capacity for an increase. */

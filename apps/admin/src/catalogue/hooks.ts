@@ -61,11 +61,13 @@ export function useProviderChoices() {
 
 /**
  * One action on the API (publish, approve, give notice…): on success the screen's data is reloaded and the
- * person told what happened; on failure told why, in words (a full service is said plainly).
+ * person told what happened; on failure told why, in words (a full service is said plainly), as a toast, unless
+ * `refusals: 'in-dialog'`: then the caller's ConfirmDialog shows the refusal (await `mutateAsync`), once.
  */
 export function useApiAction<A, R>(
   run: (args: A) => Promise<R>,
   success: string | ((result: R, args: A) => string),
+  { refusals = 'toast' }: { refusals?: 'toast' | 'in-dialog' } = {},
 ) {
   const notify = useNotify();
   const refresh = useRefresh();
@@ -75,7 +77,9 @@ export function useApiAction<A, R>(
       notify(typeof success === 'string' ? success : success(result, args), { type: 'success' });
       refresh();
     },
-    onError: (error) => notify(subscriptionProblemMessage(error), { type: 'error', multiLine: true }),
+    onError: (error) => {
+      if (refusals === 'toast') notify(subscriptionProblemMessage(error), { type: 'error', multiLine: true });
+    },
   });
 }
 

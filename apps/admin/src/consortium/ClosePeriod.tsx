@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useNotify, useRefresh } from 'react-admin';
 import { api } from '../api/client';
 import { ApiProblem, unwrap } from '../api/problem';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { sendOnce } from './idempotency';
 import type { BillingPeriod } from './resources';
 import { closeBlockers, closeRefusalText } from './words';

@@ -25,7 +25,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { formatDate, formatDateTime } from '../format/date';
 import { formatMoneyAbsolute, parseMoneyInput } from '../format/money';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { sendOnce } from './idempotency';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type EscalatedDispute, RESOURCES } from './resources';
@@ -129,6 +129,7 @@ function Decide({ dispute }: { dispute: EscalatedDispute }) {
                   {
                     name: 'credit',
                     label: 'Credit (net, optional)',
+                    kind: 'money' as const,
                     helperText: `Leave empty to credit the whole line, ${line}`,
                     validate: (value: string) => {
                       const pence = parseMoneyInput(value);
@@ -141,6 +142,7 @@ function Decide({ dispute }: { dispute: EscalatedDispute }) {
             {
               name: 'reason',
               label: 'Reason',
+              kind: 'multiline',
               required: true,
               helperText: 'Both members read it; it stays in the charge’s comment thread',
               validate: (value: string) =>

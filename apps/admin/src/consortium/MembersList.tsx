@@ -17,7 +17,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { choicesOf, ORGANISATION_TYPE_LABELS } from '../catalogue/labels';
 import { formatDate } from '../format/date';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type Member, RESOURCES } from './resources';
 import {
@@ -92,6 +92,7 @@ function MembershipButtons({ member }: { member: Member }) {
             {
               name: 'reason',
               label: 'Reason (optional)',
+              kind: 'multiline',
               helperText: 'Kept with the membership and in the audit trail',
             },
           ]}

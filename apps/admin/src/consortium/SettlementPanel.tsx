@@ -22,7 +22,7 @@ import { messageFor, unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import { formatDateTime } from '../format/date';
 import { formatMoneyAbsolute, netPositionPhrase } from '../format/money';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { sendOnce } from './idempotency';
 import type { BillingPeriod } from './resources';
 import { ScrollX } from './ScrollX';

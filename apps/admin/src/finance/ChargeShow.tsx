@@ -14,14 +14,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Title, useNotify, usePermissions } from 'react-admin';
 import { useParams } from 'react-router-dom';
+import { ConfirmDialog, type DialogField } from '../components/ConfirmDialog';
 import { formatDateTime } from '../format/date';
-import { formatMoney, formatMoneyAbsolute } from '../format/money';
+import { formatMoney, formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import type { Permissions } from '../roles';
 import { ChargeCreditNotes, ChargeLines } from './ChargeTables';
 import { CommentThread } from './CommentThread';
 import { approveCharge, decideDispute, disputeLine, fetchCharge, issueCharge } from './finance-api';
 import { Nothing, Problem, Waiting } from './FinanceStates';
-import { ReasonDialog, type ReasonDialogProps } from './ReasonDialog';
 import { retryUnlessRefused } from './useConsortia';
 import {
   CHARGE_STATUS_LABELS,
@@ -36,7 +36,63 @@ import {
   statusHistory,
 } from './words';
 
-type DialogSpec = Omit<ReasonDialogProps, 'onDone' | 'onClose'> & { done: string };
+/** One review step to confirm: its words, what it asks for, what it does and what to say when it is done. */
+interface DialogSpec {
+  title: string;
+  /** What will happen, in words, so the person confirms knowingly. */
+  explanation: string;
+  confirmLabel: string;
+  /** Whether a reason is asked for (the API wants 3 to 2,000 characters). */
+  askReason?: boolean;
+  reasonLabel?: string;
+  /** Offer "what the line's net should have been" (accepting a dispute for part of the line). */
+  askCorrectedNet?: boolean;
+  /** `idempotencyKey` is made once per opening of the dialog, so a retry after a failure is the same action. */
+  onConfirm: (input: {
+    reason: string;
+    correctedNetMinor?: string;
+    idempotencyKey: string;
+  }) => Promise<unknown>;
+  done: string;
+}
+
+const REASON_MIN = 3;
+const REASON_SHORT = `Please give a reason of at least ${REASON_MIN} characters.`;
+
+function fieldsOf(spec: DialogSpec): DialogField[] {
+  return [
+    ...(spec.askReason === false
+      ? []
+      : [
+          {
+            name: 'reason',
+            label: spec.reasonLabel ?? 'Reason',
+            kind: 'multiline' as const,
+            required: true,
+            requiredText: REASON_SHORT,
+            validate: (value: string) => (value.length < REASON_MIN ? REASON_SHORT : undefined),
+            helperText: 'The other side reads this; it stays in the comments.',
+            maxLength: 2000,
+          },
+        ]),
+    ...(spec.askCorrectedNet
+      ? [
+          {
+            name: 'correctedNet',
+            label: 'What the line’s net should have been (£, optional)',
+            kind: 'money' as const,
+            helperText: 'Leave empty to credit the whole line.',
+            validate: (value: string) => {
+              const pence = parseMoneyInput(value);
+              return pence === null || pence < 0n
+                ? 'Enter an amount in pounds, such as 1,234.50, or leave it empty to credit the whole line.'
+                : undefined;
+            },
+          },
+        ]
+      : []),
+  ];
+}
 
 const money = (m: { amountMinor: string; currency: string }) => formatMoney(m.amountMinor, m.currency);
 
@@ -273,15 +329,25 @@ export function ChargeShow() {
       </Stack>
 
       {dialog && (
-        <ReasonDialog
-          {...dialog}
+        <ConfirmDialog
+          open
+          title={dialog.title}
+          confirmLabel={dialog.confirmLabel}
+          fields={fieldsOf(dialog)}
           onClose={() => setDialog(null)}
-          onDone={() => {
+          onConfirm={async ({ reason = '', correctedNet = '' }, { idempotencyKey }) => {
+            const corrected = correctedNet === '' ? null : parseMoneyInput(correctedNet);
+            await dialog.onConfirm({
+              reason,
+              idempotencyKey,
+              ...(corrected !== null ? { correctedNetMinor: corrected.toString() } : {}),
+            });
             notify(dialog.done, { type: 'success' });
-            setDialog(null);
             void refresh();
           }}
-        />
+        >
+          {dialog.explanation}
+        </ConfirmDialog>
       )}
     </Box>
   );

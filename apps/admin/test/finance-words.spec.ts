@@ -2,6 +2,7 @@ import {
   balancePhrase,
   chargeActions,
   chargeSentence,
+  creditNoteSentence,
   type CrossChargeDetail,
   type Dispute,
   disputeActions,
@@ -82,6 +83,9 @@ function aCharge(overrides: Partial<CrossChargeDetail> = {}): CrossChargeDetail 
 describe('cross-charges in the finance teams’ words', () => {
   it('says who charges whom and how much, with no sign to read', () => {
     expect(chargeSentence(aCharge())).toBe('Delt Shared Services Ltd charges Kent County Council £12,345.67');
+    expect(creditNoteSentence({ ...aCharge(), gross: gbp('100000') })).toBe(
+      'Delt Shared Services Ltd credits Kent County Council £1,000.00',
+    );
   });
 
   it('reads a posting by what it did to the position, and a running balance by who owes', () => {

@@ -158,6 +158,13 @@ describe('the finance teams’ screens in a browser', () => {
     await page.getByRole('heading', { level: 1, name: KENT_TO_NORFOLK }).waitFor();
     await expect(page.getByText(credited ?? '', { exact: true }).count()).resolves.toBe(1);
     await page.getByText('Agreed: two visits did not happen', { exact: false }).first().waitFor();
+
+    // The credit is also in the list of credits to Norfolk, across periods, linked to the charge it corrects.
+    await page.getByRole('menuitem', { name: 'Credit notes' }).click();
+    await page.getByRole('heading', { name: 'Credit notes', level: 1 }).waitFor();
+    await page.getByText(credited ?? '', { exact: true }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-credit-notes');
   });
 
   it('explains in words a step the charge no longer allows (409) and a charge that is not ours to see (404)', async () => {

@@ -2,9 +2,16 @@ import { Button, Card, CardContent, Typography } from '@mui/material';
 import { ArrayField, Datagrid, FunctionField, RecordContextProvider, TextField } from 'react-admin';
 import type { components } from '../api/schema';
 import { formatDateTime } from '../format/date';
-import { formatMoney, formatMoneyAbsolute } from '../format/money';
+import { formatMoney } from '../format/money';
 import { Nothing, WideTable } from './FinanceStates';
-import { type ChargeLine, type CrossChargeDetail, formatQuantity, formatRate, usageText } from './words';
+import {
+  type ChargeLine,
+  creditNoteSentence,
+  type CrossChargeDetail,
+  formatQuantity,
+  formatRate,
+  usageText,
+} from './words';
 
 type CreditNote = components['schemas']['CreditNoteDto'];
 
@@ -119,7 +126,11 @@ export function ChargeCreditNotes({ charge }: { charge: CrossChargeDetail }) {
                   label="Credit (gross)"
                   textAlign="right"
                   render={(note) =>
-                    `${charge.provider.name} credits ${charge.consumer.name} ${formatMoneyAbsolute(note.gross.amountMinor)}`
+                    creditNoteSentence({
+                      provider: charge.provider,
+                      consumer: charge.consumer,
+                      gross: note.gross,
+                    })
                   }
                 />
                 <FunctionField<CreditNote> label="Raised" render={(note) => formatDateTime(note.createdAt)} />

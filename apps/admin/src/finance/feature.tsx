@@ -1,4 +1,5 @@
 import AccountBalanceIcon from '@mui/icons-material/AccountBalance';
+import ReceiptIcon from '@mui/icons-material/Receipt';
 import ReceiptLongIcon from '@mui/icons-material/ReceiptLong';
 import SavingsIcon from '@mui/icons-material/Savings';
 import { Route } from 'react-router-dom';
@@ -8,6 +9,7 @@ import { hasRole } from '../roles';
 import { AccountPage } from './AccountPage';
 import { ChargeList } from './ChargeList';
 import { ChargeShow } from './ChargeShow';
+import { CreditNoteList } from './CreditNoteList';
 import { financeResources } from './finance-api';
 import { SavingsPage } from './SavingsPage';
 
@@ -21,6 +23,7 @@ export const financeFeature: Feature = {
   resources: financeResources,
   adminResources: () => [
     <Resource key="cross-charges" name="cross-charges" list={ChargeList} show={ChargeShow} />,
+    <Resource key="credit-notes" name="credit-notes" list={CreditNoteList} />,
     <Resource key="account-entries" name="account-entries" />,
   ],
   routes: () => [
@@ -46,7 +49,10 @@ export const financeFeature: Feature = {
   ],
   menu: (permissions) => [
     ...(hasRole(permissions, 'finance', 'org_admin')
-      ? [{ to: '/cross-charges', label: 'Cross-charges', icon: <ReceiptLongIcon /> }]
+      ? [
+          { to: '/cross-charges', label: 'Cross-charges', icon: <ReceiptLongIcon /> },
+          { to: '/credit-notes', label: 'Credit notes', icon: <ReceiptIcon /> },
+        ]
       : []),
     ...(hasRole(permissions, 'finance', 'org_admin', 'viewer')
       ? [

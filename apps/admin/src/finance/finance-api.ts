@@ -13,12 +13,17 @@ export type AccountEntry = Schemas['AccountEntryDto'];
 export type Statement = Schemas['StatementDto'];
 export type MemberSavings = Schemas['MemberSavingsDto'];
 export type DisputeOutcome = Schemas['DisputeOutcomeDto'];
+export type CreditNoteSummary = Schemas['CreditNoteSummaryDto'];
 
 type ChargeListQuery = paths['/api/v1/cross-charges']['get']['parameters']['query'];
+type CreditNoteListQuery = paths['/api/v1/credit-notes']['get']['parameters']['query'];
 type EntryListQuery =
   paths['/api/v1/consortia/{consortiumId}/accounts/me/entries']['get']['parameters']['query'];
 
-/** react-admin resources: `cross-charges` (list and show) and `account-entries` (needs a `consortiumId` filter). */
+/**
+ * react-admin resources: `cross-charges` (list and show), `credit-notes` (list) and `account-entries` (needs a
+ * `consortiumId` filter).
+ */
 export const financeResources: ResourceRegistry = {
   'cross-charges': {
     list: async (query: ListQuery, signal) =>
@@ -26,6 +31,12 @@ export const financeResources: ResourceRegistry = {
         await api.GET('/api/v1/cross-charges', { params: { query: query as ChargeListQuery }, signal }),
       ) as Page<CrossCharge & { id: string }>,
     one: async (id, signal) => fetchCharge(String(id), signal),
+  },
+  'credit-notes': {
+    list: async (query: ListQuery, signal) =>
+      unwrap(
+        await api.GET('/api/v1/credit-notes', { params: { query: query as CreditNoteListQuery }, signal }),
+      ),
   },
   'account-entries': {
     list: async ({ consortiumId, ...query }: ListQuery, signal) =>

@@ -49,6 +49,18 @@ export function chargeSentence(charge: Pick<CrossCharge, 'provider' | 'consumer'
   )}`;
 }
 
+export const CREDIT_DIRECTION_LABELS = { to_us: 'Credits to us', from_us: 'Credits from us' } as const;
+
+/** "Kent County Council credits Norfolk County Council £1,000.00": the provider gives the credit back. */
+export function creditNoteSentence(
+  note: Pick<components['schemas']['CreditNoteSummaryDto'], 'provider' | 'consumer' | 'gross'>,
+): string {
+  return `${note.provider.name} credits ${note.consumer.name} ${formatMoneyAbsolute(
+    note.gross.amountMinor,
+    note.gross.currency,
+  )}`;
+}
+
 /** The other organisation of the charge, from the caller's side (the provider for a consortium administrator). */
 export function counterpartyOf(charge: CrossCharge): string {
   return charge.direction === 'to_us' ? charge.provider.name : charge.consumer.name;

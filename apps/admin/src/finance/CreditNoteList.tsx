@@ -1,0 +1,136 @@
+import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
+import {
+  Datagrid,
+  FunctionField,
+  Link,
+  List,
+  Pagination,
+  SelectInput,
+  SimpleList,
+  TextField,
+  Title,
+} from 'react-admin';
+import { formatDate } from '../format/date';
+import { formatMoney } from '../format/money';
+import type { CreditNoteSummary } from './finance-api';
+import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
+import { useMyConsortia, usePeriodsAndMembers } from './useConsortia';
+import { CREDIT_DIRECTION_LABELS, creditNoteSentence } from './words';
+
+const DIRECTION_CHOICES = Object.entries(CREDIT_DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
+
+function CreditNoteGrid() {
+  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
+  const empty = <Nothing>No credit notes match these filters.</Nothing>;
+  const chargeLink = (note: CreditNoteSummary) => `/cross-charges/${note.crossChargeId}/show`;
+  if (phone) {
+    return (
+      <SimpleList<CreditNoteSummary>
+        primaryText={(note) => creditNoteSentence(note)}
+        secondaryText={(note) =>
+          `${note.reference} · ${note.billingPeriod.key} · ${formatDate(note.createdAt)}`
+        }
+        linkType={false}
+        empty={empty}
+      />
+    );
+  }
+  return (
+    <Datagrid bulkActionButtons={false} empty={empty}>
+      <FunctionField<CreditNoteSummary>
+        label="Credit"
+        sortable={false}
+        render={(note) => creditNoteSentence(note)}
+      />
+      <TextField source="reference" label="Reference" />
+      {/* The credit corrects a charge: its page holds the line, the dispute and the reasons. */}
+      <FunctionField<CreditNoteSummary>
+        label="Charge"
+        sortable={false}
+        render={(note) => <Link to={chargeLink(note)}>{note.crossChargeReference}</Link>}
+      />
+      <FunctionField<CreditNoteSummary>
+        label="Period"
+        sortable={false}
+        render={(note) => note.billingPeriod.key}
+      />
+      <FunctionField<CreditNoteSummary>
+        label="Direction"
+        sortable={false}
+        render={(note) => (note.direction ? CREDIT_DIRECTION_LABELS[note.direction] : 'Between members')}
+      />
+      <TextField source="reason" label="Reason" sortable={false} />
+      <FunctionField<CreditNoteSummary>
+        label="Gross (inc. VAT)"
+        source="grossMinor"
+        sortBy="grossMinor"
+        textAlign="right"
+        render={(note) => formatMoney(note.gross.amountMinor, note.gross.currency)}
+      />
+      <FunctionField<CreditNoteSummary>
+        label="Raised"
+        source="createdAt"
+        sortBy="createdAt"
+        render={(note) => formatDate(note.createdAt)}
+      />
+    </Datagrid>
+  );
+}
+
+/** Credit notes to and from the signed-in organisation across periods, filtered by period and direction. */
+export function CreditNoteList() {
+  const consortia = useMyConsortia();
+  const lookups = usePeriodsAndMembers(consortia.data?.consortia);
+  if (consortia.error || lookups.error) return <Problem error={consortia.error ?? lookups.error} />;
+  if (!consortia.data || !lookups.data) return <Waiting what="credit notes" />;
+
+  const several = consortia.data.consortia.length > 1;
+  const periodChoices = lookups.data.periods.map((p) => ({
+    id: p.id,
+    name: several ? `${p.label}, ${p.consortiumName}` : p.label,
+  }));
+  const filters = [
+    <SelectInput
+      key="billingPeriodId"
+      source="billingPeriodId"
+      label="Billing period"
+      choices={periodChoices}
+      emptyText="Every period"
+      alwaysOn
+    />,
+    <SelectInput
+      key="direction"
+      source="direction"
+      label="Direction"
+      choices={DIRECTION_CHOICES}
+      emptyText="To and from us"
+      alwaysOn
+    />,
+  ];
+
+  return (
+    <Box>
+      <Title title="Credit notes" />
+      <Typography component="h1" variant="h5" sx={{ mt: 2 }}>
+        Credit notes
+      </Typography>
+      <Typography color="text.secondary" sx={{ mt: 1 }}>
+        Corrections of charge lines, each posted to the ledger as a reversing entry. Open the charge for the
+        dispute behind a credit.
+      </Typography>
+      <List
+        resource="credit-notes"
+        filters={filters}
+        sort={{ field: 'createdAt', order: 'DESC' }}
+        perPage={25}
+        pagination={<Pagination rowsPerPageOptions={[10, 25, 50]} />}
+        exporter={false}
+        title={false}
+        error={<ListProblem />}
+        empty={<Nothing>No credit notes have been raised to or by your organisation.</Nothing>}
+      >
+        <CreditNoteGrid />
+      </List>
+    </Box>
+  );
+}

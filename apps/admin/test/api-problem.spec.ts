@@ -28,3 +28,50 @@ describe('an API problem thrown by the typed client', () => {
     expect(caught).toMatchObject({ status: 403, body: { detail: 'Not yours' }, name: 'ApiProblem' });
   });
 });
+
+describe('an API validation problem met by a react-admin form', () => {
+  const invalid = {
+    type: 'urn:consortium:problem:validation-error',
+    title: 'Your request is not valid',
+    status: 422,
+    detail: 'name must be shorter than or equal to 200 characters; email must be an email',
+    errors: [
+      { field: 'name', message: 'name must be shorter than or equal to 200 characters' },
+      { field: 'contacts.0.email', message: 'email must be an email' },
+      { field: 'contacts.0.email', message: 'email must be shorter than or equal to 320 characters' },
+      { field: 'pricePlan.tiers.0.upTo', message: 'upTo must be a positive number' },
+    ],
+    requestId: 'req-42',
+  };
+  const problem = new ApiProblem(422, invalid);
+
+  it('keys each field’s messages by its dotted path, which react-admin sets on the input of that source', () => {
+    expect(problem.body.errors).toMatchObject({
+      name: 'name must be shorter than or equal to 200 characters',
+      'contacts.0.email': 'email must be an email; email must be shorter than or equal to 320 characters',
+      'pricePlan.tiers.0.upTo': 'upTo must be a positive number',
+    });
+  });
+
+  it('gives the form the whole problem as its root message, so a field without an input is still said', () => {
+    expect(problem.body.errors.root).toEqual({ serverError: problem.message });
+    expect(problem.message).toContain('pricePlan.tiers.0.upTo: upTo must be a positive number');
+  });
+
+  it('keeps the rest of the problem document in its body and the field errors as a list on the problem', () => {
+    expect(problem.body).toMatchObject({ type: invalid.type, detail: invalid.detail, requestId: 'req-42' });
+    expect(problem.errors).toEqual(invalid.errors);
+    expect(problem.requestId).toBe('req-42');
+  });
+
+  it('leaves the body of a refusal without field errors as the API sent it, so it is notified as before', () => {
+    const conflict = {
+      type: 'urn:consortium:problem:conflict',
+      title: 'Conflict',
+      status: 409,
+      detail: 'Taken',
+    };
+    expect(new ApiProblem(409, conflict).body).toEqual(conflict);
+    expect(new ApiProblem(502, 'Bad Gateway').body).toBe('Bad Gateway');
+  });
+});

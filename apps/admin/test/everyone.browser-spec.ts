@@ -279,6 +279,54 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await page.getByText('You cannot remove your own org_admin role').waitFor();
   });
 
+  it("shows the API's refusal of a field under that field's input, and the whole problem in the notification", async () => {
+    await signInAs('admin@norfolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/users/create`);
+    // The form asks only that a name is given; the API takes at most 200 characters.
+    await page.getByRole('textbox', { name: 'Email address' }).fill('long.name@norfolk.gov.uk');
+    await page.getByRole('textbox', { name: 'Full name' }).fill('N'.repeat(201));
+    await page.getByRole('checkbox', { name: 'Viewer' }).check();
+    await page.getByLabel(/First password/).fill('a-long-first-password');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    const refusal = 'name must be shorter than or equal to 200 characters';
+    await page.locator('.ra-input-name').getByText(refusal).waitFor();
+    await expect(page.getByRole('textbox', { name: 'Full name' }).getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    );
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `name: ${refusal}` })
+      .waitFor();
+    // Nothing else is marked: the email the API accepted has no message under it.
+    await expect(page.locator('.ra-input-email .Mui-error').count()).resolves.toBe(0);
+    await screenshot(page, 'everyone-user-refused-field');
+  });
+
+  it('lists users and the audit log one row per item on a phone, without sideways scrolling', async () => {
+    await signInAs('admin@norfolk.gov.uk', PHONE);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+    await page.goto(`${demo.baseUrl}/#/users`);
+    await page.getByRole('main').getByText('finance@norfolk.gov.uk').waitFor();
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-users-phone');
+
+    await page.goto(`${demo.baseUrl}/#/audit-events`);
+    await page
+      .getByRole('main')
+      // Who did what, in one line: this very sign-in is the latest.
+      .getByText(/admin@norfolk\.gov\.uk: auth\.login/)
+      .first()
+      .waitFor();
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'everyone-audit-log-phone');
+  });
+
   it('shows the audit log in words, filtered by what a change was about', async () => {
     await signInAs('admin@norfolk.gov.uk');
     await page.goto(`${demo.baseUrl}/#/audit-events`);

@@ -67,6 +67,29 @@ export function problemText(status: number, body: unknown): ProblemText {
   return { title, detail, errors, requestId, message };
 }
 
+/** What react-admin's forms read from an HttpError's `body.errors`: messages keyed by input source, and the root. */
+export interface FormErrors {
+  [source: string]: string | { serverError: string };
+  root: { serverError: string };
+}
+
+/**
+ * The API's field errors as react-admin's forms take them (ra-core setSubmissionErrors): each message under its
+ * field's dotted path, which is the input's `source` when the form sends what it shows (`contact.email`,
+ * `pricePlan.tiers.0.upTo`), and the whole problem as the root message, which the form notifies, so a field the
+ * form has no input for is still said. Undefined without field errors, so other refusals notify as they always did.
+ */
+export function formErrors(text: ProblemText): FormErrors | undefined {
+  if (text.errors.length === 0) return undefined;
+  const keyed: FormErrors = { root: { serverError: text.message } };
+  for (const { field, message } of text.errors) {
+    if (field === 'root') continue;
+    const earlier = keyed[field];
+    keyed[field] = typeof earlier === 'string' ? `${earlier}; ${message}` : message;
+  }
+  return keyed;
+}
+
 /** The message for any error a screen may meet: API problems (already in words), an unreachable server, a bug. */
 export function messageFor(error: unknown): string {
   if (error instanceof TypeError && NETWORK_FAILURE.test(error.message)) {

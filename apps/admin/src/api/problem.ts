@@ -1,11 +1,13 @@
 import { HttpError } from 'ra-core';
-import { type FieldError, problemText } from './problem-text';
+import { type FieldError, formErrors, problemText } from './problem-text';
 
 export { messageFor } from './problem-text';
 
 /**
  * An error answered by the API, carrying the problem document so screens can show it in words.
  * It is react-admin's HttpError, so react-admin's notifications and checkError see the message and the status.
+ * Its `body` is the problem document, except that field errors are keyed by field (see formErrors) as react-admin's
+ * Create and Edit forms read them, so every form shows the API's messages under its inputs; the list stays `errors`.
  */
 export class ApiProblem extends HttpError {
   readonly title: string;
@@ -15,7 +17,8 @@ export class ApiProblem extends HttpError {
 
   constructor(status: number, body: unknown) {
     const text = problemText(status, body);
-    super(text.message, status, body);
+    const keyed = formErrors(text);
+    super(text.message, status, keyed ? { ...(body as object), errors: keyed } : body);
     // HttpError's constructor pins the prototype to HttpError's: restore ours, or `instanceof ApiProblem` is false.
     Object.setPrototypeOf(this, new.target.prototype);
     this.name = 'ApiProblem';

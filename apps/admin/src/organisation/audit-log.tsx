@@ -1,3 +1,4 @@
+import { type Theme, useMediaQuery } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import {
   AutocompleteInput,
@@ -8,6 +9,7 @@ import {
   Loading,
   ReferenceInput,
   SelectInput,
+  SimpleList,
   TextInput,
   usePermissions,
 } from 'react-admin';
@@ -46,6 +48,40 @@ function useAdministeredConsortia(permissions: Permissions) {
       ),
     enabled: permissions.consortiumAdminOf.length > 0,
   });
+}
+
+const actorText = (event: AuditEvent) =>
+  event.actorType === 'system'
+    ? 'The system'
+    : `${event.actorLabel}${event.actorType === 'api_key' ? ' (API key)' : ''}`;
+
+/** One row per event on a phone (who did what, when, and what changed), the table from a tablet up. */
+function AuditRows() {
+  const phone = useMediaQuery<Theme>((theme) => theme.breakpoints.down('sm'));
+  if (phone) {
+    return (
+      <SimpleList<AuditEvent>
+        primaryText={(event) => `${actorText(event)}: ${event.action}`}
+        secondaryText={(event) => describeChanges(event.changes)}
+        tertiaryText={(event) => `${formatDateTime(event.occurredAt)} · ${entityTypeLabel(event.entityType)}`}
+        linkType={false}
+      />
+    );
+  }
+  return (
+    <Datagrid bulkActionButtons={false} rowClick={false}>
+      <FunctionField
+        label="When"
+        source="occurredAt"
+        sortable
+        render={(event: AuditEvent) => formatDateTime(event.occurredAt)}
+      />
+      <FunctionField label="Who" render={actorText} />
+      <FunctionField label="Action" render={(event: AuditEvent) => <code>{event.action}</code>} />
+      <FunctionField label="About" render={(event: AuditEvent) => entityTypeLabel(event.entityType)} />
+      <FunctionField label="What changed" render={(event: AuditEvent) => describeChanges(event.changes)} />
+    </Datagrid>
+  );
 }
 
 /**
@@ -104,25 +140,7 @@ export function AuditLogList() {
         />
       }
     >
-      <Datagrid bulkActionButtons={false} rowClick={false}>
-        <FunctionField
-          label="When"
-          source="occurredAt"
-          sortable
-          render={(event: AuditEvent) => formatDateTime(event.occurredAt)}
-        />
-        <FunctionField
-          label="Who"
-          render={(event: AuditEvent) =>
-            event.actorType === 'system'
-              ? 'The system'
-              : `${event.actorLabel}${event.actorType === 'api_key' ? ' (API key)' : ''}`
-          }
-        />
-        <FunctionField label="Action" render={(event: AuditEvent) => <code>{event.action}</code>} />
-        <FunctionField label="About" render={(event: AuditEvent) => entityTypeLabel(event.entityType)} />
-        <FunctionField label="What changed" render={(event: AuditEvent) => describeChanges(event.changes)} />
-      </Datagrid>
+      <AuditRows />
     </List>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Chip, Stack } from '@mui/material';
+import { Alert, Chip, Stack, type Theme, useMediaQuery } from '@mui/material';
 import {
   CheckboxGroupInput,
   Create,
@@ -13,6 +13,7 @@ import {
   SaveButton,
   SelectInput,
   SimpleForm,
+  SimpleList,
   TextField,
   TextInput,
   Toolbar,
@@ -91,6 +92,34 @@ function RoleChips() {
   );
 }
 
+const statusText = (user: User) => (user.status === 'active' ? 'Active' : 'Deactivated');
+const rolesText = (user: User) => user.roles.map((role) => ROLE_LABELS[role] ?? role).join(', ');
+
+/** One row per user on a phone (as the catalogue and finance lists do), the table from a tablet up. */
+function UserRows() {
+  const phone = useMediaQuery<Theme>((theme) => theme.breakpoints.down('sm'));
+  if (phone) {
+    return (
+      <SimpleList<User>
+        primaryText={(user) => user.name}
+        secondaryText={(user) => `${user.email} · ${rolesText(user)}`}
+        tertiaryText={statusText}
+        linkType="edit"
+      />
+    );
+  }
+  return (
+    <Datagrid rowClick="edit" bulkActionButtons={false}>
+      <TextField source="name" label="Name" />
+      <EmailField source="email" label="Email address" />
+      <FunctionField label="Roles" render={() => <RoleChips />} />
+      <FunctionField label="Status" render={statusText} />
+      <FunctionField label="Last signed in" render={(user: User) => formatDateTime(user.lastLoginAt)} />
+      <DateField source="createdAt" label="Added" locales="en-GB" sortable />
+    </Datagrid>
+  );
+}
+
 export function UserList() {
   return (
     <List
@@ -110,17 +139,7 @@ export function UserList() {
         <EmptyList title="No users yet" text="Add the people of your organisation and choose their roles." />
       }
     >
-      <Datagrid rowClick="edit" bulkActionButtons={false}>
-        <TextField source="name" label="Name" />
-        <EmailField source="email" label="Email address" />
-        <FunctionField label="Roles" render={() => <RoleChips />} />
-        <FunctionField
-          label="Status"
-          render={(user: User) => (user.status === 'active' ? 'Active' : 'Deactivated')}
-        />
-        <FunctionField label="Last signed in" render={(user: User) => formatDateTime(user.lastLoginAt)} />
-        <DateField source="createdAt" label="Added" locales="en-GB" sortable />
-      </Datagrid>
+      <UserRows />
     </List>
   );
 }

@@ -303,6 +303,35 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await screenshot(page, 'everyone-user-refused-field');
   });
 
+  it("shows the API's refusal of a field in a list under that item's input: a service contact's email", async () => {
+    await signInAs('cio@lincolnshire.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/my-services/create`);
+    const choose = async (label: string, option: string) => {
+      await page.getByRole('combobox', { name: label }).click();
+      await page.getByRole('option', { name: option }).click();
+    };
+    await choose('Offered to', 'Eastern Counties ICT Consortium');
+    await page.getByRole('textbox', { name: 'Title' }).fill('Refused contact');
+    await choose('Category', 'Cyber security');
+    await page.getByRole('textbox', { name: 'Summary' }).fill('A service whose contact the API refuses.');
+    await page.getByRole('textbox', { name: 'Description' }).fill('Its contact email has no domain.');
+    await page.getByRole('textbox', { name: 'Hours of cover' }).fill('24x7');
+    await page.getByRole('spinbutton', { name: 'Response target (hours)' }).fill('1');
+    await page.getByRole('spinbutton', { name: 'Resolution target (hours)' }).fill('4');
+    await page.getByRole('textbox', { name: 'Availability (%)' }).fill('99.9');
+    await page.getByRole('textbox', { name: 'Name' }).fill('Steve Barker');
+    // The browser takes an address without a top-level domain; the API does not.
+    const email = page.getByRole('textbox', { name: 'Email' });
+    await email.fill('firewalls@lincolnshire');
+    await page.getByRole('textbox', { name: 'Fee per period (£)' }).fill('1250.00');
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    await page.getByRole('alert').filter({ hasText: 'contacts.0.email: email must be an email' }).waitFor();
+    await expect(email.getAttribute('aria-invalid')).resolves.toBe('true');
+    const described = (await email.getAttribute('aria-describedby')) ?? '';
+    await expect(page.locator(`[id="${described}"]`).textContent()).resolves.toBe('email must be an email');
+  });
+
   it('lists users and the audit log one row per item on a phone, without sideways scrolling', async () => {
     await signInAs('admin@norfolk.gov.uk', PHONE);
     const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

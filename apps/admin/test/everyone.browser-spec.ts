@@ -66,6 +66,7 @@ describe('the admin UI for everyone and for organisation administrators', () => 
   // Each feature's entries (catalogue/, finance/, consortium/ and organisation/ menu()), by the endpoints' roles.
   const CATALOGUE = ['Service catalogue'];
   const PROVIDING = ['My services', 'Subscription requests', 'My subscriptions'];
+  const CHARGES = ['Cross-charges', 'Credit notes'];
   const STATEMENTS = ['Account and statement', 'Savings'];
   const CONSORTIUM = ['Members', 'Billing periods', 'Escalated disputes'];
   const ORG_ADMIN = ['Users and roles', 'API keys'];
@@ -73,35 +74,27 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     [
       'consortium.admin@norfolk.gov.uk',
       [...CATALOGUE, ...STATEMENTS, ...CONSORTIUM, 'Notifications', 'Audit log'],
-      [...PROVIDING, 'Cross-charges', ...ORG_ADMIN],
+      [...PROVIDING, ...CHARGES, ...ORG_ADMIN],
     ],
     [
       'admin@norfolk.gov.uk',
-      [
-        ...CATALOGUE,
-        ...PROVIDING,
-        'Cross-charges',
-        ...STATEMENTS,
-        'Notifications',
-        ...ORG_ADMIN,
-        'Audit log',
-      ],
+      [...CATALOGUE, ...PROVIDING, ...CHARGES, ...STATEMENTS, 'Notifications', ...ORG_ADMIN, 'Audit log'],
       CONSORTIUM,
     ],
     [
       'cio@norfolk.gov.uk',
       [...CATALOGUE, ...PROVIDING, 'Notifications'],
-      ['Cross-charges', ...STATEMENTS, ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
+      [...CHARGES, ...STATEMENTS, ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
     ],
     [
       'finance@kent.gov.uk',
-      [...CATALOGUE, 'Cross-charges', ...STATEMENTS, 'Notifications'],
+      [...CATALOGUE, ...CHARGES, ...STATEMENTS, 'Notifications'],
       [...PROVIDING, ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
     ],
     [
       'viewer@suffolk.gov.uk',
       [...CATALOGUE, ...STATEMENTS, 'Notifications'],
-      [...PROVIDING, 'Cross-charges', ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
+      [...PROVIDING, ...CHARGES, ...CONSORTIUM, ...ORG_ADMIN, 'Audit log'],
     ],
   ])('offers %s the menu entries their roles allow, and not the rest', async (email, offered, withheld) => {
     await signInAs(email);

@@ -1,14 +1,11 @@
 import { DataSource } from 'typeorm';
 import {
   aChargePeriod,
-  aConsortiumWithMembers,
-  aDraftCrossCharge,
-  aMembership,
   anApiKey,
-  anOrganisation,
   aUser,
   bearerFor,
   makeConsortiumAdmin,
+  anIssuedChargeBetweenMembers,
 } from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -25,26 +22,8 @@ describe('the list of credit notes', () => {
 
   /** An issued charge from `home` to `other` whose first line (£1,000) the provider credited after a dispute. */
   async function aCreditedCharge() {
-    const world = await aConsortiumWithMembers(ds);
-    const bystander = await anOrganisation(ds);
-    await aMembership(ds, world.consortium, bystander);
-    const period = await aChargePeriod(ds, world.consortium, '2026-10');
-    const charge = await aDraftCrossCharge(ds, {
-      consortium: world.consortium,
-      periodId: period.id,
-      provider: world.home,
-      consumer: world.other,
-      lines: [
-        { netMinor: 100_000, description: 'Disaster recovery, 10 sites' },
-        { netMinor: 25_050, vatMinor: 5_010, description: 'Backup storage' },
-      ],
-    });
-    const auth = {
-      provider: await bearerFor(test, world.homeUsers.finance),
-      consumer: await bearerFor(test, world.otherUsers.finance),
-      bystander: await bearerFor(test, await aUser(ds, bystander, ['finance'])),
-    };
-    await test.http().post(`/api/v1/cross-charges/${charge.id}/issue`).set(auth.provider).expect(200);
+    const scene = await anIssuedChargeBetweenMembers(test);
+    const { charge, auth } = scene;
     const dispute = await test
       .http()
       .post(`/api/v1/cross-charges/${charge.id}/lines/${charge.lineIds[0]}/dispute`)
@@ -57,7 +36,7 @@ describe('the list of credit notes', () => {
       .set(auth.provider)
       .send({ reason: 'Agreed, our mistake' })
       .expect(200);
-    return { ...world, bystander, period, charge, auth, creditNote: accepted.body.creditNote };
+    return { ...scene, creditNote: accepted.body.creditNote };
   }
 
   const list = (auth: Auth, query: Record<string, string> = {}) =>

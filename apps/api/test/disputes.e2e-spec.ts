@@ -1,14 +1,5 @@
 import { DataSource } from 'typeorm';
-import {
-  aChargePeriod,
-  aConsortiumWithMembers,
-  aDraftCrossCharge,
-  aMembership,
-  anOrganisation,
-  auditEventsFor,
-  aUser,
-  bearerFor,
-} from './support/builders';
+import { auditEventsFor, anIssuedChargeBetweenMembers } from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
 type Auth = Record<string, string>;
@@ -25,32 +16,7 @@ describe('disputes and credit notes', () => {
   });
   afterAll(() => test.close());
 
-  /** An issued charge from `home` (provider) to `other` (consumer): a £1,000 line and a £250.50 + £50.10 VAT line. */
-  async function anIssuedCharge() {
-    const world = await aConsortiumWithMembers(ds);
-    const bystander = await anOrganisation(ds);
-    await aMembership(ds, world.consortium, bystander);
-    const period = await aChargePeriod(ds, world.consortium, '2026-10');
-    const charge = await aDraftCrossCharge(ds, {
-      consortium: world.consortium,
-      periodId: period.id,
-      provider: world.home,
-      consumer: world.other,
-      lines: [
-        { netMinor: 100_000, description: 'Disaster recovery, 10 sites' },
-        { netMinor: 25_050, vatMinor: 5_010, description: 'Backup storage' },
-      ],
-    });
-    const auth = {
-      provider: await bearerFor(test, world.homeUsers.finance),
-      consumer: await bearerFor(test, world.otherUsers.finance),
-      consumerViewer: await bearerFor(test, world.otherUsers.viewer),
-      consortiumAdmin: await bearerFor(test, world.consortiumAdmin),
-      bystander: await bearerFor(test, await aUser(ds, bystander, ['finance'])),
-    };
-    await test.http().post(`/api/v1/cross-charges/${charge.id}/issue`).set(auth.provider).expect(200);
-    return { ...world, period, charge, auth, provider: world.home, consumer: world.other };
-  }
+  const anIssuedCharge = () => anIssuedChargeBetweenMembers(test);
   type Scene = Awaited<ReturnType<typeof anIssuedCharge>>;
 
   const raise = async (scene: Scene, line = 0, reason = 'Two of the sites closed in September') =>

@@ -574,3 +574,34 @@ export async function someUsage(
     [fields.subscriptionId, fields.billingPeriodId, fields.metric, fields.quantities, fields.at],
   );
 }
+
+/**
+ * An issued charge from `home` (provider) to `other` (consumer) in a fresh consortium: a £1,000 line and a
+ * £250.50 + £50.10 VAT line, a third member (`bystander`) and bearer headers for each side.
+ */
+export async function anIssuedChargeBetweenMembers(test: TestApp) {
+  const ds = test.dataSource;
+  const world = await aConsortiumWithMembers(ds);
+  const bystander = await anOrganisation(ds);
+  await aMembership(ds, world.consortium, bystander);
+  const period = await aChargePeriod(ds, world.consortium, '2026-10');
+  const charge = await aDraftCrossCharge(ds, {
+    consortium: world.consortium,
+    periodId: period.id,
+    provider: world.home,
+    consumer: world.other,
+    lines: [
+      { netMinor: 100_000, description: 'Disaster recovery, 10 sites' },
+      { netMinor: 25_050, vatMinor: 5_010, description: 'Backup storage' },
+    ],
+  });
+  const auth = {
+    provider: await bearerFor(test, world.homeUsers.finance),
+    consumer: await bearerFor(test, world.otherUsers.finance),
+    consumerViewer: await bearerFor(test, world.otherUsers.viewer),
+    consortiumAdmin: await bearerFor(test, world.consortiumAdmin),
+    bystander: await bearerFor(test, await aUser(ds, bystander, ['finance'])),
+  };
+  await test.http().post(`/api/v1/cross-charges/${charge.id}/issue`).set(auth.provider).expect(200);
+  return { ...world, bystander, period, charge, auth, provider: world.home, consumer: world.other };
+}

@@ -235,7 +235,11 @@ describe('the CIO teams’ screens', () => {
     await priceDialog.getByRole('textbox', { name: 'Fee per period (£)' }).fill('1300.00');
     await priceDialog.getByRole('button', { name: 'Set new price' }).click();
     await page.getByText('Price version 2 is now the price new subscribers agree to.').waitFor();
-    await expect(main.getByTestId('price-summary').textContent()).resolves.toBe('£1,300.00 per quarter');
+    // The page refreshes after the notice: wait for the new price rather than read the old one.
+    await main
+      .getByTestId('price-summary')
+      .filter({ hasText: /^£1,300\.00 per quarter$/ })
+      .waitFor();
     const versions = main.getByRole('table', { name: 'Price versions' });
     await versions.getByRole('row', { name: /2 \(current\)/ }).waitFor();
     await expect(versions.getByRole('row').count()).resolves.toBe(3);

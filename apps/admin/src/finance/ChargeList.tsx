@@ -13,7 +13,7 @@ import {
 import { formatDate } from '../format/date';
 import { formatMoney } from '../format/money';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
-import { useMyConsortia, usePeriodsAndMembers } from './useConsortia';
+import { useFinanceFilters } from './useConsortia';
 import { CHARGE_STATUS_LABELS, chargeSentence, type CrossCharge, DIRECTION_LABELS } from './words';
 
 const STATUS_CHOICES = Object.entries(CHARGE_STATUS_LABELS).map(([id, name]) => ({ id, name }));
@@ -84,21 +84,13 @@ function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
  * status and counterparty; sorted by when raised, amount or reference; paginated by the API's cursors.
  */
 export function ChargeList() {
-  const consortia = useMyConsortia();
-  const lookups = usePeriodsAndMembers(consortia.data?.consortia);
-  if (consortia.error || lookups.error) return <Problem error={consortia.error ?? lookups.error} />;
-  if (!consortia.data || !lookups.data) return <Waiting what="cross-charges" />;
+  const filterData = useFinanceFilters();
+  if (filterData.error) return <Problem error={filterData.error} />;
+  if (!filterData.data) return <Waiting what="cross-charges" />;
 
-  const several = consortia.data.consortia.length > 1;
-  const periods = lookups.data.periods;
-  const periodChoices = periods.map((p) => ({
-    id: p.id,
-    name: several ? `${p.label}, ${p.consortiumName}` : `${p.label}${p.status === 'open' ? ' (open)' : ''}`,
-  }));
+  const { organisationId, periods, periodChoices, members } = filterData.data;
   const periodLabel = (id: string) => periods.find((p) => p.id === id)?.label ?? 'Unknown period';
-  const counterparties = lookups.data.members
-    .filter((m) => m.id !== consortia.data.organisationId)
-    .map((m) => ({ id: m.id, name: m.name }));
+  const counterparties = members.filter((m) => m.id !== organisationId);
   const openPeriod = periods.find((p) => p.status === 'open');
 
   const filters = [

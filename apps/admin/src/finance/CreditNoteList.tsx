@@ -14,7 +14,7 @@ import { formatDate } from '../format/date';
 import { formatMoney } from '../format/money';
 import type { CreditNoteSummary } from './finance-api';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
-import { useMyConsortia, usePeriodsAndMembers } from './useConsortia';
+import { useFinanceFilters } from './useConsortia';
 import { CREDIT_DIRECTION_LABELS, creditNoteSentence } from './words';
 
 const DIRECTION_CHOICES = Object.entries(CREDIT_DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
@@ -79,16 +79,11 @@ function CreditNoteGrid() {
 
 /** Credit notes to and from the signed-in organisation across periods, filtered by period and direction. */
 export function CreditNoteList() {
-  const consortia = useMyConsortia();
-  const lookups = usePeriodsAndMembers(consortia.data?.consortia);
-  if (consortia.error || lookups.error) return <Problem error={consortia.error ?? lookups.error} />;
-  if (!consortia.data || !lookups.data) return <Waiting what="credit notes" />;
+  const filterData = useFinanceFilters();
+  if (filterData.error) return <Problem error={filterData.error} />;
+  if (!filterData.data) return <Waiting what="credit notes" />;
 
-  const several = consortia.data.consortia.length > 1;
-  const periodChoices = lookups.data.periods.map((p) => ({
-    id: p.id,
-    name: several ? `${p.label}, ${p.consortiumName}` : p.label,
-  }));
+  const { periodChoices } = filterData.data;
   const filters = [
     <SelectInput
       key="billingPeriodId"

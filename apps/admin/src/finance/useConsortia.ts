@@ -57,3 +57,22 @@ export function usePeriodsAndMembers(consortia: ConsortiumChoice[] | undefined) 
     retry: retryUnlessRefused,
   });
 }
+
+/**
+ * What the finance lists filter by, once loaded: the organisation, its consortia's billing periods (as choices,
+ * named with their consortium when it is in several) and their members.
+ */
+export function useFinanceFilters() {
+  const consortia = useMyConsortia();
+  const lookups = usePeriodsAndMembers(consortia.data?.consortia);
+  const error = consortia.error ?? lookups.error;
+  if (!consortia.data || !lookups.data) return { error, data: undefined };
+
+  const several = consortia.data.consortia.length > 1;
+  const { periods, members } = lookups.data;
+  const periodChoices = periods.map((p) => ({
+    id: p.id,
+    name: several ? `${p.label}, ${p.consortiumName}` : `${p.label}${p.status === 'open' ? ' (open)' : ''}`,
+  }));
+  return { error, data: { organisationId: consortia.data.organisationId, periods, periodChoices, members } };
+}

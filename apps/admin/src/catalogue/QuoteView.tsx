@@ -1,6 +1,6 @@
 import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import type { components } from '../api/schema';
-import { formatMoney } from '../format/money';
+import { formatAmount } from '../format/money';
 import { formatDateRange } from '../format/date';
 import { formatPounds, formatQuantity } from './price-plan-text';
 
@@ -15,7 +15,7 @@ function LineRow({ line }: { line: Line }) {
       <TableCell>{line.description}</TableCell>
       <TableCell align="right">{formatQuantity(line.quantity)}</TableCell>
       <TableCell align="right">{formatPounds(line.unitRate)}</TableCell>
-      <TableCell align="right">{formatMoney(line.amount.amountMinor, line.amount.currency)}</TableCell>
+      <TableCell align="right">{formatAmount(line.amount)}</TableCell>
     </TableRow>
   );
 }
@@ -29,8 +29,8 @@ export function QuoteView({ quote }: { quote: Quote }) {
   return (
     <Box data-testid="quote" aria-live="polite">
       <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
-        {formatMoney(total.gross.amountMinor, total.gross.currency)} per {period}
-        {vat ? ` including VAT of ${formatMoney(total.vat.amountMinor, total.vat.currency)}` : ''}
+        {formatAmount(total.gross)} per {period}
+        {vat ? ` including VAT of ${formatAmount(total.vat)}` : ''}
       </Typography>
       <Typography variant="body2" color="text.secondary" gutterBottom>
         Priced under price version {quote.priceVersion} for a full {period} ({quote.period.label},{' '}
@@ -56,8 +56,7 @@ export function QuoteView({ quote }: { quote: Quote }) {
       </Box>
       {quote.setupFee ? (
         <Typography variant="body2" sx={{ mt: 1 }}>
-          Your first full {period}, with the one-off set-up fee:{' '}
-          <strong>{formatMoney(first.gross.amountMinor, first.gross.currency)}</strong>.
+          Your first full {period}, with the one-off set-up fee: <strong>{formatAmount(first.gross)}</strong>.
         </Typography>
       ) : null}
     </Box>

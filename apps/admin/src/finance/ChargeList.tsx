@@ -11,7 +11,7 @@ import {
   Title,
 } from 'react-admin';
 import { formatDate } from '../format/date';
-import { formatMoney } from '../format/money';
+import { formatAmount } from '../format/money';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
 import { CHARGE_STATUS_LABELS, chargeSentence, type CrossCharge, DIRECTION_LABELS } from './words';
@@ -67,7 +67,7 @@ function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
         source="grossMinor"
         sortBy="grossMinor"
         textAlign="right"
-        render={(charge) => formatMoney(charge.gross.amountMinor, charge.gross.currency)}
+        render={(charge) => formatAmount(charge.gross)}
       />
       <FunctionField<CrossCharge>
         label="Raised"

@@ -16,7 +16,7 @@ import { Link, Title, useNotify, usePermissions } from 'react-admin';
 import { useParams } from 'react-router-dom';
 import { ConfirmDialog, type DialogField } from '../components/ConfirmDialog';
 import { formatDateTime } from '../format/date';
-import { formatMoney, formatMoneyAbsolute, parseMoneyInput } from '../format/money';
+import { formatAmount, formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import type { Permissions } from '../roles';
 import { ChargeCreditNotes, ChargeLines } from './ChargeTables';
 import { CommentThread } from './CommentThread';
@@ -94,14 +94,12 @@ function fieldsOf(spec: DialogSpec): DialogField[] {
   ];
 }
 
-const money = (m: { amountMinor: string; currency: string }) => formatMoney(m.amountMinor, m.currency);
-
 function Amounts({ charge }: { charge: CrossChargeDetail }) {
   const rows: [string, string][] = [
-    ['Net', money(charge.net)],
-    ['VAT', money(charge.vat)],
-    ['Gross', money(charge.gross)],
-    ['Credited so far', money(charge.credited)],
+    ['Net', formatAmount(charge.net)],
+    ['VAT', formatAmount(charge.vat)],
+    ['Gross', formatAmount(charge.gross)],
+    ['Credited so far', formatAmount(charge.credited)],
   ];
   return (
     <Stack direction="row" spacing={3} useFlexGap flexWrap="wrap" component="dl" sx={{ m: 0 }}>

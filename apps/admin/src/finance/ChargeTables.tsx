@@ -2,7 +2,7 @@ import { Button, Card, CardContent, Typography } from '@mui/material';
 import { ArrayField, Datagrid, FunctionField, RecordContextProvider, TextField } from 'react-admin';
 import type { components } from '../api/schema';
 import { formatDateTime } from '../format/date';
-import { formatMoney } from '../format/money';
+import { formatAmount } from '../format/money';
 import { Nothing, WideTable } from './FinanceStates';
 import {
   type ChargeLine,
@@ -14,8 +14,6 @@ import {
 } from './words';
 
 type CreditNote = components['schemas']['CreditNoteDto'];
-
-const money = (m: { amountMinor: string; currency: string }) => formatMoney(m.amountMinor, m.currency);
 
 /** The charge's lines: what was charged for which subscription, how it was computed, and a dispute per line. */
 export function ChargeLines({
@@ -60,13 +58,17 @@ export function ChargeLines({
                 <FunctionField<ChargeLine>
                   label="Amount (net)"
                   textAlign="right"
-                  render={(l) => money(l.net)}
+                  render={(l) => formatAmount(l.net)}
                 />
-                <FunctionField<ChargeLine> label="Gross" textAlign="right" render={(l) => money(l.gross)} />
+                <FunctionField<ChargeLine>
+                  label="Gross"
+                  textAlign="right"
+                  render={(l) => formatAmount(l.gross)}
+                />
                 <FunctionField<ChargeLine>
                   label="Credited"
                   textAlign="right"
-                  render={(l) => (BigInt(l.credited.amountMinor) === 0n ? '—' : money(l.credited))}
+                  render={(l) => (BigInt(l.credited.amountMinor) === 0n ? '—' : formatAmount(l.credited))}
                 />
                 <FunctionField<ChargeLine> label="Usage" render={(l) => usageText(l.detail) ?? '—'} />
                 {disputableLineIds.length > 0 && (

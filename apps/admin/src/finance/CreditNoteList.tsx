@@ -11,7 +11,7 @@ import {
   Title,
 } from 'react-admin';
 import { formatDate } from '../format/date';
-import { formatMoney } from '../format/money';
+import { formatAmount } from '../format/money';
 import type { CreditNoteSummary } from './finance-api';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
@@ -65,7 +65,7 @@ function CreditNoteGrid() {
         source="grossMinor"
         sortBy="grossMinor"
         textAlign="right"
-        render={(note) => formatMoney(note.gross.amountMinor, note.gross.currency)}
+        render={(note) => formatAmount(note.gross)}
       />
       <FunctionField<CreditNoteSummary>
         label="Raised"

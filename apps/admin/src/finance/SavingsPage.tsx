@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ArrayField, Datagrid, FunctionField, RecordContextProvider, TextField, Title } from 'react-admin';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatMoney } from '../format/money';
+import { formatAmount } from '../format/money';
 import { ConsortiumPicker } from './ConsortiumPicker';
 import { fetchSavings, type MemberSavings } from './finance-api';
 import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
@@ -13,7 +13,6 @@ import { poundsForChart, savingsPhrase } from './words';
 type PeriodSavings = MemberSavings['byPeriod'][number];
 type SubscriptionSavings = MemberSavings['subscriptions'][number];
 
-const money = (m: { amountMinor: string; currency: string }) => formatMoney(m.amountMinor, m.currency);
 const percentage = (p: string | null | undefined) => (p == null ? '—' : `${p}%`);
 
 /**
@@ -29,7 +28,7 @@ function SavingsChart({ savings }: { savings: MemberSavings }) {
   const description =
     `Bar chart of the in-house baseline against what ${savings.organisation.name} was charged, per billing period: ` +
     savings.byPeriod
-      .map((p) => `${p.key}, baseline ${money(p.baseline)}, charged ${money(p.charged)}`)
+      .map((p) => `${p.key}, baseline ${formatAmount(p.baseline)}, charged ${formatAmount(p.charged)}`)
       .join('; ') +
     '.';
   return (
@@ -73,8 +72,8 @@ function SavingsReport({ savings }: { savings: MemberSavings }) {
             {savingsPhrase(name, savings.toDate, 'these services')}
           </Typography>
           <Typography variant="body2" color="text.secondary">
-            Baseline {money(savings.toDate.baseline)}; charged {money(savings.toDate.charged)} (after credit
-            notes).
+            Baseline {formatAmount(savings.toDate.baseline)}; charged {formatAmount(savings.toDate.charged)}{' '}
+            (after credit notes).
           </Typography>
         </CardContent>
       </Card>
@@ -92,17 +91,17 @@ function SavingsReport({ savings }: { savings: MemberSavings }) {
                   <FunctionField<PeriodSavings>
                     label="Baseline"
                     textAlign="right"
-                    render={(p) => money(p.baseline)}
+                    render={(p) => formatAmount(p.baseline)}
                   />
                   <FunctionField<PeriodSavings>
                     label="Charged"
                     textAlign="right"
-                    render={(p) => money(p.charged)}
+                    render={(p) => formatAmount(p.charged)}
                   />
                   <FunctionField<PeriodSavings>
                     label="Savings"
                     textAlign="right"
-                    render={(p) => money(p.savings)}
+                    render={(p) => formatAmount(p.savings)}
                   />
                   <FunctionField<PeriodSavings>
                     label="Share of baseline"
@@ -129,17 +128,17 @@ function SavingsReport({ savings }: { savings: MemberSavings }) {
                   <FunctionField<SubscriptionSavings>
                     label="Baseline a year"
                     textAlign="right"
-                    render={(s) => money(s.baselineAnnual)}
+                    render={(s) => formatAmount(s.baselineAnnual)}
                   />
                   <FunctionField<SubscriptionSavings>
                     label="Baseline to date"
                     textAlign="right"
-                    render={(s) => money(s.toDate.baseline)}
+                    render={(s) => formatAmount(s.toDate.baseline)}
                   />
                   <FunctionField<SubscriptionSavings>
                     label="Charged to date"
                     textAlign="right"
-                    render={(s) => money(s.toDate.charged)}
+                    render={(s) => formatAmount(s.toDate.charged)}
                   />
                   <FunctionField<SubscriptionSavings>
                     label="Savings"

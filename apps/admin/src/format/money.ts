@@ -29,6 +29,11 @@ export function formatMoney(amountMinor: string | bigint | number, currency = 'G
   return negative ? `−${body}` : body;
 }
 
+/** The API's money objects (`{ amountMinor, currency }`, as in MoneyDto) as people read them. */
+export function formatAmount(money: { amountMinor: string; currency: string }): string {
+  return formatMoney(money.amountMinor, money.currency);
+}
+
 /** The size of an amount without its sign: "£12.00" for -1200. */
 export function formatMoneyAbsolute(amountMinor: string | bigint | number, currency = 'GBP'): string {
   const value = digitsOf(amountMinor);

@@ -129,7 +129,8 @@ describe('the consortium administrators’ screens', () => {
     await page.getByRole('progressbar', { name: 'Charge run progress' }).waitFor();
     const progress = page.getByTestId('charge-run-progress-text');
     await progress.filter({ hasText: /^Completed: \d+ subscriptions charged/ }).waitFor({ timeout: 30_000 });
-    await expect(page.getByRole('button', { name: 'Run charges' }).isEnabled()).resolves.toBe(true);
+    // The button comes back once the refreshed list shows the run finished, a moment after the progress text.
+    await page.getByRole('button', { name: 'Run charges', disabled: false }).waitFor();
     // The finished run refreshes the screen: scan it once that has settled.
     await page.waitForLoadState('networkidle');
     await screenshot(page, 'consortium-period-charge-run');

@@ -114,7 +114,7 @@ describe('the admin UI in a browser', () => {
     await alert.waitFor();
     await expect(alert.textContent()).resolves.toBe('The email or password is not right.');
     await expect(session()).resolves.toBeNull();
-    await expect(page.getByRole('button', { name: 'Sign in' }).isEnabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Sign in', disabled: false }).waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'sign-in-refused.png') });
   });
 

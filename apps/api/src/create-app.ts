@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,8 +31,13 @@ export async function createApp(
   config: RuntimeConfig,
   options: { logger?: boolean } = {},
 ): Promise<NestFastifyApplication> {
+  const problems = new ProblemFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: 2 * 1024 * 1024,
+    // URLs the router refuses before any route runs (bad percent-encoding, an over-long path parameter) are
+    // answered with the same problem documents as everything else, not Fastify's own JSON.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
+      problems.respond(error, request, reply),
     trustProxy: trustProxySetting(config.env.TRUST_PROXY),
     // A caller's X-Request-Id is kept (sanitised) so a request can be traced across systems.
     genReqId: (req: IncomingMessage) => {
@@ -48,7 +54,7 @@ export async function createApp(
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api/v1');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(problems);
   app.enableShutdownHooks();
   app
     .getHttpAdapter()

@@ -1,3 +1,5 @@
+import { Organisation } from '../src/modules/organisations/organisation.entity';
+import { anOrganisation, aUser, bearerFor } from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('API platform', () => {
@@ -45,6 +47,53 @@ describe('API platform', () => {
       .send('{"email": ')
       .expect(400);
     expect(response.body).toMatchObject({ type: 'urn:consortium:problem:bad-request', status: 400 });
+  });
+
+  it('answers a path with broken percent-encoding with a 400 problem document', async () => {
+    const response = await test.http().get('/api/v1/services/%E0%A4%A').expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: 'urn:consortium:problem:bad-request', status: 400 });
+    expect(response.body.detail).toEqual(expect.any(String));
+    expect(response.body.requestId).toEqual(response.headers['x-request-id']);
+  });
+
+  it('answers an over-long path parameter with a 414 problem document', async () => {
+    const response = await test
+      .http()
+      .get(`/api/v1/services/${'x'.repeat(3000)}`)
+      .expect(414);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: 'urn:consortium:problem:uri-too-long', status: 414 });
+    expect(response.body.title).toEqual(expect.any(String));
+    expect(response.body.requestId).toEqual(response.headers['x-request-id']);
+  });
+
+  it('refuses a NUL character in a query filter as a field error, not a database failure', async () => {
+    const organisation = await anOrganisation(test.dataSource);
+    const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+    const response = await test.http().get('/api/v1/users').query({ q: 'a\u0000b' }).set(auth).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      type: 'urn:consortium:problem:validation-error',
+      errors: [{ field: 'q', message: expect.stringContaining('NUL') }],
+    });
+  });
+
+  it('refuses a NUL character inside a body as a field error and changes nothing', async () => {
+    const organisation = await anOrganisation(test.dataSource, { contactName: 'Before' });
+    const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+    const response = await test
+      .http()
+      .patch(`/api/v1/organisations/${organisation.id}`)
+      .set(auth)
+      .send({ contactName: 'After\u0000' })
+      .expect(400);
+    expect(response.body).toMatchObject({
+      type: 'urn:consortium:problem:validation-error',
+      errors: [{ field: 'contactName', message: expect.stringContaining('NUL') }],
+    });
+    const stored = await test.dataSource.getRepository(Organisation).findOneByOrFail({ id: organisation.id });
+    expect(stored.contactName).toBe('Before');
   });
 
   it('serves the OpenAPI document', async () => {

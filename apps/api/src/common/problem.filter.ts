@@ -12,6 +12,7 @@ const SLUG_BY_STATUS: Record<number, string> = {
   405: 'method-not-allowed',
   409: 'conflict',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable-entity',
   429: 'rate-limited',
@@ -42,8 +43,11 @@ export class ProblemFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
+    this.respond(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Answers with the problem for `exception`; also Fastify's `frameworkErrors`, for URLs its router refuses. */
+  respond(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const body = {
       ...this.toProblem(exception, request),
       instance: request.url,
@@ -57,6 +61,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (typeof retryAfterSeconds === 'number') void reply.header('retry-after', retryAfterSeconds);
     void reply
       .status(body.status)
+      .header('x-request-id', body.requestId)
       .header('content-type', 'application/problem+json; charset=utf-8')
       .send(body);
   }

@@ -31,6 +31,7 @@ const TITLES: Record<string, string> = {
   conflict: 'Conflict with the current state',
   'rate-limited': 'Too many attempts',
   'payload-too-large': 'Request too large',
+  'uri-too-long': 'Address too long',
   'unsupported-media-type': 'Unsupported media type',
   'method-not-allowed': 'Method not allowed',
   'bad-request': 'Bad request',

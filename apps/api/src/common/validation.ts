@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { invalid, ProblemFieldError } from './problem';
 
 function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
@@ -18,9 +18,38 @@ export function validationProblem(errors: ValidationError[]) {
 /** The options every validation uses: unknown fields are refused. */
 export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;
 
+const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+
+/** Dotted paths of the strings in a parsed body, query or parameter that hold U+0000 (arrays by index). */
+function fieldsWithNul(value: unknown, path: string, found: ProblemFieldError[]): ProblemFieldError[] {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) found.push({ field: path, message: `${path || 'value'} ${NUL_MESSAGE}` });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => fieldsWithNul(item, path ? `${path}.${index}` : String(index), found));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value))
+      fieldsWithNul(item, path ? `${path}.${key}` : key, found);
+  }
+  return found;
+}
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb, nor compare with it: a NUL that reached a query would fail
+ * there as a 500. No field of this API means it, so any string holding one is refused as a field error first.
+ */
+class ApiValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const errors = fieldsWithNul(value, metadata.type === 'body' ? '' : (metadata.data ?? ''), []);
+      if (errors.length > 0) throw invalid(errors.map((e) => e.message).join('; '), errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The one validation pipe: unknown fields are refused, values are converted to their declared types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ApiValidationPipe({
     ...VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },

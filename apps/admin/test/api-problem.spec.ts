@@ -1,5 +1,5 @@
 import { HttpError } from 'ra-core';
-import { ApiProblem, unwrap } from '../src/api/problem';
+import { ApiProblem, fieldProblems, unwrap } from '../src/api/problem';
 
 describe('an API problem thrown by the typed client', () => {
   const refusal = () =>
@@ -45,16 +45,17 @@ describe('an API validation problem met by a react-admin form', () => {
   };
   const problem = new ApiProblem(422, invalid);
 
-  it('keys each field’s messages by its dotted path, which react-admin sets on the input of that source', () => {
+  it('keys each field’s messages in words by its dotted path, which react-admin sets on the input of that source', () => {
     expect(problem.body.errors).toMatchObject({
-      name: 'name must be shorter than or equal to 200 characters',
-      'contacts.0.email': 'email must be an email; email must be shorter than or equal to 320 characters',
-      'pricePlan.tiers.0.upTo': 'upTo must be a positive number',
+      name: 'Must be shorter than or equal to 200 characters.',
+      'contacts.0.email': 'Must be an email. Must be shorter than or equal to 320 characters.',
+      'pricePlan.tiers.0.upTo': 'Must be a positive number.',
     });
   });
 
-  it('gives the form the whole problem as its root message, so a field without an input is still said', () => {
-    expect(problem.body.errors.root).toEqual({ serverError: problem.message });
+  it('gives the form only a short summary as its root message, so the toast does not repeat the inputs', () => {
+    expect(problem.body.errors.root).toEqual({ serverError: 'Please correct the highlighted fields.' });
+    // The problem itself still says everything, for a screen that shows it whole.
     expect(problem.message).toContain('pricePlan.tiers.0.upTo: upTo must be a positive number');
   });
 
@@ -73,5 +74,14 @@ describe('an API validation problem met by a react-admin form', () => {
     };
     expect(new ApiProblem(409, conflict).body).toEqual(conflict);
     expect(new ApiProblem(502, 'Bad Gateway').body).toBe('Bad Gateway');
+  });
+
+  it('gives a dialog the same field messages, and nothing for an error that is not an API refusal', () => {
+    expect(fieldProblems(problem)).toMatchObject({
+      name: 'Must be shorter than or equal to 200 characters.',
+    });
+    expect(fieldProblems(problem)).not.toHaveProperty('root');
+    expect(fieldProblems(new TypeError('Failed to fetch'))).toEqual({});
+    expect(fieldProblems(new ApiProblem(409, { title: 'Conflict', detail: 'Taken' }))).toEqual({});
   });
 });

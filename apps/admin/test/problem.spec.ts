@@ -1,4 +1,4 @@
-import { messageFor, problemText } from '../src/api/problem-text';
+import { fieldMessageInWords, messageFor, problemText } from '../src/api/problem-text';
 
 describe('API problems shown to people', () => {
   it('says what was wrong with each field of an invalid request', () => {
@@ -49,5 +49,27 @@ describe('API problems shown to people', () => {
       'The email or password is not right.',
     );
     expect(messageFor(undefined)).toBe('Something went wrong. Please try again.');
+  });
+
+  it('says a refused field in words for under its input: no property name, days as people write them', () => {
+    expect(fieldMessageInWords('effectiveFrom', 'effectiveFrom must be today (2026-12-01) or later')).toBe(
+      'Must be today (1 Dec 2026) or later.',
+    );
+    expect(fieldMessageInWords('contacts.0.email', 'email must be an email')).toBe('Must be an email.');
+    expect(fieldMessageInWords('reason', 'A reason is needed.')).toBe('A reason is needed.');
+  });
+
+  it('writes the days in a problem the UK way, leaving instants and references alone', () => {
+    const text = problemText(400, {
+      title: 'Your request is not valid',
+      detail: 'A quantity change cannot take effect before the subscription starts',
+      errors: [{ field: 'effectiveFrom', message: 'effectiveFrom must be on or after 2027-01-01' }],
+    });
+    expect(text.message).toBe(
+      'A quantity change cannot take effect before the subscription starts. effectiveFrom: effectiveFrom must be on or after 1 Jan 2027.',
+    );
+    expect(
+      problemText(409, { detail: 'Run 2026-12-01T10:00:00Z of ECIC-2026-Q4-0013 is running' }).message,
+    ).toBe('Run 2026-12-01T10:00:00Z of ECIC-2026-Q4-0013 is running.');
   });
 });

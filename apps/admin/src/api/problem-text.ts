@@ -1,5 +1,7 @@
 /** How an API problem (RFC 9457) reads to a person. Plain TypeScript, so it is unit-tested without a browser. */
 
+import { formatDate } from '../format/date';
+
 export interface FieldError {
   field: string;
   message: string;
@@ -28,6 +30,26 @@ const FALLBACK_TITLES: Record<number, string> = {
 const NETWORK_FAILURE = /failed to fetch|networkerror|load failed|network request failed/i;
 
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
+/** A calendar day as the API writes it (not part of an instant, an id or a longer number). */
+const ISO_DAY = /(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w:-])/g;
+
+/** The API's `2027-01-01` as people in the UK write it: `1 Jan 2027`. */
+const inUkDates = (text: string) => text.replace(ISO_DAY, (day) => formatDate(day));
+
+/**
+ * One field's refusal, in words, for under its input: the input's label already names the field, so the API's
+ * leading property name goes ("effectiveFrom must be today (2026-12-01) or later" reads "Must be today
+ * (1 Dec 2026) or later.") and its days are written the UK way.
+ */
+export function fieldMessageInWords(field: string, message: string): string {
+  const name = field.split('.').pop() ?? field;
+  let words = message.trim();
+  const named = [field, name].find((prefix) => words.startsWith(`${prefix} `));
+  if (named) words = words.slice(named.length + 1);
+  words = inUkDates(words);
+  return sentence(words.charAt(0).toUpperCase() + words.slice(1));
+}
 
 function field(value: unknown, name: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -62,10 +84,13 @@ export function problemText(status: number, body: unknown): ProblemText {
   } else {
     const parts = [sentence(detail && detail !== title ? detail : title)];
     if (errors.length > 0) parts.push(sentence(errors.map((e) => `${e.field}: ${e.message}`).join('; ')));
-    message = parts.join(' ');
+    message = inUkDates(parts.join(' '));
   }
   return { title, detail, errors, requestId, message };
 }
+
+/** What a form's toast says when the API refused some of its fields: the fields themselves say what is wrong. */
+export const CORRECT_THE_FIELDS = 'Please correct the highlighted fields.';
 
 /** What react-admin's forms read from an HttpError's `body.errors`: messages keyed by input source, and the root. */
 export interface FormErrors {
@@ -74,20 +99,29 @@ export interface FormErrors {
 }
 
 /**
- * The API's field errors as react-admin's forms take them (ra-core setSubmissionErrors): each message under its
- * field's dotted path, which is the input's `source` when the form sends what it shows (`contact.email`,
- * `pricePlan.tiers.0.upTo`), and the whole problem as the root message, which the form notifies, so a field the
- * form has no input for is still said. Undefined without field errors, so other refusals notify as they always did.
+ * The API's field errors in words (fieldMessageInWords), keyed by the field's dotted path, which is the input's
+ * `source` when the form sends what it shows (`contact.email`, `pricePlan.tiers.0.upTo`); a field refused twice
+ * gets both sentences.
+ */
+export function fieldMessages(errors: FieldError[]): Record<string, string> {
+  const keyed: Record<string, string> = {};
+  for (const { field, message } of errors) {
+    if (field === 'root') continue;
+    const words = fieldMessageInWords(field, message);
+    keyed[field] = keyed[field] ? `${keyed[field]} ${words}` : words;
+  }
+  return keyed;
+}
+
+/**
+ * The API's field errors as react-admin's forms take them (ra-core setSubmissionErrors): each field's messages
+ * (fieldMessages) under its input, and as the root message, which the form notifies, only a short summary, so
+ * the toast does not repeat what the inputs say. Undefined without field errors, so other refusals notify their
+ * whole problem as they always did.
  */
 export function formErrors(text: ProblemText): FormErrors | undefined {
   if (text.errors.length === 0) return undefined;
-  const keyed: FormErrors = { root: { serverError: text.message } };
-  for (const { field, message } of text.errors) {
-    if (field === 'root') continue;
-    const earlier = keyed[field];
-    keyed[field] = typeof earlier === 'string' ? `${earlier}; ${message}` : message;
-  }
-  return keyed;
+  return { ...fieldMessages(text.errors), root: { serverError: CORRECT_THE_FIELDS } };
 }
 
 /** The message for any error a screen may meet: API problems (already in words), an unreachable server, a bug. */

@@ -1,5 +1,5 @@
 import { HttpError } from 'ra-core';
-import { type FieldError, formErrors, problemText } from './problem-text';
+import { type FieldError, fieldMessages, formErrors, problemText } from './problem-text';
 
 export { messageFor } from './problem-text';
 
@@ -35,4 +35,12 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
     throw new ApiProblem(result.response.status, result.error);
   }
   return result.data as T;
+}
+
+/**
+ * A refusal's field errors in words, by field (as react-admin forms get them), for a dialog that shows each under
+ * its own input; empty for any other error.
+ */
+export function fieldProblems(error: unknown): Record<string, string> {
+  return error instanceof ApiProblem ? fieldMessages(error.errors) : {};
 }

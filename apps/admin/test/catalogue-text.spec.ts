@@ -1,7 +1,12 @@
 import { problemText } from '../src/api/problem-text';
 import { pricePlanFromForm } from '../src/catalogue/price-plan-form';
 import { describePricePlan, formatPounds, formatQuantity } from '../src/catalogue/price-plan-text';
-import { capacityText, eventText, subscriptionProblemMessage } from '../src/catalogue/subscription-text';
+import {
+  capacityText,
+  eventText,
+  quantityRefusedForCapacity,
+  subscriptionProblemMessage,
+} from '../src/catalogue/subscription-text';
 
 describe('price plans in words and money', () => {
   it('shows decimal pounds as money, keeping a rate finer than a penny exact', () => {
@@ -114,6 +119,18 @@ describe('subscriptions in words', () => {
     );
     const other = problem(403, { title: 'Forbidden', detail: 'Only the provider may approve' });
     expect(subscriptionProblemMessage(other)).toBe('Only the provider may approve.');
+  });
+
+  it('tells a subscriber asking for more than a full service has to choose less, and says nothing of other refusals', () => {
+    const full = problem(409, {
+      code: 'capacity-exhausted',
+      title: 'Conflict',
+      detail: 'Tier III data-centre hosting has capacity for 8 units; 8 are taken and this needs 1 more',
+    });
+    expect(quantityRefusedForCapacity(full)).toBe(
+      'There is not enough room on this service for that many: Tier III data-centre hosting has capacity for 8 units; 8 are taken and this needs 1 more. Choose a smaller quantity, or ask the provider for more room.',
+    );
+    expect(quantityRefusedForCapacity(problem(409, { title: 'Conflict', detail: 'Ended' }))).toBeUndefined();
   });
 });
 

@@ -189,6 +189,64 @@ describe('the CIO teams’ screens', () => {
     await expect(main.getByText('Published', { exact: true }).count()).resolves.toBe(1);
   });
 
+  it('says in the quantity dialog, under the field concerned, why the API refused a change, and keeps it open', async () => {
+    await openAs(ESSEX_CIO);
+    await page.getByRole('menuitem', { name: 'My subscriptions' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: DATA_CENTRE })
+      .getByRole('link', { name: DATA_CENTRE })
+      .click();
+    await page.getByRole('heading', { name: 'Agreed price' }).waitFor();
+    await page.getByRole('button', { name: 'Change quantity' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change the quantity' });
+    const quantity = dialog.getByRole('textbox', { name: 'New quantity' });
+    const from = dialog.getByLabel(/^From/);
+    const change = dialog.getByRole('button', { name: 'Change quantity' });
+    const describedText = async (input: typeof from) =>
+      page.locator(`[id="${(await input.getAttribute('aria-describedby')) ?? ''}"]`).textContent();
+
+    // The subscription starts on 1 January: a change from today is refused, and the day is said the UK way.
+    await quantity.fill('3');
+    await change.click();
+    await dialog.locator('[aria-invalid="true"]').waitFor();
+    await expect(from.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(describedText(from)).resolves.toBe('Must be on or after 1 Jan 2027.');
+    await expect(quantity.getAttribute('aria-invalid')).resolves.toBe('false');
+    await expect(dialog.getByRole('alert').textContent()).resolves.toBe(
+      'The quantity has not changed: please correct the highlighted field.',
+    );
+    // Said once, in the dialog: no toast repeats it.
+    await expect(
+      page
+        .getByRole('alert')
+        .filter({ hasText: /on or after/ })
+        .count(),
+    ).resolves.toBe(0);
+    await screenshot(page, 'catalogue-quantity-refused');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // From the first day, one more rack does not fit the full service: said under the quantity.
+    await from.fill('2027-01-01');
+    await dialog.getByRole('alert').waitFor({ state: 'detached' });
+    await change.click();
+    await quantity.and(page.locator('[aria-invalid="true"]')).waitFor();
+    await expect(describedText(quantity)).resolves.toMatch(
+      /^There is not enough room on this service for that many: .*this needs 1 more\. Choose a smaller quantity/,
+    );
+    await expect(from.getAttribute('aria-invalid')).resolves.toBe('false');
+
+    // A decrease always fits: the dialog closes and the history says what changed.
+    await quantity.fill('1');
+    await change.click();
+    await page.getByText('Quantity changed to 1.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    await page
+      .getByRole('list', { name: 'History' })
+      .getByText('Quantity changed from 2 to 1 from 1 Jan 2027')
+      .waitFor();
+  });
+
   it('lets a provider list a new service as a draft, change it, publish it, change its price and record a certificate', async () => {
     await openAs(LINCOLNSHIRE_CIO);
     await page.getByRole('menuitem', { name: 'My services' }).click();

@@ -64,7 +64,7 @@ export function SubscriptionActions({
   const run = ({ action, reason }: { action: LifecycleAction; reason?: string }) =>
     takeAction(subscription.id, action, reason);
   const done = (result: SubscriptionDetail, { action }: { action: LifecycleAction }) => DONE[action](result);
-  // A step taken at once says a refusal as a toast; a confirmed one says it in its dialog, which stays open.
+  // A step taken at once says a refusal as a toast; one taken in a dialog says it there, and the dialog stays open.
   const act = useApiAction(run, done);
   const confirmed = useApiAction(run, done, { refusals: 'in-dialog' });
   const quantity = useApiAction(
@@ -76,6 +76,7 @@ export function SubscriptionActions({
         }),
       ),
     (result) => `Quantity changed to ${result.quantity}.`,
+    { refusals: 'in-dialog' },
   );
   const acceptPrice = useApiAction(
     async () =>
@@ -137,9 +138,8 @@ export function SubscriptionActions({
       {changingQuantity ? (
         <QuantityDialog
           current={subscription.quantity}
-          busy={quantity.isPending}
           onClose={() => setChangingQuantity(false)}
-          onConfirm={(change) => quantity.mutate(change, { onSuccess: () => setChangingQuantity(false) })}
+          onConfirm={(change) => quantity.mutateAsync(change)}
         />
       ) : null}
     </Stack>

@@ -66,21 +66,37 @@ export function eventText(event: Schemas['SubscriptionEventDto']): string {
   return parts.join('. ');
 }
 
-/**
- * The words for a failed subscription action. A full service is the problem people meet most when approving or
- * growing a subscription, so it is said plainly; everything else reads as the API's problem text.
- */
-export function subscriptionProblemMessage(error: unknown): string {
+/** The API's account of a full service ("… 8 are taken and this needs 2 more"), when that is the refusal. */
+function capacityDetail(error: unknown): string | undefined {
   // Read as ApiProblem reads (its `body` is the problem document), without importing react-admin here.
   const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
   const problem =
     typeof body === 'object' && body !== null ? (body as { code?: unknown; detail?: unknown }) : {};
   // Domain refusals are 409 conflicts whose `code` names the rule (apps/api/src/common/problem.filter.ts).
-  if (problem.code === 'capacity-exhausted') {
-    const detail = typeof problem.detail === 'string' ? problem.detail.replace(/\.$/, '') : 'it is full';
-    return `There is not enough room on this service: ${detail}. Free some capacity (or raise it on the service) and try again.`;
+  if (problem.code !== 'capacity-exhausted') return undefined;
+  return typeof problem.detail === 'string' ? problem.detail.replace(/\.$/, '') : 'it is full';
+}
+
+/**
+ * The words for a failed subscription action. A full service is the problem people meet most when approving or
+ * growing a subscription, so it is said plainly; everything else reads as the API's problem text.
+ */
+export function subscriptionProblemMessage(error: unknown): string {
+  const full = capacityDetail(error);
+  if (full !== undefined) {
+    return `There is not enough room on this service: ${full}. Free some capacity (or raise it on the service) and try again.`;
   }
   return messageFor(error);
+}
+
+/**
+ * A full service refusing the subscriber's larger quantity, said to the subscriber (who cannot raise the
+ * provider's capacity) under the quantity it typed; undefined for any other refusal.
+ */
+export function quantityRefusedForCapacity(error: unknown): string | undefined {
+  const full = capacityDetail(error);
+  if (full === undefined) return undefined;
+  return `There is not enough room on this service for that many: ${full}. Choose a smaller quantity, or ask the provider for more room.`;
 }
 
 /** "30 minutes", "1 hour", "4 hours": service-level targets as people say them. */

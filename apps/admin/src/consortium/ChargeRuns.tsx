@@ -22,7 +22,11 @@ import { CHARGE_RUN_STATUS_LABELS, isRunInProgress, runProgress } from './words'
 /** How often a running charge run is asked how far it has got. */
 const POLL_MS = 1_000;
 
-function RunProgress({ runId }: { runId: string }) {
+/**
+ * Follows one run until it ends. `startedHere` says this screen has just started it: a run that finishes before
+ * its first poll is then still announced and the screen refreshed (the runs list read it as queued).
+ */
+function RunProgress({ runId, startedHere }: { runId: string; startedHere: boolean }) {
   const notify = useNotify();
   const refresh = useRefresh();
   const run = useQuery({
@@ -31,7 +35,7 @@ function RunProgress({ runId }: { runId: string }) {
       unwrap(await api.GET('/api/v1/charge-runs/{id}', { params: { path: { id: runId } }, signal })),
     refetchInterval: (query) => (query.state.data && !isRunInProgress(query.state.data) ? false : POLL_MS),
   });
-  const wasRunning = useRef(false);
+  const wasRunning = useRef(startedHere);
   const status = run.data?.status;
   useEffect(() => {
     if (!status) return;
@@ -136,7 +140,9 @@ export function ChargeRuns({ period }: { period: BillingPeriod }) {
             {messageFor(error)}
           </Alert>
         ) : null}
-        {followed ? <RunProgress key={followed} runId={followed} /> : null}
+        {followed ? (
+          <RunProgress key={followed} runId={followed} startedHere={followed === startedId} />
+        ) : null}
         {/* A narrow screen scrolls the table, not the page. */}
         <ScrollX>
           <ReferenceManyField

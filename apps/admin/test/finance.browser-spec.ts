@@ -163,6 +163,12 @@ describe('the finance teams’ screens in a browser', () => {
     await page.getByRole('menuitem', { name: 'Credit notes' }).click();
     await page.getByRole('heading', { name: 'Credit notes', level: 1 }).waitFor();
     await page.getByText(credited ?? '', { exact: true }).waitFor();
+    // Its period by name, as the charges list names it, not by its key (2026-Q4).
+    await page
+      .getByRole('row')
+      .filter({ hasText: credited ?? '' })
+      .getByRole('cell', { name: /^Q[1-4] \d{4} \(\w+ to \w+\)$/ })
+      .waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'finance-credit-notes');
   });
@@ -231,6 +237,16 @@ describe('the finance teams’ screens in a browser', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'finance-account-statement');
 
+    // The ledger entries filter by the other organisation: only those with Kent are left.
+    const entries = page
+      .locator('.MuiCard-root')
+      .filter({ has: page.getByRole('heading', { name: 'Ledger entries' }) });
+    await entries.getByRole('combobox', { name: 'With' }).click();
+    await page.getByRole('option', { name: 'Kent County Council' }).click();
+    const entryRows = entries.locator('tbody tr');
+    await entryRows.filter({ hasNotText: 'Kent County Council' }).first().waitFor({ state: 'detached' });
+    await entryRows.filter({ hasText: 'Kent County Council' }).first().waitFor();
+
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download CSV' }).click(),
@@ -278,6 +294,29 @@ describe('the finance teams’ screens in a browser', () => {
     await deltToKent.waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'finance-charges-phone');
+
+    // No column headers to click on a phone: the list sorts from a select. Both ways, so at least one of them is
+    // seen to change the order; each waits until the rows on screen are in that order.
+    const inOrder = (descending: boolean) =>
+      page.waitForFunction((descending) => {
+        const amounts = Array.from(
+          document.querySelectorAll('main li'),
+          (item) => /£([\d,]+\.\d{2})/.exec(item.textContent ?? '')?.[1],
+        )
+          .filter((amount): amount is string => Boolean(amount))
+          .map((amount) => Number(amount.replace(/,/g, '')));
+        const distinct = new Set(amounts).size > 1;
+        return (
+          distinct &&
+          amounts.every((a, i) => i === 0 || (descending ? amounts[i - 1] >= a : amounts[i - 1] <= a))
+        );
+      }, descending);
+    const sortBy = page.getByRole('combobox', { name: 'Sort by' });
+    await sortBy.selectOption({ label: 'Smallest amount first' });
+    await inOrder(false);
+    await sortBy.selectOption({ label: 'Largest amount first' });
+    await inOrder(true);
+    await expect(sortBy.inputValue()).resolves.not.toBe('');
 
     await deltToKent.click();
     await page.getByTestId('dispute').getByText('Awaiting the provider', { exact: false }).waitFor();

@@ -16,6 +16,7 @@ import { api } from '../api/client';
 import { messageFor, unwrap } from '../api/problem';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { formatDate } from '../format/date';
+import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { ServiceTitle } from './CatalogueList';
 import { EXPLAIN_IN_PLACE, useApiAction, useBillingCycle, useNarrow } from './hooks';
 import { choicesOf, COMPLIANCE_KIND_LABELS, SERVICE_STATUS_LABELS } from './labels';
@@ -42,6 +43,13 @@ const filters = [
   />,
 ];
 
+/** The orders GET /services offers, for a phone's rows. */
+const MY_SERVICE_SORTS: SortOption[] = [
+  { field: 'title', order: 'ASC', label: 'Title, A to Z' },
+  { field: 'title', order: 'DESC', label: 'Title, Z to A' },
+  ...byDate('createdAt', 'Listed most recently', 'Listed longest ago'),
+];
+
 /** The organisation's own services, drafts included. */
 export function MyServiceList() {
   const narrow = useNarrow();
@@ -65,6 +73,7 @@ export function MyServiceList() {
         </TopToolbar>
       }
     >
+      {narrow ? <SortChoice options={MY_SERVICE_SORTS} /> : null}
       {narrow ? (
         <SimpleList<Service>
           resource={MY_SERVICES}

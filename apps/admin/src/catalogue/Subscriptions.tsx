@@ -15,6 +15,7 @@ import { api } from '../api/client';
 import { messageFor, unwrap } from '../api/problem';
 import { formatDate, formatDateTime } from '../format/date';
 import { formatMoney } from '../format/money';
+import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { EXPLAIN_IN_PLACE, useBillingCycle, useMe, useNarrow } from './hooks';
 import { choicesOf, SUBSCRIPTION_STATUS_LABELS } from './labels';
 import { asPricePlan, describePricePlan, formatQuantity } from './price-plan-text';
@@ -53,6 +54,16 @@ const statusFilter = (emptyText: string) => [
   />,
 ];
 
+/** The orders GET /subscriptions offers (when asked for, when it starts), for a phone's rows. */
+const REQUEST_SORTS: SortOption[] = [
+  ...byDate('createdAt', 'Newest requests first', 'Oldest requests first'),
+  ...byDate('startDate', 'Latest start first', 'Soonest start first'),
+];
+const SUBSCRIPTION_SORTS: SortOption[] = [
+  ...byDate('createdAt', 'Newest first', 'Oldest first'),
+  ...byDate('startDate', 'Latest start first', 'Earliest start first'),
+];
+
 /** Requests to subscribe to the organisation's services (and its subscribers): approve or reject. */
 export function RequestList() {
   const narrow = useNarrow();
@@ -73,6 +84,7 @@ export function RequestList() {
       empty={false}
       actions={false}
     >
+      {narrow ? <SortChoice options={REQUEST_SORTS} /> : null}
       {narrow ? (
         <SimpleList<Subscription>
           resource={REQUESTS}
@@ -151,6 +163,7 @@ export function MySubscriptionList() {
       empty={false}
       actions={false}
     >
+      {narrow ? <SortChoice options={SUBSCRIPTION_SORTS} /> : null}
       {narrow ? (
         <SimpleList<Subscription>
           resource={MY_SUBSCRIPTIONS}

@@ -8,6 +8,7 @@ import {
   List,
   Pagination,
   RecordContextProvider,
+  SelectInput,
   TextField,
   Title,
   usePermissions,
@@ -106,9 +107,38 @@ function AccountCard({ consortiumId }: { consortiumId: string }) {
   );
 }
 
-/** The postings behind the account, newest first, with the running balance; paginated by the API's cursors. */
-function EntriesCard({ consortiumId, periods }: { consortiumId: string; periods: BillingPeriod[] }) {
+/**
+ * The postings behind the account, newest first, with the running balance; filtered by period and the other
+ * organisation, paginated by the API's cursors.
+ */
+function EntriesCard({
+  consortiumId,
+  periods,
+  counterparties,
+}: {
+  consortiumId: string;
+  periods: BillingPeriod[];
+  counterparties: { id: string; name: string }[];
+}) {
   const periodLabel = (id: string) => periods.find((p) => p.id === id)?.label ?? '';
+  const filters = [
+    <SelectInput
+      key="billingPeriodId"
+      source="billingPeriodId"
+      label="Billing period"
+      choices={periods.map((p) => ({ id: p.id, name: p.label }))}
+      emptyText="Every period"
+      alwaysOn
+    />,
+    <SelectInput
+      key="counterpartyId"
+      source="counterpartyId"
+      label="With"
+      choices={counterparties}
+      emptyText="Any organisation"
+      alwaysOn
+    />,
+  ];
   return (
     <Card>
       <CardContent>
@@ -118,6 +148,7 @@ function EntriesCard({ consortiumId, periods }: { consortiumId: string; periods:
         <List
           resource="account-entries"
           filter={{ consortiumId }}
+          filters={filters}
           sort={{ field: 'postedAt', order: 'DESC' }}
           perPage={10}
           pagination={<Pagination rowsPerPageOptions={[10, 25, 50]} />}
@@ -131,7 +162,11 @@ function EntriesCard({ consortiumId, periods }: { consortiumId: string; periods:
           sx={{ '& .RaList-content': { boxShadow: 'none' } }}
         >
           <WideTable label="Ledger entries">
-            <Datagrid bulkActionButtons={false} rowClick={false}>
+            <Datagrid
+              bulkActionButtons={false}
+              rowClick={false}
+              empty={<Nothing>No entries match these filters.</Nothing>}
+            >
               <FunctionField<AccountEntry>
                 label="Posted"
                 source="postedAt"
@@ -179,7 +214,14 @@ export function AccountPage() {
         <ConsortiumPicker consortia={consortia.data.consortia} value={consortiumId} onChange={setChosen} />
         {seesLedger && <AccountCard consortiumId={consortiumId} />}
         <StatementCard key={consortiumId} consortiumId={consortiumId} periods={periods} />
-        {seesLedger && <EntriesCard consortiumId={consortiumId} periods={periods} />}
+        {seesLedger && (
+          <EntriesCard
+            key={consortiumId}
+            consortiumId={consortiumId}
+            periods={periods}
+            counterparties={lookups.data.members.filter((m) => m.id !== consortia.data.organisationId)}
+          />
+        )}
       </Stack>
     );
   }

@@ -11,6 +11,7 @@ import {
   Title,
 } from 'react-admin';
 import { formatDate } from '../format/date';
+import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { formatAmount } from '../format/money';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
@@ -19,19 +20,30 @@ import { CHARGE_STATUS_LABELS, chargeSentence, type CrossCharge, DIRECTION_LABEL
 const STATUS_CHOICES = Object.entries(CHARGE_STATUS_LABELS).map(([id, name]) => ({ id, name }));
 const DIRECTION_CHOICES = Object.entries(DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
 
+/** The orders GET /cross-charges offers (when raised, gross amount, reference), for a phone's rows. */
+export const CHARGE_SORTS: SortOption[] = [
+  ...byDate('createdAt', 'Newest first', 'Oldest first'),
+  { field: 'grossMinor', order: 'DESC', label: 'Largest amount first' },
+  { field: 'grossMinor', order: 'ASC', label: 'Smallest amount first' },
+  { field: 'reference', order: 'ASC', label: 'By reference' },
+];
+
 function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
   const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   const empty = <Nothing>No cross-charges match these filters.</Nothing>;
   if (phone) {
     return (
-      <SimpleList<CrossCharge & { id: string }>
-        primaryText={(charge) => chargeSentence(charge)}
-        secondaryText={(charge) =>
-          `${charge.reference} · ${periodLabel(charge.billingPeriod.id)} · ${CHARGE_STATUS_LABELS[charge.status]}`
-        }
-        linkType="show"
-        empty={empty}
-      />
+      <>
+        <SortChoice options={CHARGE_SORTS} />
+        <SimpleList<CrossCharge & { id: string }>
+          primaryText={(charge) => chargeSentence(charge)}
+          secondaryText={(charge) =>
+            `${charge.reference} · ${periodLabel(charge.billingPeriod.id)} · ${CHARGE_STATUS_LABELS[charge.status]}`
+          }
+          linkType="show"
+          empty={empty}
+        />
+      </>
     );
   }
   return (

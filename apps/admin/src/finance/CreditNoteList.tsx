@@ -11,6 +11,8 @@ import {
   Title,
 } from 'react-admin';
 import { formatDate } from '../format/date';
+import { SortChoice } from '../layout/SortChoice';
+import { CHARGE_SORTS } from './ChargeList';
 import { formatAmount } from '../format/money';
 import type { CreditNoteSummary } from './finance-api';
 import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
@@ -19,20 +21,24 @@ import { CREDIT_DIRECTION_LABELS, creditNoteSentence } from './words';
 
 const DIRECTION_CHOICES = Object.entries(CREDIT_DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
 
-function CreditNoteGrid() {
+function CreditNoteGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
   const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   const empty = <Nothing>No credit notes match these filters.</Nothing>;
   const chargeLink = (note: CreditNoteSummary) => `/cross-charges/${note.crossChargeId}/show`;
   if (phone) {
     return (
-      <SimpleList<CreditNoteSummary>
-        primaryText={(note) => creditNoteSentence(note)}
-        secondaryText={(note) =>
-          `${note.reference} · ${note.billingPeriod.key} · ${formatDate(note.createdAt)}`
-        }
-        linkType={false}
-        empty={empty}
-      />
+      <>
+        {/* GET /credit-notes sorts as the charges list does. */}
+        <SortChoice options={CHARGE_SORTS} />
+        <SimpleList<CreditNoteSummary>
+          primaryText={(note) => creditNoteSentence(note)}
+          secondaryText={(note) =>
+            `${note.reference} · ${periodLabel(note.billingPeriod.id)} · ${formatDate(note.createdAt)}`
+          }
+          linkType={false}
+          empty={empty}
+        />
+      </>
     );
   }
   return (
@@ -52,7 +58,7 @@ function CreditNoteGrid() {
       <FunctionField<CreditNoteSummary>
         label="Period"
         sortable={false}
-        render={(note) => note.billingPeriod.key}
+        render={(note) => periodLabel(note.billingPeriod.id)}
       />
       <FunctionField<CreditNoteSummary>
         label="Direction"
@@ -83,7 +89,9 @@ export function CreditNoteList() {
   if (filterData.error) return <Problem error={filterData.error} />;
   if (!filterData.data) return <Waiting what="credit notes" />;
 
-  const { periodChoices } = filterData.data;
+  const { periods, periodChoices } = filterData.data;
+  // The period's name ("October to December 2026"), not its key ("2026-Q4").
+  const periodLabel = (id: string) => periods.find((p) => p.id === id)?.label ?? 'Unknown period';
   const filters = [
     <SelectInput
       key="billingPeriodId"
@@ -124,7 +132,7 @@ export function CreditNoteList() {
         error={<ListProblem />}
         empty={<Nothing>No credit notes have been raised to or by your organisation.</Nothing>}
       >
-        <CreditNoteGrid />
+        <CreditNoteGrid periodLabel={periodLabel} />
       </List>
     </Box>
   );

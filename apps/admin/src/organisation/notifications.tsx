@@ -21,6 +21,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { byDate, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 import { notificationLink, unreadBadge, unreadLabel } from './notification-links';
 
@@ -156,6 +157,8 @@ export function NotificationList() {
         />
       }
     >
+      {/* On a phone the Received column, which sorts, is gone: sort here instead. */}
+      {phone && <SortChoice options={byDate('createdAt')} />}
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <FunctionField
           label="Notification"

@@ -31,6 +31,7 @@ import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { ROLE_LABELS } from '../roles';
 import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 
 type User = components['schemas']['UserDto'];
@@ -95,17 +96,27 @@ function RoleChips() {
 const statusText = (user: User) => (user.status === 'active' ? 'Active' : 'Deactivated');
 const rolesText = (user: User) => user.roles.map((role) => ROLE_LABELS[role] ?? role).join(', ');
 
+const USER_SORTS: SortOption[] = [
+  { field: 'name', order: 'ASC', label: 'Name, A to Z' },
+  { field: 'name', order: 'DESC', label: 'Name, Z to A' },
+  { field: 'email', order: 'ASC', label: 'Email address, A to Z' },
+  ...byDate('createdAt', 'Added most recently', 'Added longest ago'),
+];
+
 /** One row per user on a phone (as the catalogue and finance lists do), the table from a tablet up. */
 function UserRows() {
   const phone = useMediaQuery<Theme>((theme) => theme.breakpoints.down('sm'));
   if (phone) {
     return (
-      <SimpleList<User>
-        primaryText={(user) => user.name}
-        secondaryText={(user) => `${user.email} · ${rolesText(user)}`}
-        tertiaryText={statusText}
-        linkType="edit"
-      />
+      <>
+        <SortChoice options={USER_SORTS} />
+        <SimpleList<User>
+          primaryText={(user) => user.name}
+          secondaryText={(user) => `${user.email} · ${rolesText(user)}`}
+          tertiaryText={statusText}
+          linkType="edit"
+        />
+      </>
     );
   }
   return (

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { RUNTIME_CONFIG, RuntimeConfig } from './config/runtime-config';
 import { dataSourceOptions } from './database/data-source-options';
+import { JobsModule } from './jobs/jobs.module';
 import { ApiKeysModule } from './modules/api-keys/api-keys.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
@@ -49,6 +50,7 @@ export class AppModule {
         }),
         TypeOrmModule.forRoot(dataSourceOptions(config.databaseUrl)),
         MetricsModule,
+        JobsModule,
         AuditModule,
         AuthModule,
         UsersModule,

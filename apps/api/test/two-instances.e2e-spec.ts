@@ -308,14 +308,24 @@ describe('two API instances on one database', () => {
       );
       expect(expected).toContain(v1);
     }
-    const deliveries = await ds.query(
-      `SELECT d.attempts FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+    const deliveries = (await ds.query(
+      `SELECT d.id, d.attempts FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
         WHERE e.organisation_id = ANY($1)`,
       [[world.home.id, world.other.id]],
-    );
+    )) as { id: string; attempts: number }[];
     // Each event was sent once: one delivery each, claimed by one instance, attempted once.
-    expect(deliveries).toEqual([{ attempts: 1 }, { attempts: 1 }]);
+    expect(deliveries.map((d) => d.attempts)).toEqual([1, 1]);
     expect(received).toHaveLength(2);
+    // Each delivery was one pg-boss job, worked to completion once.
+    const jobs = await eventually('the delivery jobs to complete', async () => {
+      const rows = (await ds.query(
+        `SELECT data->>'deliveryId' AS "deliveryId", state FROM pgboss.job
+          WHERE name = 'webhook-delivery' AND data->>'deliveryId' = ANY($1)`,
+        [deliveries.map((d) => d.id)],
+      )) as { deliveryId: string; state: string }[];
+      return rows.every((job) => job.state === 'completed') ? rows : undefined;
+    });
+    expect(jobs.map((job) => job.deliveryId).sort()).toEqual(deliveries.map((d) => d.id).sort());
 
     // Every log line of the approval request carries its request id.
     const approvalLines = b.logs.filter(

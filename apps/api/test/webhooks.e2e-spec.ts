@@ -147,12 +147,23 @@ describe('webhooks', () => {
     for (const row of rows) deliveryIds.set(row.id, row.endpoint_id);
   }
 
-  /** Makes the endpoint's waiting retries due now, as if their backoff had passed. */
-  const letBackoffPass = (endpointId: string) =>
+  /** Brings the waiting pg-boss jobs of the endpoint's deliveries forward to now, as the passing time would. */
+  const letJobsStart = (endpointId: string) =>
     ds.query(
+      `UPDATE pgboss.job SET start_after = now()
+        WHERE name = 'webhook-delivery' AND state IN ('created', 'retry')
+          AND data->>'deliveryId' IN (SELECT id::text FROM webhook_deliveries WHERE endpoint_id = $1)`,
+      [endpointId],
+    );
+
+  /** Makes the endpoint's waiting retries (and their jobs) due now, as if their backoff had passed. */
+  async function letBackoffPass(endpointId: string) {
+    await ds.query(
       `UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'pending'`,
       [endpointId],
     );
+    await letJobsStart(endpointId);
+  }
 
   describe('endpoints', () => {
     it('registers an endpoint for chosen event types and shows its whsec_ secret only once', async () => {
@@ -356,6 +367,13 @@ describe('webhooks', () => {
 
       await deliver();
       const afterFirst = (await api.deliveries(admin, endpoint.id).expect(200)).body.data[0];
+      // The retry is a pg-boss job that starts no earlier than the delivery's next attempt.
+      const retryJobs = (await ds.query(
+        `SELECT start_after FROM pgboss.job
+          WHERE name = 'webhook-delivery' AND state = 'created' AND data->>'deliveryId' = $1`,
+        [afterFirst.id],
+      )) as { start_after: Date }[];
+      expect(retryJobs.map((job) => job.start_after.toISOString())).toEqual([afterFirst.nextAttemptAt]);
       await letBackoffPass(endpoint.id);
       await deliver();
       const afterSecond = (await api.deliveries(admin, endpoint.id).expect(200)).body.data[0];
@@ -499,7 +517,9 @@ describe('webhooks', () => {
       );
       await deliver();
       const whileLeased = requestsFor(endpoint.id);
+      // The lease runs out; the job that found it leased waits for exactly that.
       await ds.query('UPDATE webhook_deliveries SET locked_until = now() WHERE id = $1', [row.id]);
+      await letJobsStart(endpoint.id);
 
       await deliver();
       await deliveries.recordAttempt(

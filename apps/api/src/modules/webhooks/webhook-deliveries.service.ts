@@ -16,6 +16,7 @@ import {
 import { type OutboxEventRow } from './event-body';
 import { EVENT_TYPE_OF_TOPIC, type EventType } from './event-types';
 import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookDeliveryQueue } from './webhook-delivery.queue';
 import { WebhookDeliveryAttempt } from './webhook-delivery-attempt.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -67,10 +68,10 @@ function toDeliveryDto(delivery: WebhookDelivery): WebhookDeliveryDto {
 }
 
 /**
- * Turns outbox events into deliveries and keeps each delivery's log. Every step that several API instances might
- * take at once hands out rows with FOR UPDATE SKIP LOCKED, so each event is fanned out once and each delivery is
- * sent by one instance at a time (its lease, `locked_until`, outlives the send timeout; a crashed sender's lease
- * runs out and the delivery is sent again: at least once, never lost).
+ * Turns outbox events into deliveries and keeps each delivery's log. Outbox events are handed out with FOR UPDATE
+ * SKIP LOCKED, so each is fanned out once however many instances look; each delivery is sent by one instance at a
+ * time (its lease, `locked_until`, outlives the send timeout; a crashed sender's lease runs out and its pg-boss job
+ * is retried, so the delivery is sent again: at least once, never lost).
  */
 @Injectable()
 export class WebhookDeliveriesService {
@@ -80,77 +81,94 @@ export class WebhookDeliveriesService {
     private readonly endpoints: WebhookEndpointsService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly queue: WebhookDeliveryQueue,
   ) {}
 
   /**
    * Marks a batch of undelivered outbox events delivered to the webhook layer, writing one pending delivery per
-   * enabled endpoint of the event's organisation that subscribes to its type (and existed when it happened).
-   * Returns how many outbox events it took.
+   * enabled endpoint of the event's organisation that subscribes to its type (and existed when it happened), and
+   * queuing each delivery's job in the same transaction. Returns how many outbox events it took.
    */
   async fanOut(batchSize = 500): Promise<number> {
     const topics = Object.keys(EVENT_TYPE_OF_TOPIC);
-    const taken = await this.updateReturning(
-      `WITH batch AS (
-         SELECT id, topic, organisation_id, created_at FROM outbox_events
-          WHERE delivered_at IS NULL ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
-       ), fanned AS (
-         INSERT INTO webhook_deliveries (endpoint_id, outbox_event_id, event_type, status, next_attempt_at)
-         SELECT e.id, b.id, m.type, 'pending', now()
-           FROM batch b
-           JOIN unnest($1::text[], $2::text[]) AS m(topic, type) ON m.topic = b.topic
-           JOIN webhook_endpoints e
-             ON e.organisation_id = b.organisation_id AND e.enabled AND m.type = ANY(e.event_types)
-            AND e.created_at <= b.created_at
-       )
-       UPDATE outbox_events o SET delivered_at = now() FROM batch WHERE o.id = batch.id RETURNING o.id`,
-      [topics, topics.map((topic) => EVENT_TYPE_OF_TOPIC[topic]), batchSize],
-    );
-    return taken.length;
+    return this.dataSource.transaction(async (manager) => {
+      const [{ taken, deliveries }] = (await manager.query(
+        `WITH batch AS (
+           SELECT id, topic, organisation_id, created_at FROM outbox_events
+            WHERE delivered_at IS NULL ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+         ), fanned AS (
+           INSERT INTO webhook_deliveries (endpoint_id, outbox_event_id, event_type, status, next_attempt_at)
+           SELECT e.id, b.id, m.type, 'pending', now()
+             FROM batch b
+             JOIN unnest($1::text[], $2::text[]) AS m(topic, type) ON m.topic = b.topic
+             JOIN webhook_endpoints e
+               ON e.organisation_id = b.organisation_id AND e.enabled AND m.type = ANY(e.event_types)
+              AND e.created_at <= b.created_at
+           RETURNING id
+         ), taken AS (
+           UPDATE outbox_events o SET delivered_at = now() FROM batch WHERE o.id = batch.id RETURNING o.id
+         )
+         SELECT (SELECT count(*) FROM taken)::int AS taken,
+                COALESCE((SELECT json_agg(id) FROM fanned), '[]'::json) AS deliveries`,
+        [topics, topics.map((topic) => EVENT_TYPE_OF_TOPIC[topic]), batchSize],
+      )) as { taken: number; deliveries: string[] }[];
+      await this.queue.schedule(
+        manager,
+        deliveries.map((id) => ({ id })),
+      );
+      return taken;
+    });
   }
 
-  /** Leases up to `limit` due deliveries of enabled endpoints, counting the attempt it is about to make. */
-  async claimDue(limit = 20): Promise<ClaimedDelivery[]> {
+  /**
+   * Leases the delivery for the attempt its job is about to make, counting the attempt, when it is due, waiting
+   * and its endpoint enabled. When another sender holds it, or it is not due yet, a job is queued for when it
+   * will be; a delivery that is done, or whose endpoint is off, needs nothing (enabling queues its jobs again).
+   */
+  async claim(deliveryId: string): Promise<ClaimedDelivery | null> {
     const leaseSeconds = Math.ceil(this.config.env.WEBHOOK_TIMEOUT_MS / 1000) + 60;
-    const claimed = (await this.updateReturning(
+    const [claimed] = (await this.updateReturning(
       `UPDATE webhook_deliveries d
           SET locked_until = now() + make_interval(secs => $1), attempts = d.attempts + 1, last_attempt_at = now()
-        WHERE d.id IN (
-          SELECT d2.id FROM webhook_deliveries d2
-            JOIN webhook_endpoints e ON e.id = d2.endpoint_id AND e.enabled
-           WHERE d2.status = 'pending' AND d2.next_attempt_at <= now()
-             AND (d2.locked_until IS NULL OR d2.locked_until < now())
-           ORDER BY d2.next_attempt_at LIMIT $2
-           FOR UPDATE OF d2 SKIP LOCKED)
+         FROM webhook_endpoints e
+        WHERE d.id = $2 AND e.id = d.endpoint_id AND e.enabled
+          AND d.status = 'pending' AND d.next_attempt_at <= now()
+          AND (d.locked_until IS NULL OR d.locked_until < now())
         RETURNING d.id, d.attempts, d.endpoint_id, d.outbox_event_id`,
-      [leaseSeconds, limit],
+      [leaseSeconds, deliveryId],
     )) as { id: string; attempts: number; endpoint_id: string; outbox_event_id: string }[];
-    if (claimed.length === 0) return [];
-    const endpoints = (await this.dataSource.query(
+    if (!claimed) {
+      await this.dataSource.transaction(async (manager) => {
+        const [waiting] = (await manager.query(
+          `SELECT d.id, greatest(d.next_attempt_at, d.locked_until) AS at
+             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled
+            WHERE d.id = $1 AND d.status = 'pending'`,
+          [deliveryId],
+        )) as { id: string; at: Date | null }[];
+        if (waiting) await this.queue.schedule(manager, [waiting]);
+      });
+      return null;
+    }
+    const [endpoint] = (await this.dataSource.query(
       `SELECT id, url, array_remove(ARRAY[secret,
               CASE WHEN previous_secret_expires_at > now() THEN previous_secret END], NULL) AS secrets
-         FROM webhook_endpoints WHERE id = ANY($1)`,
-      [[...new Set(claimed.map((c) => c.endpoint_id))]],
+         FROM webhook_endpoints WHERE id = $1`,
+      [claimed.endpoint_id],
     )) as { id: string; url: string; secrets: string[] }[];
-    const events = (await this.dataSource.query(
+    const [event] = (await this.dataSource.query(
       `SELECT id::text AS id, event_id, topic, organisation_id, created_at, payload FROM outbox_events
-        WHERE id = ANY($1::bigint[])`,
-      [[...new Set(claimed.map((c) => c.outbox_event_id))]],
-    )) as (OutboxEventRow & { id: string })[];
-    return claimed.flatMap((c) => {
-      const endpoint = endpoints.find((e) => e.id === c.endpoint_id);
-      const event = events.find((e) => e.id === c.outbox_event_id);
-      if (!endpoint || !event) return [];
-      return [
-        {
-          id: c.id,
-          attempt: c.attempts,
-          endpointId: endpoint.id,
-          url: endpoint.url,
-          secrets: endpoint.secrets,
-          event,
-        },
-      ];
-    });
+        WHERE id = $1::bigint`,
+      [claimed.outbox_event_id],
+    )) as OutboxEventRow[];
+    if (!endpoint || !event) return null;
+    return {
+      id: claimed.id,
+      attempt: claimed.attempts,
+      endpointId: endpoint.id,
+      url: endpoint.url,
+      secrets: endpoint.secrets,
+      event,
+    };
   }
 
   /** The rows an UPDATE … RETURNING returned (TypeORM's plain result for an UPDATE is [rows, count]). */
@@ -217,16 +235,16 @@ export class WebhookDeliveriesService {
         baseMs: env.WEBHOOK_RETRY_BASE_MS,
         maxMs: env.WEBHOOK_RETRY_MAX_MS,
       });
+      // Counted from the end of the attempt, so the wait is exactly the drawn delay.
+      const nextAttemptAt = givingUp
+        ? null
+        : new Date(outcome.startedAt.getTime() + outcome.durationMs + delay);
       await manager.update(
         WebhookDelivery,
         { id: delivery.id },
-        {
-          ...last,
-          status: givingUp ? 'failed' : 'pending',
-          // Counted from the end of the attempt, so the wait is exactly the drawn delay.
-          nextAttemptAt: givingUp ? null : new Date(outcome.startedAt.getTime() + outcome.durationMs + delay),
-        },
+        { ...last, status: givingUp ? 'failed' : 'pending', nextAttemptAt },
       );
+      if (nextAttemptAt) await this.queue.schedule(manager, [{ id: delivery.id, at: nextAttemptAt }]);
       const failures = endpoint.consecutiveFailures + 1;
       const disabling = endpoint.enabled && failures >= env.WEBHOOK_DISABLE_AFTER_FAILURES;
       await manager.update(
@@ -324,6 +342,7 @@ export class WebhookDeliveriesService {
           redeliveryOf: original.id,
         }),
       );
+      await this.queue.schedule(manager, [{ id: copy.id }]);
       await this.audit.record(manager, actor, {
         action: 'webhook_delivery.redelivered',
         entityType: 'webhook_delivery',

@@ -17,6 +17,7 @@ import {
 } from './dto/webhook-endpoint.dto';
 import type { EventType } from './event-types';
 import { assertDeliverableUrl } from './webhook-url';
+import { WebhookDeliveryQueue } from './webhook-delivery.queue';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 const ENDPOINT_SORT: SortSpec = {
@@ -50,6 +51,7 @@ export class WebhookEndpointsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly audit: AuditService,
+    private readonly deliveryQueue: WebhookDeliveryQueue,
   ) {}
 
   async create(actor: Actor, body: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretDto> {
@@ -107,6 +109,8 @@ export class WebhookEndpointsService {
       const changes = diff(endpoint, next);
       if (Object.keys(changes).length === 0) return toEndpointDto(endpoint);
       await manager.update(WebhookEndpoint, { id }, next);
+      // Deliveries that waited while it was off are sent now (or at their retry time).
+      if (next.enabled) await this.deliveryQueue.scheduleWaiting(manager, id);
       await this.audit.record(manager, actor, {
         action: 'webhook_endpoint.updated',
         entityType: 'webhook_endpoint',

@@ -5,19 +5,29 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
+import { JobQueue, type PgBoss } from '../../jobs/job-queue';
+import { MetricsService } from '../metrics/metrics.service';
 import { CertificateExpirySchedule } from './certificate-expiry.schedule';
 import { EventsFeedService } from './events-feed.service';
 import { attemptSucceeded, WebhookDeliveriesService } from './webhook-deliveries.service';
+import {
+  WEBHOOK_DELIVERY_QUEUE,
+  WebhookDeliveryQueue,
+  type WebhookDeliveryJobData,
+} from './webhook-delivery.queue';
 import { WebhookMetrics } from './webhook.metrics';
 import { sendDelivery } from './webhook-sender';
 
-const CLAIM_BATCH = 20;
+const JOB_BATCH = 20;
 
 /**
- * The background loop of each API instance: fan new outbox events out to endpoints, send what is due, number new
- * events for the feed, and once an hour make sure today's certificate expiry check has run. Every instance may run
- * it; the database decides who does which piece of work (row locks, leases and advisory locks).
+ * The webhook side of each API instance. A loop reads the outbox: it fans new events out into deliveries (each
+ * with its pg-boss job), numbers new events for the feed, and once an hour makes sure today's certificate expiry
+ * check has run. The deliveries are sent by this instance's worker on the `webhook-delivery` pg-boss queue. Every
+ * instance may run both; the database decides who does which piece of work (row locks, leases, advisory locks).
  */
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,18 +36,36 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private running: Promise<unknown> | null = null;
   private stopped = false;
   private lastExpiryCheck = 0;
+  private workerId: string | null = null;
 
   constructor(
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly deliveries: WebhookDeliveriesService,
+    private readonly queue: WebhookDeliveryQueue,
+    private readonly jobs: JobQueue,
     private readonly expiry: CertificateExpirySchedule,
     private readonly metrics: WebhookMetrics,
+    private readonly jobMetrics: MetricsService,
     private readonly feed: EventsFeedService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const enabled = this.config.env.WEBHOOK_WORKER ?? this.config.env.NODE_ENV !== 'test';
-    if (enabled) this.schedule();
+    if (!enabled) return;
+    await this.queue.ready();
+    // Whatever waited while no worker ran (or lost its job) gets one; the queue drops a second waiting job.
+    const waiting = await this.dataSource.transaction((manager) => this.queue.scheduleWaiting(manager));
+    if (waiting > 0) this.logger.log(`${waiting} webhook deliveries waiting to be sent`);
+    this.workerId = await this.jobs.work<WebhookDeliveryJobData>(
+      WEBHOOK_DELIVERY_QUEUE,
+      {
+        batchSize: JOB_BATCH,
+        pollingIntervalSeconds: Math.max(0.5, this.config.env.WEBHOOK_POLL_INTERVAL_MS / 1000),
+      },
+      (jobs) => this.deliverJobs(jobs),
+    );
+    this.schedule();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -46,26 +74,51 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     await this.running;
   }
 
-  /** One pass: fan out everything new, then send every delivery due now. Tests call it to drive delivery. */
+  /**
+   * One pass by hand: fan out everything new, then work the delivery jobs that are due now. Tests drive delivery
+   * with it; a running worker does the same from its loop and its pg-boss worker.
+   */
   async runOnce(): Promise<{ fannedOut: number; attempted: number }> {
+    const fannedOut = await this.fanOutAll();
+    await this.queue.ready();
+    let attempted = 0;
+    for (;;) {
+      const jobs = await this.jobs.fetch<WebhookDeliveryJobData>(WEBHOOK_DELIVERY_QUEUE, JOB_BATCH);
+      attempted += await this.deliverJobs(jobs);
+      await this.jobs.complete(
+        WEBHOOK_DELIVERY_QUEUE,
+        jobs.map((job) => job.id),
+      );
+      if (jobs.length < JOB_BATCH || this.stopped) break;
+    }
+    return { fannedOut, attempted };
+  }
+
+  /** Sends each job's delivery (those that are still due); returns how many attempts it made. */
+  private async deliverJobs(jobs: PgBoss.Job<WebhookDeliveryJobData>[]): Promise<number> {
+    const sent = await Promise.all(
+      jobs.map((job) =>
+        this.jobMetrics.timeJob(WEBHOOK_DELIVERY_QUEUE, () => this.deliver(job.data.deliveryId)),
+      ),
+    );
+    return sent.filter(Boolean).length;
+  }
+
+  private async deliver(deliveryId: string): Promise<boolean> {
+    const delivery = await this.deliveries.claim(deliveryId);
+    if (!delivery) return false;
+    const outcome = await sendDelivery(delivery, this.config.env.WEBHOOK_TIMEOUT_MS);
+    this.metrics.countAttempt(attemptSucceeded(outcome));
+    await this.deliveries.recordAttempt(delivery, outcome);
+    return true;
+  }
+
+  private async fanOutAll(): Promise<number> {
     let fannedOut = 0;
     for (let taken = await this.deliveries.fanOut(); taken > 0; taken = await this.deliveries.fanOut()) {
       fannedOut += taken;
     }
-    let attempted = 0;
-    for (;;) {
-      const due = await this.deliveries.claimDue(CLAIM_BATCH);
-      await Promise.all(
-        due.map(async (delivery) => {
-          const outcome = await sendDelivery(delivery, this.config.env.WEBHOOK_TIMEOUT_MS);
-          this.metrics.countAttempt(attemptSucceeded(outcome));
-          await this.deliveries.recordAttempt(delivery, outcome);
-        }),
-      );
-      attempted += due.length;
-      if (due.length < CLAIM_BATCH || this.stopped) break;
-    }
-    return { fannedOut, attempted };
+    return fannedOut;
   }
 
   private schedule(): void {
@@ -81,7 +134,8 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   private async tick(): Promise<void> {
     try {
-      await this.runOnce();
+      // New deliveries are due at once: wake this instance's worker rather than wait for its next poll.
+      if ((await this.fanOutAll()) > 0) this.jobs.wake(this.workerId);
       // Readers number events too; doing it here keeps each reader's share small.
       await this.feed.sequence();
       if (Date.now() - this.lastExpiryCheck > 60 * 60 * 1000) {

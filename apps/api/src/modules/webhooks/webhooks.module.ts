@@ -4,6 +4,7 @@ import { CertificateExpirySchedule } from './certificate-expiry.schedule';
 import { EventsController } from './events.controller';
 import { EventsFeedService } from './events-feed.service';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
+import { WebhookDeliveryQueue } from './webhook-delivery.queue';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhookMetrics } from './webhook.metrics';
 import { WebhookWorker } from './webhook.worker';
@@ -16,6 +17,7 @@ import { WebhooksController } from './webhooks.controller';
   providers: [
     WebhookEndpointsService,
     WebhookDeliveriesService,
+    WebhookDeliveryQueue,
     EventsFeedService,
     CertificateExpirySchedule,
     WebhookMetrics,

@@ -261,4 +261,18 @@ describe('the consortium administrators’ screens', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
+
+  it.each([
+    ['consortium-members', 'Members', 'Norfolk County Council'],
+    ['consortium-billing-periods', 'Billing periods', 'Settled'],
+    ['consortium-compliance', 'Compliance register', 'ISO/IEC 27001'],
+  ])('lists %s on a phone without the page scrolling sideways', async (resource, title, expected) => {
+    await openAs(ADMIN, PHONE);
+    await page.goto(`${demo.baseUrl}/#/${resource}`);
+    await page.getByRole('main').getByText(expected).first().waitFor();
+    await screenshot(page, `${resource}-phone`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect({ title, overflow: Math.max(overflow, 0) }).toEqual({ title, overflow: 0 });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
 });

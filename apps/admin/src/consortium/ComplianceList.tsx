@@ -4,6 +4,7 @@ import type { components } from '../api/schema';
 import { choicesOf, COMPLIANCE_KIND_LABELS, STANDING_LABELS } from '../catalogue/labels';
 import { formatDate } from '../format/date';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
+import { ScrollX } from './ScrollX';
 import { RESOURCES } from './resources';
 
 type Attestation = components['schemas']['ConsortiumAttestationDto'];
@@ -40,36 +41,39 @@ function Register({ consortium }: { consortium: AdministeredConsortium }) {
       empty={false}
       actions={false}
     >
-      <Datagrid
-        bulkActionButtons={false}
-        rowClick={false}
-        empty={
-          <Typography sx={{ p: 2 }} color="text.secondary">
-            No certificate matches these filters.
-          </Typography>
-        }
-      >
-        <TextField source="serviceTitle" label="Service" sortable={false} />
-        <TextField source="provider.name" label="Provider" sortable={false} />
-        <FunctionField
-          label="Certificate"
-          sortable={false}
-          render={(a: Attestation) =>
-            `${COMPLIANCE_KIND_LABELS[a.kind]}${a.required ? '' : ' (not required)'}`
+      {/* A phone scrolls the table, not the page. */}
+      <ScrollX>
+        <Datagrid
+          bulkActionButtons={false}
+          rowClick={false}
+          empty={
+            <Typography sx={{ p: 2 }} color="text.secondary">
+              No certificate matches these filters.
+            </Typography>
           }
-        />
-        <TextField source="certificateReference" label="Reference" sortable={false} />
-        <FunctionField
-          label="Expires"
-          source="expiresOn"
-          render={(a: Attestation) => formatDate(a.expiresOn)}
-        />
-        <FunctionField
-          label="Standing"
-          sortable={false}
-          render={(a: Attestation) => <StandingChip attestation={a} />}
-        />
-      </Datagrid>
+        >
+          <TextField source="serviceTitle" label="Service" sortable={false} />
+          <TextField source="provider.name" label="Provider" sortable={false} />
+          <FunctionField
+            label="Certificate"
+            sortable={false}
+            render={(a: Attestation) =>
+              `${COMPLIANCE_KIND_LABELS[a.kind]}${a.required ? '' : ' (not required)'}`
+            }
+          />
+          <TextField source="certificateReference" label="Reference" sortable={false} />
+          <FunctionField
+            label="Expires"
+            source="expiresOn"
+            render={(a: Attestation) => formatDate(a.expiresOn)}
+          />
+          <FunctionField
+            label="Standing"
+            sortable={false}
+            render={(a: Attestation) => <StandingChip attestation={a} />}
+          />
+        </Datagrid>
+      </ScrollX>
     </List>
   );
 }

@@ -27,6 +27,7 @@ import { formatDate, formatDateTime } from '../format/date';
 import { formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { sendOnce } from './idempotency';
+import { ScrollX } from './ScrollX';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type EscalatedDispute, RESOURCES } from './resources';
 import { ShowLink } from './ShowLink';
@@ -53,47 +54,50 @@ function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
       empty={false}
       actions={false}
     >
-      <Datagrid
-        bulkActionButtons={false}
-        rowClick="show"
-        empty={
-          <Typography sx={{ p: 2 }} color="text.secondary">
-            No dispute is waiting for a consortium administrator&apos;s decision.
-          </Typography>
-        }
-      >
-        <FunctionField
-          label="Charge"
-          sortBy="reference"
-          render={(d: EscalatedDispute) => (
-            <ShowLink resource={RESOURCES.disputes} id={d.id}>
-              {d.reference}
-            </ShowLink>
-          )}
-        />
-        <FunctionField
-          label="Between"
-          sortable={false}
-          render={(d: EscalatedDispute) => `${d.consumerName} disputes ${d.providerName}'s charge`}
-        />
-        <TextField source="serviceTitle" label="Service" sortable={false} />
-        <FunctionField
-          label="Line (net)"
-          sortable={false}
-          render={(d: EscalatedDispute) => formatMoneyAbsolute(d.lineNetMinor)}
-        />
-        <TextField source="reason" label="Reason" sortable={false} />
-        <FunctionField
-          label="Charge (gross)"
-          sortBy="grossMinor"
-          render={(d: EscalatedDispute) => formatMoneyAbsolute(d.chargeGrossMinor)}
-        />
-        <FunctionField
-          label="Disputed on"
-          sortable={false}
-          render={(d: EscalatedDispute) => formatDate(d.raisedAt)}
-        />
-      </Datagrid>
+      {/* A phone scrolls the table, not the page. */}
+      <ScrollX>
+        <Datagrid
+          bulkActionButtons={false}
+          rowClick="show"
+          empty={
+            <Typography sx={{ p: 2 }} color="text.secondary">
+              No dispute is waiting for a consortium administrator&apos;s decision.
+            </Typography>
+          }
+        >
+          <FunctionField
+            label="Charge"
+            sortBy="reference"
+            render={(d: EscalatedDispute) => (
+              <ShowLink resource={RESOURCES.disputes} id={d.id}>
+                {d.reference}
+              </ShowLink>
+            )}
+          />
+          <FunctionField
+            label="Between"
+            sortable={false}
+            render={(d: EscalatedDispute) => `${d.consumerName} disputes ${d.providerName}'s charge`}
+          />
+          <TextField source="serviceTitle" label="Service" sortable={false} />
+          <FunctionField
+            label="Line (net)"
+            sortable={false}
+            render={(d: EscalatedDispute) => formatMoneyAbsolute(d.lineNetMinor)}
+          />
+          <TextField source="reason" label="Reason" sortable={false} />
+          <FunctionField
+            label="Charge (gross)"
+            sortBy="grossMinor"
+            render={(d: EscalatedDispute) => formatMoneyAbsolute(d.chargeGrossMinor)}
+          />
+          <FunctionField
+            label="Disputed on"
+            sortable={false}
+            render={(d: EscalatedDispute) => formatDate(d.raisedAt)}
+          />
+        </Datagrid>
+      </ScrollX>
     </List>
   );
 }

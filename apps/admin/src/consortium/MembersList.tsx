@@ -18,6 +18,7 @@ import { unwrap } from '../api/problem';
 import { choicesOf, ORGANISATION_TYPE_LABELS } from '../catalogue/labels';
 import { formatDate } from '../format/date';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ScrollX } from './ScrollX';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type Member, RESOURCES } from './resources';
 import {
@@ -196,16 +197,19 @@ function ConsortiumAdmins({ consortiumId }: { consortiumId: string }) {
         perPage={10}
         disableSyncWithLocation
       >
-        <Datagrid bulkActionButtons={false} rowClick={false}>
-          <TextField source="name" label="Name" />
-          <TextField source="email" label="Email" />
-          <TextField source="organisationName" label="Organisation" sortable={false} />
-          <FunctionField
-            label="Administrator since"
-            sortable={false}
-            render={(admin: { grantedAt: string }) => formatDate(admin.grantedAt)}
-          />
-        </Datagrid>
+        {/* A phone scrolls the table, not the page. */}
+        <ScrollX>
+          <Datagrid bulkActionButtons={false} rowClick={false}>
+            <TextField source="name" label="Name" />
+            <TextField source="email" label="Email" />
+            <TextField source="organisationName" label="Organisation" sortable={false} />
+            <FunctionField
+              label="Administrator since"
+              sortable={false}
+              render={(admin: { grantedAt: string }) => formatDate(admin.grantedAt)}
+            />
+          </Datagrid>
+        </ScrollX>
         <Pagination rowsPerPageOptions={[10, 25]} />
       </ListBase>
     </Box>
@@ -231,40 +235,46 @@ function Members({ consortium }: { consortium: AdministeredConsortium }) {
         empty={false}
         perPage={25}
       >
-        <Datagrid
-          bulkActionButtons={false}
-          rowClick={false}
-          empty={
-            <Typography sx={{ p: 2 }} color="text.secondary">
-              No memberships match these filters.
-            </Typography>
-          }
-        >
-          <TextField source="organisationName" label="Organisation" sortBy="name" />
-          <FunctionField
-            label="Type"
-            sortable={false}
-            render={(member: Member) => ORGANISATION_TYPE_LABELS[member.organisationType]}
-          />
-          <FunctionField
-            label="Status"
-            sortable={false}
-            render={(member: Member) => <StatusChip member={member} />}
-          />
-          <FunctionField
-            label="Member since"
-            sortable={false}
-            render={(member: Member) => formatDate(member.joinedAt)}
-          />
-          <FunctionField
-            label="Last change"
-            sortBy="updatedAt"
-            source="updatedAt"
-            render={(member: Member) => formatDate(member.updatedAt)}
-          />
-          <TextField source="note" label="Note" sortable={false} emptyText="—" />
-          <FunctionField label="Actions" render={(member: Member) => <MembershipButtons member={member} />} />
-        </Datagrid>
+        {/* A phone scrolls the table, not the page. */}
+        <ScrollX>
+          <Datagrid
+            bulkActionButtons={false}
+            rowClick={false}
+            empty={
+              <Typography sx={{ p: 2 }} color="text.secondary">
+                No memberships match these filters.
+              </Typography>
+            }
+          >
+            <TextField source="organisationName" label="Organisation" sortBy="name" />
+            <FunctionField
+              label="Type"
+              sortable={false}
+              render={(member: Member) => ORGANISATION_TYPE_LABELS[member.organisationType]}
+            />
+            <FunctionField
+              label="Status"
+              sortable={false}
+              render={(member: Member) => <StatusChip member={member} />}
+            />
+            <FunctionField
+              label="Member since"
+              sortable={false}
+              render={(member: Member) => formatDate(member.joinedAt)}
+            />
+            <FunctionField
+              label="Last change"
+              sortBy="updatedAt"
+              source="updatedAt"
+              render={(member: Member) => formatDate(member.updatedAt)}
+            />
+            <TextField source="note" label="Note" sortable={false} emptyText="—" />
+            <FunctionField
+              label="Actions"
+              render={(member: Member) => <MembershipButtons member={member} />}
+            />
+          </Datagrid>
+        </ScrollX>
       </List>
       <ConsortiumAdmins consortiumId={consortium.id} />
     </>

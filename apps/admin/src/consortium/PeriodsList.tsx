@@ -2,6 +2,7 @@ import { Chip, Typography } from '@mui/material';
 import { Datagrid, FunctionField, List, SelectInput } from 'react-admin';
 import { choicesOf } from '../catalogue/labels';
 import { formatDate, formatDateRange } from '../format/date';
+import { ScrollX } from './ScrollX';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type BillingPeriod, RESOURCES } from './resources';
 import { ShowLink } from './ShowLink';
@@ -27,45 +28,48 @@ function Periods({ consortium }: { consortium: AdministeredConsortium }) {
       empty={false}
       actions={false}
     >
-      <Datagrid
-        bulkActionButtons={false}
-        rowClick="show"
-        empty={
-          <Typography sx={{ p: 2 }} color="text.secondary">
-            No billing periods match these filters.
-          </Typography>
-        }
-      >
-        <FunctionField
-          label="Period"
-          source="startDate"
-          render={(period: BillingPeriod) => (
-            <ShowLink resource={RESOURCES.periods} id={period.id}>
-              <strong>{period.label}</strong>
-            </ShowLink>
-          )}
-        />
-        <FunctionField
-          label="Dates"
-          sortable={false}
-          render={(period: BillingPeriod) => formatDateRange(period.startDate, period.endDate)}
-        />
-        <FunctionField
-          label="Status"
-          sortable={false}
-          render={(period: BillingPeriod) => <PeriodStatusChip period={period} />}
-        />
-        <FunctionField
-          label="Closed on"
-          sortable={false}
-          render={(period: BillingPeriod) => formatDate(period.closedAt)}
-        />
-        <FunctionField
-          label="Settled on"
-          sortable={false}
-          render={(period: BillingPeriod) => formatDate(period.settledAt)}
-        />
-      </Datagrid>
+      {/* A phone scrolls the table, not the page. */}
+      <ScrollX>
+        <Datagrid
+          bulkActionButtons={false}
+          rowClick="show"
+          empty={
+            <Typography sx={{ p: 2 }} color="text.secondary">
+              No billing periods match these filters.
+            </Typography>
+          }
+        >
+          <FunctionField
+            label="Period"
+            source="startDate"
+            render={(period: BillingPeriod) => (
+              <ShowLink resource={RESOURCES.periods} id={period.id}>
+                <strong>{period.label}</strong>
+              </ShowLink>
+            )}
+          />
+          <FunctionField
+            label="Dates"
+            sortable={false}
+            render={(period: BillingPeriod) => formatDateRange(period.startDate, period.endDate)}
+          />
+          <FunctionField
+            label="Status"
+            sortable={false}
+            render={(period: BillingPeriod) => <PeriodStatusChip period={period} />}
+          />
+          <FunctionField
+            label="Closed on"
+            sortable={false}
+            render={(period: BillingPeriod) => formatDate(period.closedAt)}
+          />
+          <FunctionField
+            label="Settled on"
+            sortable={false}
+            render={(period: BillingPeriod) => formatDate(period.settledAt)}
+          />
+        </Datagrid>
+      </ScrollX>
     </List>
   );
 }

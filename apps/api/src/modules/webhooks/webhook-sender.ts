@@ -1,5 +1,70 @@
+import { lookup as dnsLookup } from 'node:dns';
+import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { type AttemptOutcome, type ClaimedDelivery } from './webhook-deliveries.service';
 import { signatureHeader, toEventBody } from './event-body';
+
+/** An address no webhook may reach, whatever name led to it: link-local (cloud metadata services), unspecified. */
+export function isForbiddenAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
+  if (isIP(bare) === 4) return bare.startsWith('169.254.') || bare.startsWith('0.');
+  return /^fe[89ab][0-9a-f]:/i.test(bare) || bare === '::';
+}
+
+class ForbiddenAddressError extends Error {
+  readonly code = 'EFORBIDDENADDRESS';
+}
+
+/**
+ * DNS lookup that refuses forbidden addresses. The check is on the address the connection then uses, so a name
+ * that resolves elsewhere at registration than at delivery (DNS rebinding) cannot reach a metadata service.
+ */
+export function guardedLookup(resolve: typeof dnsLookup = dnsLookup): LookupFunction {
+  return ((hostname: string, options: object, callback: (...args: unknown[]) => void) =>
+    resolve(hostname, options, (error, address, family) => {
+      if (error) return callback(error);
+      const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      const refused = addresses.find(isForbiddenAddress);
+      if (refused) {
+        return callback(
+          new ForbiddenAddressError(`${hostname} resolves to ${refused}, which webhooks may not reach`),
+        );
+      }
+      callback(null, address, family);
+    })) as unknown as LookupFunction;
+}
+
+/** POSTs the body and resolves with the answer's status, or rejects (no connection, refused address, timeout). */
+function post(url: URL, headers: OutgoingHttpHeaders, body: string, timeoutMs: number): Promise<number> {
+  if (isForbiddenAddress(url.hostname)) {
+    return Promise.reject(new ForbiddenAddressError(`${url.hostname} is an address webhooks may not reach`));
+  }
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      lookup: guardedLookup(),
+    });
+    const timer = setTimeout(() => {
+      const timeout = new Error(`No answer within ${timeoutMs} ms`);
+      timeout.name = 'TimeoutError';
+      request.destroy(timeout);
+    }, timeoutMs);
+    request.on('response', (response) => {
+      clearTimeout(timer);
+      // Only the status counts: the receiver's body is not read.
+      response.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end(body);
+  });
+}
 
 /**
  * POSTs one delivery, signed per the published contract. Redirects are not followed (a signed event goes only
@@ -10,41 +75,30 @@ export async function sendDelivery(
   timeoutMs: number,
   now = () => Date.now(),
 ): Promise<AttemptOutcome> {
-  const body = JSON.stringify(toEventBody(delivery.event));
+  const event = toEventBody(delivery.event);
+  const body = JSON.stringify(event);
   const started = now();
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'consortium-webhooks/1',
     'consortium-signature': signatureHeader(delivery.secrets, Math.floor(started / 1000), body),
     'consortium-event-id': delivery.event.event_id,
-    'consortium-event-type': toEventBody(delivery.event).type,
+    'consortium-event-type': event.type,
     'consortium-delivery-id': delivery.id,
   };
+  const outcome = (responseStatus: number | null, error: string | null): AttemptOutcome => ({
+    startedAt: new Date(started),
+    durationMs: now() - started,
+    responseStatus,
+    error,
+  });
   try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await response.body?.cancel();
-    return {
-      startedAt: new Date(started),
-      durationMs: now() - started,
-      responseStatus: response.status,
-      error: response.ok ? null : `The endpoint answered ${response.status}`,
-    };
+    const status = await post(new URL(delivery.url), headers, body, timeoutMs);
+    return outcome(status, status >= 200 && status < 300 ? null : `The endpoint answered ${status}`);
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const timedOut = (error as Error).name === 'TimeoutError';
-    return {
-      startedAt: new Date(started),
-      durationMs: now() - started,
-      responseStatus: null,
-      error: timedOut
-        ? `No answer within ${timeoutMs} ms`
-        : `Could not connect (${cause ?? (error as Error).message})`,
-    };
+    if (error instanceof ForbiddenAddressError) return outcome(null, `Not sent: ${error.message}`);
+    if ((error as Error).name === 'TimeoutError') return outcome(null, (error as Error).message);
+    const code = (error as { code?: string }).code;
+    return outcome(null, `Could not connect (${code ?? (error as Error).message})`);
   }
 }

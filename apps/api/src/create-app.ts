@@ -47,9 +47,14 @@ export async function createApp(
       return id;
     },
   });
+  // Bodies are JSON only: Fastify's own JSON parser (prototype poisoning refused, bodyLimit applied) and none of
+  // the form or plain-text parsers Nest and Fastify add, so any other content type is a 415 problem instead of a
+  // string or a bag of strings that validation would misdescribe.
+  adapter.getInstance().removeContentTypeParser('text/plain');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    bodyParser: false,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api/v1');

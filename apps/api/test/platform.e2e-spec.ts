@@ -96,6 +96,32 @@ describe('API platform', () => {
     expect(stored.contactName).toBe('Before');
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded'])(
+    'refuses a %s body with a 415 problem and creates nothing',
+    async (contentType) => {
+      const organisation = await anOrganisation(test.dataSource);
+      const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+      const body = contentType === 'text/plain' ? '{"name":"Ledger","scopes":["audit:read"]}' : 'name=Ledger';
+      const response = await test
+        .http()
+        .post('/api/v1/api-keys')
+        .set(auth)
+        .set('content-type', contentType)
+        .send(body)
+        .expect(415);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({
+        type: 'urn:consortium:problem:unsupported-media-type',
+        status: 415,
+      });
+      expect(response.body.detail).toContain('application/json');
+      const keys = await test.dataSource.query('SELECT 1 FROM api_keys WHERE organisation_id = $1', [
+        organisation.id,
+      ]);
+      expect(keys).toHaveLength(0);
+    },
+  );
+
   it('serves the OpenAPI document', async () => {
     const response = await test.http().get('/api/docs/openapi.json').expect(200);
     expect(response.body.openapi).toMatch(/^3\./);

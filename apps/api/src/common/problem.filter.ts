@@ -36,6 +36,10 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   '40P01': [409, 'conflict', 'A concurrent change got there first: try again'],
 };
 
+/** Bodies are JSON only (create-app.ts registers no other parser): say so rather than echo the status. */
+const unsupportedMediaType = (request: FastifyRequest) =>
+  `Send the body as application/json, not ${request.headers['content-type'] ?? 'without a content type'}`;
+
 /** Turns every error into an RFC 9457 problem: one shape for clients, no stack traces, 500s logged with the request id. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -88,7 +92,8 @@ export class ProblemFilter implements ExceptionFilter {
     // Fastify's own client errors (bad JSON, wrong content type, body too large) carry a statusCode.
     const statusCode = (exception as { statusCode?: number } | undefined)?.statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      return problem(statusCode, SLUG_BY_STATUS[statusCode] ?? 'bad-request', (exception as Error).message);
+      const detail = statusCode === 415 ? unsupportedMediaType(request) : (exception as Error).message;
+      return problem(statusCode, SLUG_BY_STATUS[statusCode] ?? 'bad-request', detail);
     }
     return problem(
       500,
@@ -98,6 +103,7 @@ export class ProblemFilter implements ExceptionFilter {
   }
 
   private httpDetail(exception: HttpException, request: FastifyRequest): string {
+    if (exception.getStatus() === 415) return unsupportedMediaType(request);
     if (exception.getStatus() === 404 && exception.message.startsWith('Cannot ')) {
       return `No endpoint ${request.method} ${request.url.split('?')[0]}`;
     }

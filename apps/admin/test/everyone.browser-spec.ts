@@ -223,6 +223,8 @@ describe('the admin UI for everyone and for organisation administrators', () => 
 
     const row = page.getByRole('row').filter({ hasText: 'Usage feed from the data centre' });
     await row.waitFor();
+    // What the key may do, in words rather than its scope's code.
+    await row.getByText('Report metered usage').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'everyone-api-keys');
     await page.reload();
@@ -341,7 +343,7 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await page
       .getByRole('main')
       // Who did what, in one line: this very sign-in is the latest.
-      .getByText(/admin@norfolk\.gov\.uk: auth\.login/)
+      .getByText(/admin@norfolk\.gov\.uk: Signed in/)
       .first()
       .waitFor();
     await expect(page.getByRole('table').count()).resolves.toBe(0);
@@ -365,7 +367,9 @@ describe('the admin UI for everyone and for organisation administrators', () => 
       );
       return cells.length > 0 && cells.every((text) => text === 'Billing period');
     });
-    await page.getByRole('row').filter({ hasText: 'billing_period.closed' }).first().waitFor();
+    await page.getByRole('row').filter({ hasText: 'Billing period closed' }).first().waitFor();
+    // Actions and changed fields read as words, not as the API's codes.
+    await expect(page.getByRole('main').textContent()).resolves.not.toMatch(/billing_period\.|endDate/);
     await expect(page.getByRole('main').textContent()).resolves.not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'everyone-audit-log');

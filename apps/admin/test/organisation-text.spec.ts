@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEY_SCOPES, apiKeyStanding } from '../src/organisation/api-key-scopes';
-import { dayRange, describeChanges, entityTypeLabel } from '../src/organisation/audit-format';
+import { actionLabel, dayRange, describeChanges, entityTypeLabel } from '../src/organisation/audit-format';
 import { notificationLink, unreadBadge, unreadLabel } from '../src/organisation/notification-links';
 
 describe('API key scopes and standing', () => {
@@ -32,11 +32,19 @@ describe('the audit log in words', () => {
         journalEntryId: '9750a4f2-6cd7-4145-9100-3b32ce26946b',
         roles: ['viewer', 'finance'],
       }),
-    ).toBe('status: draft → issued; grossMinor: £7,290.00; roles: viewer, finance');
+    ).toBe('Status: draft → issued; Gross: £7,290.00; Roles: viewer, finance');
     expect(describeChanges({ key: '2026-Q4', endDate: '2026-12-31' })).toBe(
-      'key: 2026-Q4; endDate: 31 Dec 2026',
+      'Key: 2026-Q4; End date: 31 Dec 2026',
     );
     expect(describeChanges({})).toBe('—');
+  });
+
+  it('says what was done in words rather than as the API’s code', () => {
+    expect(actionLabel('billing_period.closed')).toBe('Billing period closed');
+    expect(actionLabel('subscription.quantity_changed')).toBe('Subscription quantity changed');
+    expect(actionLabel('api_key.created')).toBe('API key created');
+    expect(actionLabel('auth.login')).toBe('Signed in');
+    expect(actionLabel('compliance.attested')).toBe('Compliance certificate attested');
   });
 
   it('names what an event was about', () => {

@@ -139,7 +139,8 @@ export function ApiKeyList() {
           render={(key: ApiKey) => (
             <Stack direction="row" spacing={0.5} useFlexGap flexWrap="wrap">
               {key.scopes.map((scope) => (
-                <Chip key={scope} size="small" label={scope} title={API_KEY_SCOPE_LABELS[scope]} />
+                // What the key may do, in words; the scope's code (what integrators configure) on hover.
+                <Chip key={scope} size="small" label={API_KEY_SCOPE_LABELS[scope] ?? scope} title={scope} />
               ))}
             </Stack>
           )}

@@ -25,6 +25,42 @@ export function entityTypeLabel(entityType: string): string {
   return ENTITY_TYPE_LABELS[entityType] ?? entityType.replace(/_/g, ' ');
 }
 
+/** Actions that read better whole than as "<what> <done>". */
+const ACTION_LABELS: Record<string, string> = {
+  'auth.login': 'Signed in',
+  'auth.logout': 'Signed out',
+  'seed.demo_data': 'Demo data loaded',
+};
+
+/** The subjects of actions that are not themselves entity types. */
+const ACTION_SUBJECTS: Record<string, string> = {
+  compliance: 'Compliance certificate',
+  usage: 'Usage',
+  webhook_delivery: 'Webhook delivery',
+  webhook_endpoint: 'Webhook endpoint',
+};
+
+/** `billing_period.closed` reads "Billing period closed": what was done to what, in words. */
+export function actionLabel(action: string): string {
+  if (ACTION_LABELS[action]) return ACTION_LABELS[action];
+  const dot = action.indexOf('.');
+  if (dot < 0) return action.replace(/_/g, ' ');
+  const subject = action.slice(0, dot);
+  const what = ACTION_SUBJECTS[subject] ?? entityTypeLabel(subject);
+  const done = action.slice(dot + 1).replace(/[._]/g, ' ');
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)} ${done}`;
+}
+
+/** `endDate` reads "End date"; money in pence (`grossMinor`) is shown in pounds, so "Gross". */
+function fieldLabel(field: string): string {
+  const words = field
+    .replace(/Minor$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids mean nothing to a person: fields holding one are left out (the event's entity says what it was about). */
@@ -45,7 +81,7 @@ function show(value: unknown, field = ''): string {
   return String(value);
 }
 
-/** `{ status: { from: 'active', to: 'disabled' } }` reads "status: active → disabled"; other shapes as they are. */
+/** `{ status: { from: 'active', to: 'disabled' } }` reads "Status: active → disabled"; other shapes as they are. */
 export function describeChanges(changes: Record<string, unknown> | null | undefined): string {
   const parts = Object.entries(changes ?? {}).flatMap(([field, change]) => {
     if (
@@ -55,9 +91,11 @@ export function describeChanges(changes: Record<string, unknown> | null | undefi
       ('from' in change || 'to' in change)
     ) {
       const { from, to } = change as { from?: unknown; to?: unknown };
-      return isId(from) || isId(to) ? [] : [`${field}: ${show(from, field)} → ${show(to, field)}`];
+      return isId(from) || isId(to)
+        ? []
+        : [`${fieldLabel(field)}: ${show(from, field)} → ${show(to, field)}`];
     }
-    return isId(change) ? [] : [`${field}: ${show(change, field)}`];
+    return isId(change) ? [] : [`${fieldLabel(field)}: ${show(change, field)}`];
   });
   return parts.length === 0 ? '—' : parts.join('; ');
 }

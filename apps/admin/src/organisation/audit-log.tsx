@@ -20,8 +20,9 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { hasRole, NO_PERMISSIONS, type Permissions } from '../roles';
-import { describeChanges, ENTITY_TYPE_LABELS, dayRange, entityTypeLabel } from './audit-format';
+import { actionLabel, describeChanges, ENTITY_TYPE_LABELS, dayRange, entityTypeLabel } from './audit-format';
 import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { byDate, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 
 type AuditEvent = components['schemas']['AuditEventDto'];
@@ -60,12 +61,17 @@ function AuditRows() {
   const phone = useMediaQuery<Theme>((theme) => theme.breakpoints.down('sm'));
   if (phone) {
     return (
-      <SimpleList<AuditEvent>
-        primaryText={(event) => `${actorText(event)}: ${event.action}`}
-        secondaryText={(event) => describeChanges(event.changes)}
-        tertiaryText={(event) => `${formatDateTime(event.occurredAt)} · ${entityTypeLabel(event.entityType)}`}
-        linkType={false}
-      />
+      <>
+        <SortChoice options={byDate('occurredAt')} />
+        <SimpleList<AuditEvent>
+          primaryText={(event) => `${actorText(event)}: ${actionLabel(event.action)}`}
+          secondaryText={(event) => describeChanges(event.changes)}
+          tertiaryText={(event) =>
+            `${formatDateTime(event.occurredAt)} · ${entityTypeLabel(event.entityType)}`
+          }
+          linkType={false}
+        />
+      </>
     );
   }
   return (
@@ -77,7 +83,11 @@ function AuditRows() {
         render={(event: AuditEvent) => formatDateTime(event.occurredAt)}
       />
       <FunctionField label="Who" render={actorText} />
-      <FunctionField label="Action" render={(event: AuditEvent) => <code>{event.action}</code>} />
+      {/* In words; the code (what the Action filter takes) is kept as the cell's title. */}
+      <FunctionField
+        label="Action"
+        render={(event: AuditEvent) => <span title={event.action}>{actionLabel(event.action)}</span>}
+      />
       <FunctionField label="About" render={(event: AuditEvent) => entityTypeLabel(event.entityType)} />
       <FunctionField label="What changed" render={(event: AuditEvent) => describeChanges(event.changes)} />
     </Datagrid>

@@ -546,6 +546,45 @@ describe('webhooks', () => {
       expect(detail.attemptLog.map((a: { attempt: number }) => a.attempt).sort()).toEqual([1, 2]);
     });
 
+    it('deletes finished deliveries and their attempt logs once past retention, and keeps waiting ones however old', async () => {
+      const { organisation, admin } = await aMember();
+      const endpoint = await anEndpoint(admin);
+      for (let i = 0; i < 3; i += 1) await anEvent(organisation);
+      await deliver();
+      const rows = (await ds.query('SELECT id FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY id', [
+        endpoint.id,
+      ])) as { id: string }[];
+      expect(rows).toHaveLength(3);
+      // The third waits for a retry, as after a failed attempt.
+      await ds.query(
+        `UPDATE webhook_deliveries SET status = 'pending', delivered_at = NULL, next_attempt_at = now() + interval '1 day'
+          WHERE id = $1`,
+        [rows[2].id],
+      );
+      const [oldSent, recentSent, oldWaiting] = rows.map((r) => r.id);
+      await ds.query(
+        `UPDATE webhook_deliveries
+            SET created_at = now() - interval '120 days', last_attempt_at = now() - interval '120 days',
+                delivered_at = CASE WHEN status = 'succeeded' THEN now() - interval '120 days' END
+          WHERE id = ANY($1)`,
+        [[oldSent, oldWaiting]],
+      );
+
+      await expect(test.app.get(WebhookDeliveriesService).forgetFinished(90)).resolves.toBe(1);
+
+      const left: { id: string }[] = await ds.query(
+        'SELECT id FROM webhook_deliveries WHERE endpoint_id = $1',
+        [endpoint.id],
+      );
+      expect(left.map((r) => r.id).sort()).toEqual([recentSent, oldWaiting].sort());
+      await expect(
+        ds.query('SELECT count(*)::int AS n FROM webhook_delivery_attempts WHERE delivery_id = $1', [
+          oldSent,
+        ]),
+      ).resolves.toEqual([{ n: 0 }]);
+      await api.delivery(admin, endpoint.id, oldSent).expect(404);
+    });
+
     it('sends each event once when several workers run at the same time', async () => {
       const { organisation, admin } = await aMember();
       const endpoint = await anEndpoint(admin);

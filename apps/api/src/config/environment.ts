@@ -135,6 +135,12 @@ export class Environment {
   @Min(1)
   WEBHOOK_DISABLE_AFTER_FAILURES = 36;
 
+  /** Days a finished delivery (sent, or given up) and its attempt log are kept before they are deleted. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 90 : Number(value)))
+  @IsInt()
+  @Min(1)
+  WEBHOOK_LOG_RETENTION_DAYS = 90;
+
   /** Built admin UI to serve at `/`; empty disables it. */
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';

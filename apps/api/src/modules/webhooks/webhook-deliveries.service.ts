@@ -171,6 +171,28 @@ export class WebhookDeliveriesService {
     };
   }
 
+  /**
+   * Deletes finished deliveries (sent, or given up) whose last attempt is older than `days`, with their attempt
+   * logs, a batch at a time so no transaction holds many rows. Waiting deliveries are kept however old.
+   */
+  async forgetFinished(days: number, batchSize = 1000): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const deleted = await this.updateReturning(
+        `WITH old AS (
+           SELECT id FROM webhook_deliveries
+            WHERE status <> 'pending'
+              AND coalesce(delivered_at, last_attempt_at, created_at) < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+         )
+         DELETE FROM webhook_deliveries d USING old WHERE d.id = old.id RETURNING d.id`,
+        [days, batchSize],
+      );
+      forgotten += deleted.length;
+      if (deleted.length < batchSize) return forgotten;
+    }
+  }
+
   /** The rows an UPDATE … RETURNING returned (TypeORM's plain result for an UPDATE is [rows, count]). */
   private async updateReturning(sql: string, parameters: unknown[]): Promise<unknown[]> {
     const runner = this.dataSource.createQueryRunner();

@@ -26,7 +26,7 @@ const JOB_BATCH = 20;
 /**
  * The webhook side of each API instance. A loop reads the outbox: it fans new events out into deliveries (each
  * with its pg-boss job), numbers new events for the feed, and once an hour makes sure today's certificate expiry
- * check has run. The deliveries are sent by this instance's worker on the `webhook-delivery` pg-boss queue. Every
+ * check has run and deletes delivery logs past their retention. The deliveries are sent by this instance's worker on the `webhook-delivery` pg-boss queue. Every
  * instance may run both; the database decides who does which piece of work (row locks, leases, advisory locks).
  */
 @Injectable()
@@ -141,6 +141,10 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       if (Date.now() - this.lastExpiryCheck > 60 * 60 * 1000) {
         this.lastExpiryCheck = Date.now();
         await this.expiry.runDueChecks();
+        const days = this.config.env.WEBHOOK_LOG_RETENTION_DAYS;
+        const forgotten = await this.deliveries.forgetFinished(days);
+        if (forgotten > 0)
+          this.logger.log(`deleted ${forgotten} finished webhook deliveries older than ${days} days`);
       }
     } catch (error) {
       // A database hiccup must not stop the loop: the next tick tries again.

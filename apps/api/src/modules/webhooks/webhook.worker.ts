@@ -26,8 +26,9 @@ const JOB_BATCH = 20;
 /**
  * The webhook side of each API instance. A loop reads the outbox: it fans new events out into deliveries (each
  * with its pg-boss job), numbers new events for the feed, and once an hour makes sure today's certificate expiry
- * check has run and deletes delivery logs past their retention. The deliveries are sent by this instance's worker on the `webhook-delivery` pg-boss queue. Every
- * instance may run both; the database decides who does which piece of work (row locks, leases, advisory locks).
+ * check has run and deletes delivery logs past their retention. This instance's worker on the `webhook-delivery`
+ * pg-boss queue sends the deliveries. Every instance may run both; the database decides who does which piece of
+ * work (row locks, leases, advisory locks).
  */
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {

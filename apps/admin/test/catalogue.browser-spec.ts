@@ -1,4 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
+import { formatDate } from '../src/format/date';
+import { firstOfNextMonth, ukToday } from '../src/catalogue/subscription-text';
 import { launchChromium } from './support/chromium';
 import { DEMO_PASSWORD, type DemoApp, startDemoApp } from './support/demo-app';
 import { openPage, PHONE, screenshot, seriousAccessibilityViolations, signIn } from './support/browser';
@@ -206,12 +208,16 @@ describe('the CIO teams’ screens', () => {
     const describedText = async (input: typeof from) =>
       page.locator(`[id="${(await input.getAttribute('aria-describedby')) ?? ''}"]`).textContent();
 
-    // The subscription starts on 1 January: a change from today is refused, and the day is said the UK way.
+    // Essex asked to start on the first of next month, the day the dialog proposes; a change from today is
+    // refused, and the day is said the UK way.
+    const start = firstOfNextMonth(ukToday());
+    await expect(from.inputValue()).resolves.toBe(start);
+    await from.fill(ukToday());
     await quantity.fill('3');
     await change.click();
     await dialog.locator('[aria-invalid="true"]').waitFor();
     await expect(from.getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(describedText(from)).resolves.toBe('Must be on or after 1 Jan 2027.');
+    await expect(describedText(from)).resolves.toBe(`Must be on or after ${formatDate(start)}.`);
     await expect(quantity.getAttribute('aria-invalid')).resolves.toBe('false');
     await expect(dialog.getByRole('alert').textContent()).resolves.toBe(
       'The quantity has not changed: please correct the highlighted field.',
@@ -227,7 +233,7 @@ describe('the CIO teams’ screens', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // From the first day, one more rack does not fit the full service: said under the quantity.
-    await from.fill('2027-01-01');
+    await from.fill(start);
     await dialog.getByRole('alert').waitFor({ state: 'detached' });
     await change.click();
     await quantity.and(page.locator('[aria-invalid="true"]')).waitFor();
@@ -243,7 +249,7 @@ describe('the CIO teams’ screens', () => {
     await dialog.waitFor({ state: 'detached' });
     await page
       .getByRole('list', { name: 'History' })
-      .getByText('Quantity changed from 2 to 1 from 1 Jan 2027')
+      .getByText(`Quantity changed from 2 to 1 from ${formatDate(start)}`)
       .waitFor();
   });
 

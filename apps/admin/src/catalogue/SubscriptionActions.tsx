@@ -138,6 +138,7 @@ export function SubscriptionActions({
       {changingQuantity ? (
         <QuantityDialog
           current={subscription.quantity}
+          startDate={subscription.startDate}
           onClose={() => setChangingQuantity(false)}
           onConfirm={(change) => quantity.mutateAsync(change)}
         />

@@ -41,17 +41,23 @@ const QUANTITY_FIELDS = ['quantity', 'effectiveFrom'] as const;
  */
 export function QuantityDialog({
   current,
+  startDate,
   onConfirm,
   onClose,
 }: {
   current: number;
+  /** The subscription's first day: a change cannot take effect before it, so the dialog proposes no earlier day. */
+  startDate: string;
   /** Makes the change; a rejection is shown in the dialog. */
   onConfirm: (change: { quantity: number; effectiveFrom: string }) => Promise<unknown>;
   onClose: () => void;
 }) {
   const titleId = useId();
   const [quantity, setQuantity] = useState(String(current));
-  const [effectiveFrom, setEffectiveFrom] = useState(ukToday());
+  const [effectiveFrom, setEffectiveFrom] = useState(() => {
+    const today = ukToday();
+    return startDate > today ? startDate : today;
+  });
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const valid =

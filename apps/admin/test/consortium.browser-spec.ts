@@ -65,6 +65,21 @@ describe('the consortium administrators’ screens', () => {
     }
   });
 
+  it.each([
+    ['finance@kent.gov.uk', 'consortium-members'],
+    ['cio@suffolk.gov.uk', 'consortium-billing-periods'],
+  ])(
+    'shows %s the not-allowed page, not a missing one, at the administrators’ %s address',
+    async (email, resource) => {
+      await openAs(email);
+      await page.goto(`${demo.baseUrl}/#/${resource}`);
+      await page.getByRole('heading', { name: 'You are not allowed to see this' }).waitFor();
+      await expect(page.getByRole('main').textContent()).resolves.toContain(
+        'Only the consortium’s administrators see this screen.',
+      );
+    },
+  );
+
   it('lets the consortium administrator approve Broadland’s request to join', async () => {
     await openAs(ADMIN);
     for (const entry of CONSORTIUM_ENTRIES) await menuEntry(entry).waitFor();

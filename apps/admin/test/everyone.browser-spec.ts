@@ -398,6 +398,17 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await screenshot(page, 'everyone-not-allowed');
   });
 
+  it('shows a viewer the not-allowed page, not a missing one, at a CIO team’s address', async () => {
+    await signInAs('viewer@suffolk.gov.uk');
+    await page.goto(`${demo.baseUrl}/#/my-services/create`);
+    await page.getByRole('heading', { name: 'You are not allowed to see this' }).waitFor();
+    await expect(page.getByRole('main').textContent()).resolves.toContain(
+      'manage its services and subscriptions',
+    );
+    await page.goto(`${demo.baseUrl}/#/subscription-requests`);
+    await page.getByRole('heading', { name: 'You are not allowed to see this' }).waitFor();
+  });
+
   it("shows the API's refusal in words on the not-allowed page", async () => {
     await signInAs('consortium.admin@norfolk.gov.uk');
     const notTheirs = encodeURIComponent(

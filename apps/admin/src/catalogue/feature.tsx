@@ -2,8 +2,10 @@ import AssignmentIcon from '@mui/icons-material/Assignment';
 import InboxIcon from '@mui/icons-material/Inbox';
 import InventoryIcon from '@mui/icons-material/Inventory2';
 import StorefrontIcon from '@mui/icons-material/Storefront';
+import type { ReactElement } from 'react';
 import { Resource } from 'react-admin';
 import type { Feature } from '../features/feature';
+import { Allowed } from '../layout/NotAllowed';
 import { hasRole, type Permissions } from '../roles';
 import { CatalogueList } from './CatalogueList';
 import { CatalogueShow } from './CatalogueShow';
@@ -20,33 +22,47 @@ const managesServices = (p: Permissions) => hasRole(p, 'service_manager', 'org_a
  */
 const browses = (p: Permissions) => p.roles.length > 0;
 
+const CIO_TEAMS_ONLY =
+  'Only your organisation’s CIO team (service managers) and administrators manage its services and subscriptions.';
+
+/** A CIO team's screen, or the not-allowed page for anyone else. */
+const forCioTeams = (screen: ReactElement) => (
+  <Allowed when={managesServices} reason={CIO_TEAMS_ONLY}>
+    {screen}
+  </Allowed>
+);
+
 /** CIO teams: the catalogue, my services, subscription requests and my subscriptions. */
 export const catalogueFeature: Feature = {
   resources: catalogueResources,
-  adminResources: (p) => [
-    ...(browses(p)
-      ? [<Resource key={CATALOGUE} name={CATALOGUE} list={CatalogueList} show={CatalogueShow} />]
-      : []),
-    ...(managesServices(p)
+  // Registered for everyone who browses, so that a CIO team's screen opened by URL says "not allowed" rather
+  // than "not found".
+  adminResources: (p) =>
+    browses(p)
       ? [
+          <Resource key={CATALOGUE} name={CATALOGUE} list={CatalogueList} show={CatalogueShow} />,
           <Resource
             key={MY_SERVICES}
             name={MY_SERVICES}
-            list={MyServiceList}
-            show={MyServiceShow}
-            create={ServiceCreate}
-            edit={ServiceEdit}
+            list={forCioTeams(<MyServiceList />)}
+            show={forCioTeams(<MyServiceShow />)}
+            create={forCioTeams(<ServiceCreate />)}
+            edit={forCioTeams(<ServiceEdit />)}
           />,
-          <Resource key={REQUESTS} name={REQUESTS} list={RequestList} show={RequestShow} />,
+          <Resource
+            key={REQUESTS}
+            name={REQUESTS}
+            list={forCioTeams(<RequestList />)}
+            show={forCioTeams(<RequestShow />)}
+          />,
           <Resource
             key={MY_SUBSCRIPTIONS}
             name={MY_SUBSCRIPTIONS}
-            list={MySubscriptionList}
-            show={MySubscriptionShow}
+            list={forCioTeams(<MySubscriptionList />)}
+            show={forCioTeams(<MySubscriptionShow />)}
           />,
         ]
-      : []),
-  ],
+      : [],
   menu: (p) => [
     ...(browses(p) ? [{ to: `/${CATALOGUE}`, label: 'Service catalogue', icon: <StorefrontIcon /> }] : []),
     ...(managesServices(p)

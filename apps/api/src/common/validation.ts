@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { invalid, ProblemFieldError } from './problem';
 
 function flatten(errors: ValidationError[], parent = ''): ProblemFieldError[] {
@@ -14,6 +15,13 @@ export function validationProblem(errors: ValidationError[]) {
   const fieldErrors = flatten(errors);
   return invalid(fieldErrors.map((e) => e.message).join('; '), fieldErrors);
 }
+
+/**
+ * The field may be left out, but not sent as `null`. class-validator's @IsOptional() skips `null` as well, which
+ * let a `null` through to a NOT NULL column (a 500) or over a setting that must have a value. Fields where `null`
+ * means something ("clear it") say so in their type (`string | null`) and keep their own ValidateIf.
+ */
+export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** The options every validation uses: unknown fields are refused. */
 export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;

@@ -38,6 +38,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../../../common/pagination';
+import { IsOmittable } from '../../../common/validation';
 import { ServiceComplianceDto } from './compliance.dto';
 import { PRICE_PLAN_SCHEMA } from './price-plan.dto';
 
@@ -183,49 +184,49 @@ export class CreateServiceDto {
  * not changed here: every price change appends a price version (POST /services/{id}/price-versions).
  */
 export class UpdateServiceDto {
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SERVICE_CATEGORIES)
   @ApiPropertyOptional({ enum: SERVICE_CATEGORIES })
   category?: ServiceCategory;
 
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   title?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(500)
   summary?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(20_000)
   description?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => ServiceLevelDto)
   serviceLevel?: ServiceLevelDto;
 
   /** May not fall below what subscriptions in force already hold (409 capacity-below-use). */
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => CapacityInputDto)
   capacity?: CapacityInputDto;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(VAT_TREATMENTS)
   @ApiPropertyOptional({ enum: VAT_TREATMENTS })
   vatTreatment?: VatTreatment;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable } from '../../../common/validation';
 import { CreditNoteDto, DisputeDto } from './cross-charges.dto';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -22,7 +23,7 @@ export class DisputeReasonDto {
 export class AcceptDisputeDto extends DisputeReasonDto {
   /** What the line's net should have been, in pence (integer string); leave out to credit the whole line. */
   @ApiPropertyOptional({ maxLength: 15, example: '125000' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(PENCE, { message: 'correctedNetMinor must be a whole number of pence, as a string' })
   correctedNetMinor?: string;
 }
@@ -31,7 +32,7 @@ export class AcceptDisputeDto extends DisputeReasonDto {
 export class UpholdDisputeDto extends DisputeReasonDto {
   /** Net amount to credit, in pence (integer string); leave out to credit the whole line. */
   @ApiPropertyOptional({ maxLength: 15, example: '25000' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(PENCE, { message: 'creditNetMinor must be a whole number of pence, as a string' })
   creditNetMinor?: string;
 }

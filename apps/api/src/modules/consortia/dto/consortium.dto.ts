@@ -21,6 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../../../common/pagination';
+import { IsOmittable } from '../../../common/validation';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -35,12 +36,12 @@ export class ConsortiumRulesDto {
 /** Rules to set; a rule left out keeps its current value (or its default on creation: requests accepted, 30 days). */
 export class ConsortiumRulesInputDto {
   /** Whether organisations may ask to join (otherwise they join only by invitation). */
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   acceptsJoinRequests?: boolean;
 
   /** Days a consumer has to pay a settled position (0 to 365). */
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(0)
   @Max(365)
@@ -78,7 +79,7 @@ export class CreateConsortiumDto {
 
 /** Fields left out stay as they are; `description: null` clears the description. */
 export class UpdateConsortiumDto {
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -91,16 +92,16 @@ export class UpdateConsortiumDto {
   @MaxLength(2000)
   description?: string | null;
 
-  @IsOptional()
+  @IsOmittable()
   @IsIn(BILLING_CYCLES)
   billingCycle?: BillingCycle;
 
   /** Only GBP for now. */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CURRENCIES)
   currency?: Currency;
 
-  @IsOptional()
+  @IsOmittable()
   @ValidateNested()
   @Type(() => ConsortiumRulesInputDto)
   rules?: ConsortiumRulesInputDto;

@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../../../common/pagination';
+import { IsOmittable } from '../../../common/validation';
 
 /** The same rule as for every other user's password (see the users module). */
 
@@ -60,7 +61,7 @@ export class OrganisationPageDto {
 
 /** Contact fields may be cleared with `null`. */
 export class UpdateOrganisationDto {
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
@@ -68,11 +69,11 @@ export class UpdateOrganisationDto {
   name?: string;
 
   /** Only a superadmin may change an organisation's type. */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ORGANISATION_TYPES)
   type?: OrganisationType;
 
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)

@@ -15,6 +15,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageInfo, PageQuery } from '../../../common/pagination';
+import { IsOmittable } from '../../../common/validation';
 import { USER_STATUSES, type UserStatus } from '../user.entity';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -75,14 +76,14 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @IsOptional()
+  @IsOmittable()
   @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ORGANISATION_ROLES.length)
@@ -91,7 +92,7 @@ export class UpdateUserDto {
   roles?: OrganisationRole[];
 
   /** `disabled` stops the user signing in and ends their sessions. */
-  @IsOptional()
+  @IsOmittable()
   @IsIn(USER_STATUSES)
   status?: UserStatus;
 }

@@ -32,7 +32,10 @@ describe('the audit log in words', () => {
         journalEntryId: '9750a4f2-6cd7-4145-9100-3b32ce26946b',
         roles: ['viewer', 'finance'],
       }),
-    ).toBe('Status: draft → issued; Gross: £7,290.00; Roles: viewer, finance');
+    ).toBe('Status: draft → issued; Gross: £7,290.00; Roles: Viewer, Finance');
+    expect(describeChanges({ revokedAt: { from: null, to: '2026-12-01T10:27:00.803Z' } })).toBe(
+      'Revoked at: nothing → 1 Dec 2026, 10:27',
+    );
     expect(describeChanges({ key: '2026-Q4', endDate: '2026-12-31' })).toBe(
       'Key: 2026-Q4; End date: 31 Dec 2026',
     );

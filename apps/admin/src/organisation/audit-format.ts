@@ -1,6 +1,7 @@
 /** How audit events read to a person. Plain TypeScript, so it is unit-tested without a browser. */
-import { formatDate } from '../format/date';
+import { formatDate, formatDateTime } from '../format/date';
 import { formatMoney } from '../format/money';
+import { ROLE_LABELS } from '../roles';
 
 /** The entity types the API records (AuditService callers), in words. */
 export const ENTITY_TYPE_LABELS: Record<string, string> = {
@@ -75,8 +76,11 @@ function show(value: unknown, field = ''): string {
   )
     return formatMoney(String(value));
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value);
+  if (field === 'roles' && typeof value === 'string')
+    return ROLE_LABELS[value as keyof typeof ROLE_LABELS] ?? value;
   if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => show(v)).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => show(v, field)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

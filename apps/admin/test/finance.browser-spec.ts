@@ -320,6 +320,13 @@ describe('the finance teams’ screens in a browser', () => {
 
     await deltToKent.click();
     await page.getByTestId('dispute').getByText('Awaiting the provider', { exact: false }).waitFor();
+    // The period is named, not shown as its key.
+    await page
+      .getByRole('main')
+      .getByText(/^Q[1-4] \d{4} \(\w+ to \w+\)$/)
+      .first()
+      .waitFor();
+    await expect(page.getByRole('main').textContent()).resolves.not.toMatch(/Period \d{4}-/);
     // Wide tables scroll inside the page; the page itself never scrolls sideways.
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
       PHONE.width,

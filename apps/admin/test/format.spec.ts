@@ -1,3 +1,4 @@
+import { periodName } from '../src/format/period';
 import { formatDate, formatDateNumeric, formatDateRange, formatDateTime } from '../src/format/date';
 import {
   formatAmount,
@@ -69,5 +70,13 @@ describe('dates as people in the UK write them', () => {
     expect(formatDate(null)).toBe('—');
     expect(formatDateTime('')).toBe('—');
     expect(formatDate('soon')).toBe('soon');
+  });
+});
+
+describe('billing periods in words', () => {
+  it('names a period by its months, never by its key', () => {
+    expect(periodName('2026-Q4')).toBe('Q4 2026 (October to December)');
+    expect(periodName('2026-11')).toBe('November 2026');
+    expect(periodName('not-a-key')).toBe('not-a-key');
   });
 });

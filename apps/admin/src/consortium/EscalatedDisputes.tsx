@@ -24,6 +24,7 @@ import {
 import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { formatDate, formatDateTime } from '../format/date';
+import { periodName } from '../format/period';
 import { formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { sendOnce } from './idempotency';
@@ -194,7 +195,7 @@ function DisputePage() {
             {dispute.consumerName} disputes {dispute.providerName}&apos;s charge {dispute.reference}
           </Typography>
           <Typography>
-            Period {dispute.periodKey} · {dispute.serviceTitle}: {dispute.lineDescription} ·{' '}
+            {periodName(dispute.periodKey)} · {dispute.serviceTitle}: {dispute.lineDescription} ·{' '}
             {formatMoneyAbsolute(dispute.lineNetMinor)} net
           </Typography>
           <Typography component="h2" variant="subtitle1">

@@ -16,6 +16,7 @@ import { Link, Title, useNotify, usePermissions } from 'react-admin';
 import { useParams } from 'react-router-dom';
 import { ConfirmDialog, type DialogField } from '../components/ConfirmDialog';
 import { formatDateTime } from '../format/date';
+import { periodName } from '../format/period';
 import { formatAmount, formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import type { Permissions } from '../roles';
 import { ChargeCreditNotes, ChargeLines } from './ChargeTables';
@@ -203,7 +204,7 @@ export function ChargeShow() {
             <Stack direction="row" spacing={1} useFlexGap flexWrap="wrap" sx={{ my: 1 }}>
               <Chip label={CHARGE_STATUS_LABELS[charge.status]} />
               <Chip label={`Reference ${charge.reference}`} variant="outlined" />
-              <Chip label={`Period ${charge.billingPeriod.key}`} variant="outlined" />
+              <Chip label={periodName(charge.billingPeriod.key)} variant="outlined" />
             </Stack>
             <Amounts charge={charge} />
             <Stack direction="row" spacing={1} sx={{ mt: 2 }}>

@@ -68,6 +68,29 @@ describe('API platform', () => {
     expect(response.body.requestId).toEqual(response.headers['x-request-id']);
   });
 
+  it('answers a path id that is not a UUID with a validation problem naming the parameter', async () => {
+    const organisation = await anOrganisation(test.dataSource);
+    const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+    const response = await test.http().get('/api/v1/users/not-a-uuid').set(auth).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      type: 'urn:consortium:problem:validation-error',
+      errors: [{ field: 'id', message: 'id must be a UUID' }],
+    });
+  });
+
+  it('names only the malformed one of two path ids', async () => {
+    const organisation = await anOrganisation(test.dataSource);
+    const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['finance']));
+    const response = await test
+      .http()
+      .post(`/api/v1/cross-charges/${organisation.id}/lines/12345/dispute`)
+      .set(auth)
+      .send({ reason: 'Not a line of ours' })
+      .expect(400);
+    expect(response.body.errors).toEqual([{ field: 'lineId', message: 'lineId must be a UUID' }]);
+  });
+
   it('refuses a NUL character in a query filter as a field error, not a database failure', async () => {
     const organisation = await anOrganisation(test.dataSource);
     const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));

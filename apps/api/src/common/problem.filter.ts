@@ -2,7 +2,7 @@ import { DomainError } from '@consortium/domain';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import { problem, ProblemDocument, ProblemException } from './problem';
+import { invalid, problem, ProblemDocument, ProblemException } from './problem';
 
 const SLUG_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
@@ -35,6 +35,21 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   '40001': [409, 'conflict', 'A concurrent change got there first: try again'],
   '40P01': [409, 'conflict', 'A concurrent change got there first: try again'],
 };
+
+/** What Nest's ParseUUIDPipe throws for a path parameter that is not a UUID (every path parameter here is an id). */
+const PARSE_UUID_FAILURE = /^Validation failed \(uuid( v\d)? is expected\)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The validation problem for malformed ids in the path, one field error per offending parameter. */
+function malformedPathIds(request: FastifyRequest) {
+  const params = Object.entries((request.params ?? {}) as Record<string, string>);
+  const errors = params
+    .filter(([, value]) => !UUID.test(value))
+    .map(([field]) => ({ field, message: `${field} must be a UUID` }));
+  const fieldErrors =
+    errors.length > 0 ? errors : [{ field: 'path', message: 'ids in the path must be UUIDs' }];
+  return invalid(fieldErrors.map((e) => e.message).join('; '), fieldErrors);
+}
 
 /** Bodies are JSON only (create-app.ts registers no other parser): say so rather than echo the status. */
 const unsupportedMediaType = (request: FastifyRequest) =>
@@ -78,6 +93,9 @@ export class ProblemFilter implements ExceptionFilter {
         code: exception.code,
         ...(exception.details ? { details: exception.details } : {}),
       });
+    }
+    if (exception instanceof HttpException && PARSE_UUID_FAILURE.test(exception.message)) {
+      return malformedPathIds(request).toProblem();
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -269,6 +269,7 @@ async function main() {
       env,
       databaseUrl: url,
       jwtSecret: 'bench-signing-key-that-is-long-enough-for-hs256',
+      secretsKey: 'bench-secrets-key-that-is-long-enough-for-aes',
     });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigurationError, loadEnvironment } from './config/environment';
-import { resolveJwtSecret } from './config/secrets';
+import { resolveJwtSecret, resolveSecretsKey } from './config/secrets';
 import { createApp } from './create-app';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/run-migrations';
@@ -25,7 +25,12 @@ async function main(): Promise<void> {
 
   try {
     await runMigrations(databaseUrl, log);
-    const app = await createApp({ env, databaseUrl, jwtSecret: resolveJwtSecret(env) });
+    const app = await createApp({
+      env,
+      databaseUrl,
+      jwtSecret: resolveJwtSecret(env),
+      secretsKey: resolveSecretsKey(env),
+    });
     // Demo users share a published password: never load them into a production database unless asked to.
     const seedDemo = env.SEED_DEMO_DATA ?? env.NODE_ENV !== 'production';
     const seeded = seedDemo ? await seedIfEmpty(app, log) : false;

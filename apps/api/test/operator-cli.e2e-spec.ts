@@ -18,17 +18,19 @@ import {
   anOrganisation,
   unique,
 } from './support/builders';
-import { createTestApp, type TestApp } from './support/test-app';
+import { createTestApp, TEST_SECRETS_KEY, type TestApp } from './support/test-app';
 
 const ROOT = resolve(__dirname, '../../..');
 const databaseUrl = () => process.env.CONSORTIUM_TEST_DATABASE_URL as string;
+/** As an operator's shell would have it: the secrets key set, so no key file is made in the checkout. */
+const CLI_ENV = { NODE_ENV: 'test', SECRETS_KEY: TEST_SECRETS_KEY };
 
 /** Runs an operator command in this process, as `node cli.js <name> <args>` would, collecting what it prints. */
 async function cli(name: string, args: string[]): Promise<string[]> {
   const command = OPERATOR_COMMANDS.find((c) => c.spec.name === name);
   if (!command) throw new Error(`no command ${name}`);
   const lines: string[] = [];
-  const env = loadEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_UI_DIR: '' });
+  const env = loadEnvironment({ ...CLI_ENV, LOG_LEVEL: 'silent', ADMIN_UI_DIR: '' });
   await command.run(env, databaseUrl(), parseOptions(command.spec, args), { line: (l) => lines.push(l) });
   return lines;
 }
@@ -238,7 +240,7 @@ describe('the operators’ command line', () => {
   describe('its entry point', () => {
     const run = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
       const lines: string[] = [];
-      await runCli(argv, { line: (l) => lines.push(l) }, { NODE_ENV: 'test', ...env });
+      await runCli(argv, { line: (l) => lines.push(l) }, { ...CLI_ENV, ...env });
       return lines.join('\n');
     };
 
@@ -280,7 +282,7 @@ describe('the operators’ command line', () => {
             TS_NODE_PROJECT: 'scripts/tsconfig.json',
             TS_NODE_TRANSPILE_ONLY: '1',
             DATABASE_URL: databaseUrl(),
-            NODE_ENV: 'test',
+            ...CLI_ENV,
           },
         },
       );

@@ -15,7 +15,7 @@ import {
   aService,
   TEST_PASSWORD,
 } from './support/builders';
-import { TEST_JWT_SECRET } from './support/test-app';
+import { TEST_JWT_SECRET, TEST_SECRETS_KEY } from './support/test-app';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -64,6 +64,7 @@ async function startInstance(name: string, databaseUrl: string): Promise<Instanc
         PORT: String(port),
         DATABASE_URL: databaseUrl,
         JWT_SECRET: TEST_JWT_SECRET,
+        SECRETS_KEY: TEST_SECRETS_KEY,
         SEED_DEMO_DATA: 'false',
         ADMIN_UI_DIR: '',
         LOG_LEVEL: 'info',

@@ -191,6 +191,31 @@ describe('webhooks', () => {
       ]);
     });
 
+    it('keeps signing secrets sealed in the database, the rotated-out one too, and still signs with them', async () => {
+      const { organisation, admin } = await aMember();
+      const endpoint = await anEndpoint(admin);
+      const rotated = await test
+        .http()
+        .post(`/api/v1/webhooks/${endpoint.id}/rotate-secret`)
+        .set(admin)
+        .send({})
+        .expect(200);
+
+      const [row] = (await ds.query('SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1', [
+        endpoint.id,
+      ])) as { secret: string; previous_secret: string }[];
+      expect(row.secret).toMatch(/^enc1\./);
+      expect(row.previous_secret).toMatch(/^enc1\./);
+      expect(JSON.stringify(row)).not.toContain(endpoint.secret.slice('whsec_'.length));
+      expect(JSON.stringify(row)).not.toContain(rotated.body.secret.slice('whsec_'.length));
+
+      await anEvent(organisation);
+      await deliver();
+      const [received] = requestsFor(endpoint.id);
+      expect(verifiesWith(rotated.body.secret, received)).toBe(true);
+      expect(verifiesWith(endpoint.secret, received)).toBe(true);
+    });
+
     it('changes event types, switches deliveries off and rotates the secret, auditing each change', async () => {
       const { admin } = await aMember();
       const endpoint = await anEndpoint(admin);

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module';
 import type { Environment } from '../config/environment';
+import { resolveSecretsKey } from '../config/secrets';
 import { User } from '../modules/users/user.entity';
 import { UsageError } from './options';
 
@@ -33,7 +34,13 @@ export async function withAppContext<T>(
   // No tokens are issued here: a throwaway signing key, rather than creating the data folder's key file.
   const jwtSecret = env.JWT_SECRET ?? randomBytes(48).toString('base64url');
   const app = await NestFactory.createApplicationContext(
-    AppModule.forRoot({ env: { ...env, LOG_LEVEL: 'error' }, databaseUrl, jwtSecret }),
+    // The real secrets key, though: this process may send webhooks, signed with the secrets it seals.
+    AppModule.forRoot({
+      env: { ...env, LOG_LEVEL: 'error' },
+      databaseUrl,
+      jwtSecret,
+      secretsKey: resolveSecretsKey(env),
+    }),
     { logger: ['error', 'warn'], abortOnError: false },
   );
   try {

@@ -30,14 +30,26 @@ describe('loadEnvironment', () => {
     );
   });
 
-  it('refuses to run in production without a JWT signing key', () => {
-    expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  it('refuses to run in production without a JWT signing key or a secrets key, naming both', () => {
+    expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET is required[\s\S]*SECRETS_KEY is required/,
+    );
+    expect(() => loadEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48) })).toThrow(
+      /SECRETS_KEY is required when NODE_ENV=production/,
+    );
   });
 
-  it('accepts production with a long enough signing key and a database', () => {
+  it('refuses a secrets key shorter than 32 characters', () => {
+    expect(() => loadEnvironment({ SECRETS_KEY: 'short' })).toThrow(
+      /SECRETS_KEY must be at least 32 characters/,
+    );
+  });
+
+  it('accepts production with long enough keys and a database', () => {
     const env = loadEnvironment({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(48),
+      SECRETS_KEY: 'y'.repeat(48),
       DATABASE_URL: 'postgres://app:secret@db:5432/consortium',
     });
     expect(env.NODE_ENV).toBe('production');

@@ -36,6 +36,12 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 
+  /** Seals the secrets the app stores and must read back (webhook signing secrets). The same on every instance. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SECRETS_KEY must be at least 32 characters long' })
+  SECRETS_KEY?: string;
+
   @Transform(({ value }) => (value === undefined || value === '' ? 900 : Number(value)))
   @IsInt()
   @Min(30)
@@ -166,8 +172,10 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-    problems.push('JWT_SECRET is required when NODE_ENV=production');
+  for (const required of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
+    if (env.NODE_ENV === 'production' && !env[required]) {
+      problems.push(`${required} is required when NODE_ENV=production`);
+    }
   }
   if (problems.length > 0) {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

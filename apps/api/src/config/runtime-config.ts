@@ -5,5 +5,7 @@ export interface RuntimeConfig {
   env: Environment;
   databaseUrl: string;
   jwtSecret: string;
+  /** Seals stored secrets (see common/secret-box.ts). */
+  secretsKey: string;
 }
 export const RUNTIME_CONFIG = Symbol('RUNTIME_CONFIG');

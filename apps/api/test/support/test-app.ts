@@ -5,6 +5,7 @@ import { loadEnvironment } from '../../src/config/environment';
 import { createApp } from '../../src/create-app';
 
 export const TEST_JWT_SECRET = 'test-signing-key-that-is-long-enough-for-hs256';
+export const TEST_SECRETS_KEY = 'test-secrets-key-that-is-long-enough-for-aes';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -23,7 +24,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   if (!databaseUrl) throw new Error('No test database: run the tests through jest (npm test)');
   const env = loadEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_UI_DIR: '', ...overrides });
-  const app = await createApp({ env, databaseUrl, jwtSecret: TEST_JWT_SECRET });
+  const app = await createApp({ env, databaseUrl, jwtSecret: TEST_JWT_SECRET, secretsKey: TEST_SECRETS_KEY });
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { paginate, type Page, type SortSpec } from '../../common/pagination';
 import { notFound } from '../../common/problem';
+import { SecretBox } from '../../common/secret-box';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { AuditService } from '../audit/audit.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -82,6 +83,7 @@ export class WebhookDeliveriesService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly queue: WebhookDeliveryQueue,
+    private readonly secretBox: SecretBox,
   ) {}
 
   /**
@@ -155,6 +157,7 @@ export class WebhookDeliveriesService {
          FROM webhook_endpoints WHERE id = $1`,
       [claimed.endpoint_id],
     )) as { id: string; url: string; secrets: string[] }[];
+    // A secret that cannot be opened fails the job (the key is wrong: an operator must see it), not the endpoint.
     const [event] = (await this.dataSource.query(
       `SELECT id::text AS id, event_id, topic, organisation_id, created_at, payload FROM outbox_events
         WHERE id = $1::bigint`,
@@ -166,7 +169,7 @@ export class WebhookDeliveriesService {
       attempt: claimed.attempts,
       endpointId: endpoint.id,
       url: endpoint.url,
-      secrets: endpoint.secrets,
+      secrets: endpoint.secrets.map((secret) => this.secretBox.open(secret)),
       event,
     };
   }

@@ -11,8 +11,9 @@ import {
 import { Organisation } from '../organisations/organisation.entity';
 
 /**
- * Where an organisation wants its events sent. The signing secret is kept as is (not hashed) because the worker
- * needs it to sign every delivery; it is shown to people only when created or rotated.
+ * Where an organisation wants its events sent. The signing secret cannot be hashed, because the worker signs every
+ * delivery with it: it is sealed with SECRETS_KEY instead (common/secret-box.ts), and shown to people only when
+ * created or rotated.
  */
 @Entity({ name: 'webhook_endpoints' })
 export class WebhookEndpoint {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { paginate, type Page, PageQuery, type SortSpec } from '../../common/pagination';
 import { conflict, notFound } from '../../common/problem';
+import { SecretBox } from '../../common/secret-box';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { AuditService, diff } from '../audit/audit.service';
 import {
@@ -52,6 +53,7 @@ export class WebhookEndpointsService {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly audit: AuditService,
     private readonly deliveryQueue: WebhookDeliveryQueue,
+    private readonly secretBox: SecretBox,
   ) {}
 
   async create(actor: Actor, body: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretDto> {
@@ -64,7 +66,7 @@ export class WebhookEndpointsService {
           url,
           description: body.description || null,
           eventTypes: body.eventTypes,
-          secret,
+          secret: this.secretBox.seal(secret),
           enabled: true,
           disabledReason: null,
           consecutiveFailures: 0,
@@ -141,7 +143,7 @@ export class WebhookEndpointsService {
                 previous_secret_expires_at = CASE WHEN $3 > 0 THEN now() + make_interval(hours => $3) END,
                 secret = $2, updated_at = now()
           WHERE id = $1`,
-        [id, secret, hours],
+        [id, this.secretBox.seal(secret), hours],
       );
       await this.audit.record(manager, actor, {
         action: 'webhook_endpoint.secret_rotated',

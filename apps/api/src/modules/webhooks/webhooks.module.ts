@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SecretBox } from '../../common/secret-box';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { CertificateExpirySchedule } from './certificate-expiry.schedule';
 import { EventsController } from './events.controller';
@@ -15,6 +17,11 @@ import { WebhooksController } from './webhooks.controller';
   imports: [NotificationsModule],
   controllers: [WebhooksController, EventsController],
   providers: [
+    {
+      provide: SecretBox,
+      useFactory: (config: RuntimeConfig) => new SecretBox(config.secretsKey),
+      inject: [RUNTIME_CONFIG],
+    },
     WebhookEndpointsService,
     WebhookDeliveriesService,
     WebhookDeliveryQueue,

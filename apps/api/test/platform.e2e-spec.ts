@@ -119,6 +119,23 @@ describe('API platform', () => {
     expect(stored.contactName).toBe('Before');
   });
 
+  it('refuses a body nested thousands of levels deep with a field error, not a stack overflow', async () => {
+    const organisation = await anOrganisation(test.dataSource);
+    const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+    const depth = 100_000;
+    const response = await test
+      .http()
+      .post('/api/v1/api-keys')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .send(`{"name":${'['.repeat(depth)}${']'.repeat(depth)},"scopes":["audit:read"]}`)
+      .expect(400);
+    expect(response.body.type).toBe('urn:consortium:problem:validation-error');
+    expect(response.body.errors).toEqual([
+      { field: expect.stringMatching(/^name\.0\.0/), message: expect.stringContaining('nested more than') },
+    ]);
+  });
+
   it.each(['text/plain', 'application/x-www-form-urlencoded'])(
     'refuses a %s body with a 415 problem and creates nothing',
     async (contentType) => {

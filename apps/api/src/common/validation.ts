@@ -27,28 +27,45 @@ export const IsOmittable = () => ValidateIf((_object: object, value: unknown) =>
 export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;
 
 const NUL_MESSAGE = 'must not contain the NUL character (\\u0000)';
+/** Far deeper than any DTO (a price plan's tiers are four levels down), shallow enough for recursive validators. */
+const MAX_INPUT_DEPTH = 32;
 
-/** Dotted paths of the strings in a parsed body, query or parameter that hold U+0000 (arrays by index). */
-function fieldsWithNul(value: unknown, path: string, found: ProblemFieldError[]): ProblemFieldError[] {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push({ field: path, message: `${path || 'value'} ${NUL_MESSAGE}` });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => fieldsWithNul(item, path ? `${path}.${index}` : String(index), found));
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, item] of Object.entries(value))
-      fieldsWithNul(item, path ? `${path}.${key}` : key, found);
+/**
+ * Field errors for what no DTO can hold but would fail later as a 500: strings with U+0000, and nesting deeper than
+ * MAX_INPUT_DEPTH (class-transformer and class-validator recurse, and run out of stack). Walks with its own stack.
+ */
+function unacceptableInput(value: unknown, root: string): ProblemFieldError[] {
+  const found: ProblemFieldError[] = [];
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value: item, path, depth } = next;
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) found.push({ field: path, message: `${path || 'value'} ${NUL_MESSAGE}` });
+    } else if (typeof item === 'object' && item !== null) {
+      if (depth >= MAX_INPUT_DEPTH) {
+        found.push({
+          field: path,
+          message: `${path || 'value'} is nested more than ${MAX_INPUT_DEPTH} levels deep`,
+        });
+        continue;
+      }
+      for (const [key, child] of Object.entries(item)) {
+        pending.push({ value: child, path: path ? `${path}.${key}` : key, depth: depth + 1 });
+      }
+    }
   }
-  return found;
+  return found.reverse();
 }
 
 /**
  * PostgreSQL cannot store U+0000 in text or jsonb, nor compare with it: a NUL that reached a query would fail
- * there as a 500. No field of this API means it, so any string holding one is refused as a field error first.
+ * there as a 500. No field of this API means it, so any string holding one is refused as a field error first, as
+ * is a body nested too deeply to validate.
  */
 class ApiValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'custom') {
-      const errors = fieldsWithNul(value, metadata.type === 'body' ? '' : (metadata.data ?? ''), []);
+      const errors = unacceptableInput(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
       if (errors.length > 0) throw invalid(errors.map((e) => e.message).join('; '), errors);
     }
     return super.transform(value, metadata);

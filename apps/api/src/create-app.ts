@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { ProblemFilter } from './common/problem.filter';
+import { answerClientError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import { RuntimeConfig } from './config/runtime-config';
 import { registerMetrics } from './modules/metrics/metrics.http';
@@ -38,6 +38,7 @@ export async function createApp(
     // answered with the same problem documents as everything else, not Fastify's own JSON.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) =>
       problems.respond(error, request, reply),
+    clientErrorHandler: answerClientError,
     trustProxy: trustProxySetting(config.env.TRUST_PROXY),
     // A caller's X-Request-Id is kept (sanitised) so a request can be traced across systems.
     genReqId: (req: IncomingMessage) => {

@@ -57,6 +57,18 @@ describe('API platform', () => {
     expect(response.body.requestId).toEqual(response.headers['x-request-id']);
   });
 
+  it('answers headers over the size limit with a 431 problem document', async () => {
+    const response = await test.http().get('/api/v1/health').set('X-Padding', 'a'.repeat(20_000));
+    expect(response.status).toBe(431);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(response.text)).toMatchObject({
+      type: 'urn:consortium:problem:headers-too-large',
+      status: 431,
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
+  });
+
   it('answers an over-long path parameter with a 414 problem document', async () => {
     const response = await test
       .http()

@@ -1,6 +1,8 @@
 import { DomainError } from '@consortium/domain';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { QueryFailedError } from 'typeorm';
 import { invalid, problem, ProblemDocument, ProblemException } from './problem';
 
@@ -13,9 +15,11 @@ const SLUG_BY_STATUS: Record<number, string> = {
   409: 'conflict',
   413: 'payload-too-large',
   414: 'uri-too-long',
+  408: 'request-timeout',
   415: 'unsupported-media-type',
   422: 'unprocessable-entity',
   429: 'rate-limited',
+  431: 'headers-too-large',
 };
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
@@ -54,6 +58,28 @@ function malformedPathIds(request: FastifyRequest) {
 /** Bodies are JSON only (create-app.ts registers no other parser): say so rather than echo the status. */
 const unsupportedMediaType = (request: FastifyRequest) =>
   `Send the body as application/json, not ${request.headers['content-type'] ?? 'without a content type'}`;
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refuses before Fastify sees it (headers over the
+ * size limit, a malformed request line, a client too slow to send its request) still gets a problem document.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request headers are larger than this server accepts']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request did not arrive in time']
+        : [400, 'The request is not well-formed HTTP'];
+  const body = JSON.stringify(problem(status, SLUG_BY_STATUS[status], detail));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
 
 /** Turns every error into an RFC 9457 problem: one shape for clients, no stack traces, 500s logged with the request id. */
 @Catch()

@@ -33,6 +33,8 @@ const TITLES: Record<string, string> = {
   'payload-too-large': 'Request too large',
   'uri-too-long': 'Address too long',
   'unsupported-media-type': 'Unsupported media type',
+  'headers-too-large': 'Request headers too large',
+  'request-timeout': 'Request timed out',
   'method-not-allowed': 'Method not allowed',
   'bad-request': 'Bad request',
   'unprocessable-entity': 'The request cannot be processed',

@@ -353,4 +353,33 @@ describe('the CIO teams’ screens', () => {
       .filter({ hasText: /not found/i })
       .waitFor();
   });
+
+  it('says in words when the catalogue cannot be loaded, and loads it again on Try again', async () => {
+    await openAs(SUFFOLK_VIEWER);
+    await page.route('**/api/v1/services?*', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ title: 'Service Unavailable', status: 503, requestId: 'req-catalogue-1' }),
+      }),
+    );
+    await page.getByRole('menuitem', { name: 'Service catalogue' }).click();
+    const problem = page
+      .getByRole('main')
+      .getByRole('alert')
+      .filter({ hasText: 'Something went wrong on our side' });
+    await problem.waitFor();
+    await expect(problem.textContent()).resolves.toContain('quote reference req-catalogue-1');
+    // Said once, on the page: no toast repeats it, and no page count pretends there is a page.
+    await expect(
+      page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).count(),
+    ).resolves.toBe(1);
+    await expect(page.getByText(/^\d+-\d+ of /).count()).resolves.toBe(0);
+    await screenshot(page, 'catalogue-list-unavailable');
+
+    await page.unroute('**/api/v1/services?*');
+    await problem.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('link', { name: 'Disaster recovery hosting' }).waitFor();
+    await problem.waitFor({ state: 'detached' });
+  });
 });

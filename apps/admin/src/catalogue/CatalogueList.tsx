@@ -28,6 +28,7 @@ import { asPricePlan, describePricePlan } from './price-plan-text';
 import { CATALOGUE, type Service } from './resources';
 import { capacityText } from './subscription-text';
 import { COMPLIANCE_STATUS_TONE, ToneChip } from './Tone';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 function PriceCell({ service }: { service: Service }) {
   const cycle = useBillingCycle(service.consortiumId);
@@ -144,6 +145,9 @@ export function CatalogueList() {
   const narrow = useNarrow();
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={CATALOGUE}
       title="Service catalogue"
       filters={filters}

@@ -26,6 +26,7 @@ import { CertificateDialog, PriceVersionsPanel } from './ServiceAdminPanels';
 import { ServiceDetails } from './ServiceDetails';
 import { capacityText, subscriptionProblemMessage } from './subscription-text';
 import { SERVICE_STATUS_TONE, ToneChip } from './Tone';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 function PriceCell({ service }: { service: Service }) {
   const cycle = useBillingCycle(service.consortiumId);
@@ -60,6 +61,9 @@ export function MyServiceList() {
   );
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={MY_SERVICES}
       title="My services"
       filters={filters}

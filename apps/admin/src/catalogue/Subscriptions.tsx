@@ -24,6 +24,7 @@ import { sideOf } from './subscription-actions';
 import { SubscriptionActions } from './SubscriptionActions';
 import { eventText } from './subscription-text';
 import { SUBSCRIPTION_STATUS_TONE, ToneChip } from './Tone';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 function StatusChip({ subscription }: { subscription: Subscription }) {
   return (
@@ -74,6 +75,9 @@ export function RequestList() {
   );
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={REQUESTS}
       title="Subscription requests"
       filters={statusFilter('Any status')}
@@ -154,6 +158,9 @@ export function MySubscriptionList() {
   );
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={MY_SUBSCRIPTIONS}
       title="My subscriptions"
       filters={statusFilter('Any status')}

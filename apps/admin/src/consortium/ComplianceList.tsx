@@ -6,6 +6,7 @@ import { formatDate } from '../format/date';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { ScrollX } from './ScrollX';
 import { RESOURCES } from './resources';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 type Attestation = components['schemas']['ConsortiumAttestationDto'];
 
@@ -18,6 +19,9 @@ function StandingChip({ attestation }: { attestation: Attestation }) {
 function Register({ consortium }: { consortium: AdministeredConsortium }) {
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={RESOURCES.compliance}
       title={`Compliance register of ${consortium.name}`}
       filter={{ consortiumId: consortium.id }}

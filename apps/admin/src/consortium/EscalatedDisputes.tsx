@@ -32,10 +32,14 @@ import { ScrollX } from './ScrollX';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type EscalatedDispute, RESOURCES } from './resources';
 import { ShowLink } from './ShowLink';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={RESOURCES.disputes}
       title={`Escalated disputes in ${consortium.name}`}
       filter={{ consortiumId: consortium.id }}

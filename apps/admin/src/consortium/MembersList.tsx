@@ -28,6 +28,7 @@ import {
   membershipActions,
   membershipQuestion,
 } from './words';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 const STATUS_CHOICES = choicesOf(MEMBERSHIP_STATUS_LABELS);
 
@@ -220,6 +221,9 @@ function Members({ consortium }: { consortium: AdministeredConsortium }) {
   return (
     <>
       <List
+        error={<ListProblem />}
+        queryOptions={NO_RETRY_ON_REFUSAL}
+        pagination={<ListPagination />}
         resource={RESOURCES.members}
         title={`Members of ${consortium.name}`}
         filter={{ consortiumId: consortium.id }}

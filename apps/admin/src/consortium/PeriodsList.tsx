@@ -7,6 +7,7 @@ import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type BillingPeriod, RESOURCES } from './resources';
 import { ShowLink } from './ShowLink';
 import { BILLING_PERIOD_STATUS_LABELS } from './words';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 const STATUS_CHOICES = choicesOf(BILLING_PERIOD_STATUS_LABELS);
 
@@ -18,6 +19,9 @@ export function PeriodStatusChip({ period }: { period: Pick<BillingPeriod, 'stat
 function Periods({ consortium }: { consortium: AdministeredConsortium }) {
   return (
     <List
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       resource={RESOURCES.periods}
       title={`Billing periods of ${consortium.name}`}
       filter={{ consortiumId: consortium.id }}

@@ -6,7 +6,6 @@ import {
   Datagrid,
   FunctionField,
   List,
-  Pagination,
   RecordContextProvider,
   SelectInput,
   TextField,
@@ -18,10 +17,11 @@ import { formatMoneyAbsolute, netPositionPhrase } from '../format/money';
 import { hasRole, type Permissions } from '../roles';
 import { ConsortiumPicker } from './ConsortiumPicker';
 import { type Account, type AccountEntry, type BillingPeriod, fetchAccount } from './finance-api';
-import { ListProblem, Nothing, Problem, Waiting, WideTable } from './FinanceStates';
+import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
 import { StatementCard } from './StatementCard';
 import { retryUnlessRefused, useMyConsortia, usePeriodsAndMembers } from './useConsortia';
 import { balancePhrase, entryEffect, periodStatusLabel } from './words';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 type Period = Account['periods'][number];
 
@@ -151,13 +151,14 @@ function EntriesCard({
           filters={filters}
           sort={{ field: 'postedAt', order: 'DESC' }}
           perPage={10}
-          pagination={<Pagination rowsPerPageOptions={[10, 25, 50]} />}
+          pagination={<ListPagination rowsPerPageOptions={[10, 25, 50]} />}
           disableSyncWithLocation
           storeKey={false}
           exporter={false}
           actions={false}
           title={false}
           error={<ListProblem />}
+          queryOptions={NO_RETRY_ON_REFUSAL}
           empty={<Nothing>Nothing has been posted to your accounts yet.</Nothing>}
           sx={{ '& .RaList-content': { boxShadow: 'none' } }}
         >

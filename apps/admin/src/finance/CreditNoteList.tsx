@@ -1,23 +1,14 @@
 import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
-import {
-  Datagrid,
-  FunctionField,
-  Link,
-  List,
-  Pagination,
-  SelectInput,
-  SimpleList,
-  TextField,
-  Title,
-} from 'react-admin';
+import { Datagrid, FunctionField, Link, List, SelectInput, SimpleList, TextField, Title } from 'react-admin';
 import { formatDate } from '../format/date';
 import { SortChoice } from '../layout/SortChoice';
 import { CHARGE_SORTS } from './ChargeList';
 import { formatAmount } from '../format/money';
 import type { CreditNoteSummary } from './finance-api';
-import { ListProblem, Nothing, Problem, Waiting } from './FinanceStates';
+import { Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
 import { CREDIT_DIRECTION_LABELS, creditNoteSentence } from './words';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 const DIRECTION_CHOICES = Object.entries(CREDIT_DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
 
@@ -126,10 +117,11 @@ export function CreditNoteList() {
         filters={filters}
         sort={{ field: 'createdAt', order: 'DESC' }}
         perPage={25}
-        pagination={<Pagination rowsPerPageOptions={[10, 25, 50]} />}
+        pagination={<ListPagination rowsPerPageOptions={[10, 25, 50]} />}
         exporter={false}
         title={false}
         error={<ListProblem />}
+        queryOptions={NO_RETRY_ON_REFUSAL}
         empty={<Nothing>No credit notes have been raised to or by your organisation.</Nothing>}
       >
         <CreditNoteGrid periodLabel={periodLabel} />

@@ -1,6 +1,6 @@
 import { Alert, Box, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
-import { Loading, useListContext } from 'react-admin';
+import { Loading } from 'react-admin';
 import { messageFor } from '../api/problem';
 
 /** Loading, error and empty states shared by the finance screens, so each reads the same way. */
@@ -24,12 +24,6 @@ export function Nothing({ children }: { children: ReactNode }) {
       </Typography>
     </Box>
   );
-}
-
-/** A react-admin list's error, in words (the notification alone disappears). */
-export function ListProblem() {
-  const { error } = useListContext();
-  return <Problem error={error} />;
 }
 
 /**

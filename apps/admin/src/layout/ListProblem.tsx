@@ -1,5 +1,5 @@
 import { Alert, Box, Button } from '@mui/material';
-import { useListContext } from 'react-admin';
+import { Pagination, type PaginationProps, useListContext } from 'react-admin';
 import { messageFor } from '../api/problem';
 import { NotAllowedPage } from './NotAllowed';
 
@@ -33,7 +33,17 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** The API said no (403, 404, 422…): asking again will not change its mind, so a list says so at once. */
+/**
+ * A list's query options with ListProblem: the API said no (403, 404, 422…), so asking again will not change its
+ * mind and the list says so at once; and no toast, since ListProblem already says it on the page.
+ */
 export const NO_RETRY_ON_REFUSAL = {
   retry: (failures: number, error: unknown) => (statusOf(error) ?? 500) >= 500 && failures < 2,
+  onError: () => undefined,
 };
+
+/** A list's pagination, left out while the list shows ListProblem: there is no page to count ("1-25 of 25"). */
+export function ListPagination(props: PaginationProps) {
+  const { error } = useListContext();
+  return error ? null : <Pagination {...props} />;
+}

@@ -40,7 +40,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES, apiKeyStanding, type ApiKeyScope } from './api-key-scopes';
-import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { EmptyList } from './EmptyList';
 
 type ApiKey = components['schemas']['ApiKeyDto'];
@@ -114,6 +114,7 @@ export function ApiKeyList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       exporter={false}
       resource="api-keys"
       title="API keys"

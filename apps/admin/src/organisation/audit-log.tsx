@@ -21,7 +21,7 @@ import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { hasRole, NO_PERMISSIONS, type Permissions } from '../roles';
 import { actionLabel, describeChanges, ENTITY_TYPE_LABELS, dayRange, entityTypeLabel } from './audit-format';
-import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { byDate, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 
@@ -137,6 +137,7 @@ export function AuditLogList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       exporter={false}
       resource="audit-events"
       title="Audit log"

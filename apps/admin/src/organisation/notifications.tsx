@@ -20,7 +20,7 @@ import { messageFor, unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
-import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { byDate, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 import { notificationLink, unreadBadge, unreadLabel } from './notification-links';
@@ -140,6 +140,7 @@ export function NotificationList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       exporter={false}
       resource="notifications"
       title="Notifications"

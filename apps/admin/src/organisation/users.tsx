@@ -30,7 +30,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { ROLE_LABELS } from '../roles';
-import { ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 
@@ -136,6 +136,7 @@ export function UserList() {
     <List
       error={<ListProblem />}
       queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
       exporter={false}
       resource="users"
       title="Users and roles"

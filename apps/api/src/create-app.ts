@@ -50,8 +50,14 @@ export async function createApp(
   });
   // Bodies are JSON only: Fastify's own JSON parser (prototype poisoning refused, bodyLimit applied) and none of
   // the form or plain-text parsers Nest and Fastify add, so any other content type is a 415 problem instead of a
-  // string or a bag of strings that validation would misdescribe.
-  adapter.getInstance().removeContentTypeParser('text/plain');
+  // string or a bag of strings that validation would misdescribe. An empty body labelled JSON (what many clients
+  // send on a POST that needs no body, e.g. /approve) is no body, not a 400.
+  const fastify = adapter.getInstance();
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser(['text/plain', 'application/json']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    body === '' ? done(null, undefined) : parseJson(request, String(body), done),
+  );
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,

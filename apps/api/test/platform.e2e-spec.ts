@@ -148,6 +148,42 @@ describe('API platform', () => {
     ]);
   });
 
+  it('takes an empty body labelled application/json as no body on an action that needs none', async () => {
+    const organisation = await anOrganisation(test.dataSource);
+    const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+    const response = await test
+      .http()
+      .post('/api/v1/notifications/read-all')
+      .set(auth)
+      .set('content-type', 'application/json')
+      .expect(200);
+    expect(response.body).toEqual({ marked: 0 });
+  });
+
+  it.each(['application/json; charset=utf-8', 'Application/JSON'])(
+    'parses a body sent as %s, and still refuses prototype poisoning',
+    async (contentType) => {
+      const organisation = await anOrganisation(test.dataSource);
+      const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
+      const created = await test
+        .http()
+        .post('/api/v1/api-keys')
+        .set(auth)
+        .set('content-type', contentType)
+        .send('{"name":"Ledger sync","scopes":["audit:read"]}')
+        .expect(201);
+      expect(created.body.name).toBe('Ledger sync');
+      const poisoned = await test
+        .http()
+        .post('/api/v1/api-keys')
+        .set(auth)
+        .set('content-type', contentType)
+        .send('{"__proto__":{"admin":true},"name":"x","scopes":["audit:read"]}')
+        .expect(400);
+      expect(poisoned.body.type).toBe('urn:consortium:problem:bad-request');
+    },
+  );
+
   it.each(['text/plain', 'application/x-www-form-urlencoded'])(
     'refuses a %s body with a 415 problem and creates nothing',
     async (contentType) => {

@@ -77,14 +77,16 @@ describe("the dashboard's savings", () => {
   it('gives each period and the running total, as figures people read', () => {
     expect(savingsSeries([period('2026-Q2', '150000'), period('2026-Q3', '-2550')])).toEqual([
       {
-        period: '2026-Q2',
+        period: 'Q2 2026 (April to June)',
+        periodShort: 'Q2 2026',
         savedPounds: 1500,
         cumulativePounds: 1500,
         savedText: '£1,500.00',
         cumulativeText: '£1,500.00',
       },
       {
-        period: '2026-Q3',
+        period: 'Q3 2026 (July to September)',
+        periodShort: 'Q3 2026',
         savedPounds: -25.5,
         cumulativePounds: 1474.5,
         savedText: '−£25.50',

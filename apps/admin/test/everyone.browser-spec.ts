@@ -114,6 +114,12 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     const savings = page.getByTestId('savings');
     await savings.waitFor();
     await expect(savings.textContent()).resolves.toMatch(/(Saved|Spent) £[\d,]+\.\d{2}/);
+    // The table names each period rather than giving its key.
+    await page
+      .getByRole('table', { name: 'Savings by billing period' })
+      .getByRole('rowheader', { name: /^Q[1-4] \d{4} \(\w+ to \w+\)$/ })
+      .first()
+      .waitFor();
     await expect(page.getByRole('table', { name: 'Savings by billing period' }).isVisible()).resolves.toBe(
       true,
     );

@@ -277,6 +277,15 @@ describe('the finance teams’ screens in a browser', () => {
     );
     const chart = page.getByRole('img', { name: /^Bar chart of the in-house baseline/ });
     await chart.waitFor();
+    // Periods by name, in the chart's description and the table, not by their keys.
+    await expect(chart.getAttribute('aria-label')).resolves.toMatch(
+      /: Q[1-4] \d{4} \(\w+ to \w+\), baseline £/,
+    );
+    await page
+      .getByRole('region', { name: 'Savings by period' })
+      .getByRole('cell', { name: /^Q[1-4] \d{4} \(\w+ to \w+\)$/ })
+      .first()
+      .waitFor();
     await page.getByRole('heading', { name: 'By subscription' }).waitFor();
     await page.getByText('Delt Shared Services Ltd').first().waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);

@@ -1,4 +1,4 @@
-import { periodName } from '../src/format/period';
+import { periodName, periodShortName } from '../src/format/period';
 import { formatDate, formatDateNumeric, formatDateRange, formatDateTime } from '../src/format/date';
 import {
   formatAmount,
@@ -78,5 +78,7 @@ describe('billing periods in words', () => {
     expect(periodName('2026-Q4')).toBe('Q4 2026 (October to December)');
     expect(periodName('2026-11')).toBe('November 2026');
     expect(periodName('not-a-key')).toBe('not-a-key');
+    expect(periodShortName('2026-Q4')).toBe('Q4 2026');
+    expect(periodShortName('2026-11')).toBe('November 2026');
   });
 });

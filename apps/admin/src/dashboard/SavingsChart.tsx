@@ -30,12 +30,19 @@ export function SavingsChart({ points, summary }: { points: SavingsPoint[]; summ
             margin={{ top: 8, right: 8, bottom: 0, left: 8 }}
           >
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="period" />
+            <XAxis dataKey="periodShort" />
             <YAxis tickFormatter={pounds} width={72} />
             <Tooltip formatter={(value) => pounds(Number(value))} />
             <Legend />
-            <Bar dataKey="savedPounds" name="Saved in the period" fill="#1d4f91" />
-            <Line dataKey="cumulativePounds" name="Saved to date" stroke="#00703c" strokeWidth={2} />
+            {/* Drawn at once: a growing chart is motion some people cannot bear, and it says nothing more. */}
+            <Bar dataKey="savedPounds" name="Saved in the period" fill="#1d4f91" isAnimationActive={false} />
+            <Line
+              dataKey="cumulativePounds"
+              name="Saved to date"
+              stroke="#00703c"
+              strokeWidth={2}
+              isAnimationActive={false}
+            />
           </ComposedChart>
         </ResponsiveContainer>
       </Box>

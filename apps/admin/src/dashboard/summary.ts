@@ -3,6 +3,7 @@
  * pence throughout), so it is unit-tested without a browser.
  */
 import { formatMoney, formatMoneyAbsolute, owesPhrase } from '../format/money';
+import { periodName, periodShortName } from '../format/period';
 
 export interface ChargeForSummary {
   direction: 'to_us' | 'from_us' | null;
@@ -85,7 +86,10 @@ export interface PeriodSavings {
 }
 
 export interface SavingsPoint {
+  /** The period's name, "Q4 2026 (October to December)". */
   period: string;
+  /** "Q4 2026", for the chart's axis. */
+  periodShort: string;
   /** Pounds, for the chart's axis only: every figure a person reads is formatted from pence. */
   savedPounds: number;
   cumulativePounds: number;
@@ -100,7 +104,8 @@ export function savingsSeries(periods: PeriodSavings[]): SavingsPoint[] {
     const saved = BigInt(p.savings.amountMinor);
     running += saved;
     return {
-      period: p.key,
+      period: periodName(p.key),
+      periodShort: periodShortName(p.key),
       savedPounds: Number(saved) / 100,
       cumulativePounds: Number(running) / 100,
       savedText: formatMoney(saved),

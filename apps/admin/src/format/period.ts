@@ -12,3 +12,8 @@ export function periodName(key: string): string {
     return key;
   }
 }
+
+/** "Q4 2026" (or "November 2026"): the name without its months, where space is short (a chart's axis). */
+export function periodShortName(key: string): string {
+  return periodName(key).replace(/ \(.*\)$/, '');
+}

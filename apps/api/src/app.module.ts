@@ -1,4 +1,4 @@
-import { AuthenticationGuard, AuthorisationGuard } from '@consortium/auth';
+import { AuthorisationGuard } from '@consortium/auth';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -24,6 +24,7 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrganisationsModule } from './modules/organisations/organisations.module';
 import { RateLimitGuard } from './modules/rate-limits/rate-limit.guard';
+import { RateLimitedAuthenticationGuard } from './modules/rate-limits/rate-limited-authentication.guard';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
 import { StatementsModule } from './modules/statements/statements.module';
 import { SettlementModule } from './modules/settlement/settlement.module';
@@ -75,9 +76,9 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
-        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useExisting: RateLimitedAuthenticationGuard },
         // Between the two: it needs the actor, and refused calls count against the limit too.
-        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthorisationGuard },
       ],
       exports: [RUNTIME_CONFIG],

@@ -115,6 +115,25 @@ describe('rate limits', () => {
     expect((await refresh(aClientAddress())).status).not.toBe(429);
   });
 
+  it('counts calls refused for bad credentials against the client address, so keys and tokens cannot be guessed freely', async () => {
+    const address = aClientAddress();
+    const guess = (headers: Record<string, string>, from = address) =>
+      me(test, { ...headers, 'X-Forwarded-For': from });
+
+    const badKey = await guess({ 'X-API-Key': 'ck_live_notarealkey_000000000000000000000000' });
+    expect(badKey.status).toBe(401);
+    expect(badKey.headers).toMatchObject({ 'ratelimit-limit': '2', 'ratelimit-remaining': '1' });
+    expect((await guess({ Authorization: 'Bearer not.a.token' })).status).toBe(401);
+    const refused = await guess({ 'X-API-Key': 'ck_live_notarealkey_111111111111111111111111' }).expect(429);
+    expect(refused.body).toMatchObject(RATE_LIMITED);
+    expect(refused.body.detail).toMatch(/for each client address/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // Another address, and a caller who authenticates, each have their own budget.
+    expect((await guess({}, aClientAddress())).status).toBe(401);
+    const user = await aUser(ds, organisation, ['viewer']);
+    expect((await guess(await bearerFor(test, user))).status).toBe(200);
+  });
+
   it('leaves sign-in (which limits failed attempts itself) and the health checks unlimited', async () => {
     const address = aClientAddress();
     const user = await aUser(ds, organisation, ['viewer']);

@@ -20,7 +20,16 @@ export class RateLimitGuard implements CanActivate {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Actor }>();
+    return this.spend(context, request.user);
+  }
+
+  /**
+   * Counts the request against its caller's budget (the client address's when there is no actor) and states the
+   * limit in the response headers; throws the 429 problem once the budget is spent.
+   */
+  async spend(context: ExecutionContext, actor: Actor | undefined): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (
       this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, [context.getHandler(), context.getClass()])
@@ -28,8 +37,8 @@ export class RateLimitGuard implements CanActivate {
       return true;
     }
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest & { user?: Actor }>();
-    const { bucket, limit, who } = this.budgetFor(request.user, request.ip);
+    const request = http.getRequest<FastifyRequest>();
+    const { bucket, limit, who } = this.budgetFor(actor, request.ip);
     if (limit === 0) return true;
 
     const window = this.config.env.RATE_LIMIT_WINDOW_SECONDS;

@@ -216,6 +216,14 @@ describe('the consortium administrators’ screens', () => {
       .set(kent)
       .expect(200);
     expect(decided.body.disputes.find((d: { id: string }) => d.id === dispute.id).status).toBe('dismissed');
+
+    // Opened again, the decided dispute says how it was decided in words, not by its status code.
+    await page.goBack();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Dismissed: the line stands. The devices were returned after the quarter began.' })
+      .waitFor();
+    await expect(page.getByRole('main').textContent()).resolves.not.toContain('dismissed.');
   });
 
   it('closes the quarter after explaining what closing does, then shows who pays whom and records a payment', async () => {

@@ -25,6 +25,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import { formatDate, formatDateTime } from '../format/date';
 import { periodName } from '../format/period';
+import { DISPUTE_STATUS_LABELS } from '../finance/words';
 import { formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { sendOnce } from './idempotency';
@@ -227,7 +228,8 @@ function DisputePage() {
             <Decide dispute={dispute} />
           ) : (
             <Alert severity="info">
-              This dispute has been decided: {dispute.resolution ?? dispute.status}.
+              {DISPUTE_STATUS_LABELS[dispute.status]}.
+              {dispute.resolution ? ` ${dispute.resolution.replace(/([^.!?])$/, '$1.')}` : ''}
             </Alert>
           )}
         </Stack>

@@ -16,6 +16,7 @@ import {
 import { type ReactNode, useState } from 'react';
 import { Link, Loading, Title, usePermissions } from 'react-admin';
 import { messageFor } from '../api/problem';
+import { SERVICE_STATUS_LABELS } from '../catalogue/labels';
 import { formatDateRange } from '../format/date';
 import { formatMoney } from '../format/money';
 import { hasRole, isConsortiumAdmin, NO_PERMISSIONS, type Permissions, roleLabels } from '../roles';
@@ -105,7 +106,7 @@ function ServicesSection({ permissions }: { permissions: Permissions }) {
                       <Linked to={serviceLink(permissions, service.id, service.status)}>
                         {service.title}
                       </Linked>
-                      {service.status !== 'published' ? ` (${service.status})` : ''}
+                      {service.status !== 'published' ? ` (${SERVICE_STATUS_LABELS[service.status]})` : ''}
                     </ListItem>
                   ))}
                 </List>

@@ -14,6 +14,7 @@ import {
 } from 'react-admin';
 import { formatDateRange, formatDateTime } from '../format/date';
 import { formatMoneyAbsolute, netPositionPhrase } from '../format/money';
+import { periodName } from '../format/period';
 import { hasRole, type Permissions } from '../roles';
 import { ConsortiumPicker } from './ConsortiumPicker';
 import { type Account, type AccountEntry, type BillingPeriod, fetchAccount } from './finance-api';
@@ -178,7 +179,7 @@ function EntriesCard({
               <FunctionField<AccountEntry> label="With" render={(e) => e.counterpartyName ?? '—'} />
               <FunctionField<AccountEntry>
                 label="Period"
-                render={(e) => periodLabel(e.billingPeriodId) || e.billingPeriodKey}
+                render={(e) => periodLabel(e.billingPeriodId) || periodName(e.billingPeriodKey)}
               />
               <FunctionField<AccountEntry> label="Amount" textAlign="right" render={(e) => entryEffect(e)} />
               <FunctionField<AccountEntry>

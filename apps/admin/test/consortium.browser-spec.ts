@@ -104,7 +104,7 @@ describe('the consortium administrators’ screens', () => {
     await expect(broadland.getByRole('button', { name: /^Suspend/ }).count()).resolves.toBe(1);
   });
 
-  it('lists the certificates on the consortium’s services, soonest to expire first, filtered by standing', async () => {
+  it('lists the certificates on the consortium’s services, soonest to expire first, filtered by standing and provider', async () => {
     await openAs(ADMIN);
     await menuEntry('Compliance register').click();
     const rows = page.getByRole('row').filter({ has: page.getByRole('cell') });
@@ -122,6 +122,12 @@ describe('the consortium administrators’ screens', () => {
     await rows.getByText('Expired', { exact: true }).first().waitFor({ state: 'detached' });
     const standings = await rows.getByText(/^(Valid|Expired|Expires within 30 days)$/).allTextContents();
     expect(new Set(standings)).toEqual(new Set(['Valid']));
+
+    // And by provider: only Kent's services are left.
+    await page.getByRole('combobox', { name: 'Provider' }).click();
+    await page.getByRole('option', { name: 'Kent County Council' }).click();
+    await rows.filter({ hasNotText: 'Kent County Council' }).first().waitFor({ state: 'detached' });
+    await rows.filter({ hasText: 'Kent County Council' }).first().waitFor();
   });
 
   it('runs charges for the open quarter and follows the run to the end', async () => {

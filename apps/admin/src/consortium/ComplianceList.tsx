@@ -1,11 +1,11 @@
 import { Chip, Typography } from '@mui/material';
-import { Datagrid, FunctionField, List, SelectInput, TextField } from 'react-admin';
+import { Datagrid, FunctionField, List, SelectInput, TextField, useGetList } from 'react-admin';
 import type { components } from '../api/schema';
 import { choicesOf, COMPLIANCE_KIND_LABELS, STANDING_LABELS } from '../catalogue/labels';
 import { formatDate } from '../format/date';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { ScrollX } from './ScrollX';
-import { RESOURCES } from './resources';
+import { type Member, RESOURCES } from './resources';
 import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 
 type Attestation = components['schemas']['ConsortiumAttestationDto'];
@@ -17,6 +17,13 @@ function StandingChip({ attestation }: { attestation: Attestation }) {
 }
 
 function Register({ consortium }: { consortium: AdministeredConsortium }) {
+  // The providers to filter by: the consortium's members, by name (the API filters by organisation).
+  const members = useGetList<Member>(RESOURCES.members, {
+    filter: { consortiumId: consortium.id, status: 'active' },
+    pagination: { page: 1, perPage: 200 },
+    sort: { field: 'name', order: 'ASC' },
+  });
+  const providers = (members.data ?? []).map((m) => ({ id: m.organisationId, name: m.organisationName }));
   return (
     <List
       error={<ListProblem />}
@@ -38,6 +45,14 @@ function Register({ consortium }: { consortium: AdministeredConsortium }) {
           source="kind"
           label="Certificate"
           choices={choicesOf(COMPLIANCE_KIND_LABELS)}
+          alwaysOn
+        />,
+        <SelectInput
+          key="providerId"
+          source="providerId"
+          label="Provider"
+          choices={providers}
+          isPending={members.isPending}
           alwaysOn
         />,
       ]}

@@ -9,7 +9,8 @@
 const { CONSORTIUM_API_URL, CONSORTIUM_API_KEY, SUBSCRIPTION_ID } = process.env;
 const METRIC = process.env.METRIC ?? 'storage_gb';
 const QUANTITY = process.env.QUANTITY ?? '1';
-const OCCURRED_AT = process.env.OCCURRED_AT ?? new Date().toISOString();
+// The reading's time: by default the start of this hour, so a repeat within the hour is the same event.
+const OCCURRED_AT = process.env.OCCURRED_AT ?? `${new Date().toISOString().slice(0, 13)}:00:00.000Z`;
 const EVENT_ID = process.env.EVENT_ID ?? `${SUBSCRIPTION_ID}-${METRIC}-${OCCURRED_AT.slice(0, 13)}`;
 
 if (!CONSORTIUM_API_URL || !CONSORTIUM_API_KEY || !SUBSCRIPTION_ID) {

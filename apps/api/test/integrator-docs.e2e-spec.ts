@@ -89,8 +89,10 @@ describe('the integrator docs’ examples', () => {
       SUBSCRIPTION_ID: subscriptionId,
       METRIC: 'storage_gb',
       QUANTITY: '12.5',
-      OCCURRED_AT: new Date(Date.now() - 3_600_000).toISOString(),
     };
+    // As the docs run it, with the default time (this hour): both runs must fall in the same hour.
+    const toNextHour = 3_600_000 - (Date.now() % 3_600_000);
+    if (toNextHour < 15_000) await new Promise((resolve) => setTimeout(resolve, toNextHour + 100));
 
     const first = await node('post-usage.mjs', env);
     const again = await node('post-usage.mjs', env);

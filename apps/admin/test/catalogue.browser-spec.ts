@@ -142,7 +142,32 @@ describe('the CIO teams’ screens', () => {
     const reject = dialog.getByRole('button', { name: 'Reject' });
     // The requester reads the reason, so there is no rejecting without one.
     await expect(reject.isDisabled()).resolves.toBe(true);
-    await dialog.getByRole('textbox', { name: /Reason/ }).fill('No racks free until April');
+    // A reason the API refuses is said under the reason, and the dialog stays open to change it.
+    await page.route('**/api/v1/subscriptions/*/reject', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          title: 'Your request is not valid',
+          status: 400,
+          detail: 'reason must be shorter than or equal to 2000 characters',
+          errors: [{ field: 'reason', message: 'reason must be shorter than or equal to 2000 characters' }],
+        }),
+      }),
+    );
+    const reason = dialog.getByRole('textbox', { name: /Reason/ });
+    await reason.fill('No racks free');
+    await reject.click();
+    await reason.and(page.locator('[aria-invalid="true"]')).waitFor();
+    await expect(
+      page.locator(`[id="${(await reason.getAttribute('aria-describedby')) ?? ''}"]`).textContent(),
+    ).resolves.toBe('Must be shorter than or equal to 2000 characters.');
+    await expect(dialog.getByRole('alert').textContent()).resolves.toBe(
+      'Please correct the highlighted fields.',
+    );
+    await page.unroute('**/api/v1/subscriptions/*/reject');
+
+    await reason.fill('No racks free until April');
     await reject.click();
     await page.getByText('Rejected: Kent County Council has been told why.').waitFor();
     await kent.waitFor({ state: 'detached' });

@@ -11,7 +11,8 @@ import {
   TextField,
 } from '@mui/material';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { messageFor } from '../api/problem';
+import { fieldProblems, messageFor } from '../api/problem';
+import { CORRECT_THE_FIELDS } from '../api/problem-text';
 
 export interface DialogField {
   name: string;
@@ -89,6 +90,11 @@ export function ConfirmDialog({
     return value === '' ? undefined : field.validate?.(value);
   };
   const invalid = fields.some((field) => problemOf(field) !== undefined);
+  // The API's refusal of a field this dialog has (one named as the API names it) is said under that field.
+  const refused = fieldProblems(error);
+  const refusedHere = fields.filter((field) => refused[field.name] !== undefined).map((f) => f.name);
+  const allRefusalsShown =
+    refusedHere.length > 0 && Object.keys(refused).every((name) => refusedHere.includes(name));
 
   const reset = () => {
     setValues({});
@@ -130,7 +136,7 @@ export function ConfirmDialog({
           <Stack spacing={2}>
             <DialogContentText component="div">{children}</DialogContentText>
             {fields.map((field, index) => {
-              const problem = touched ? problemOf(field) : undefined;
+              const problem = (touched ? problemOf(field) : undefined) ?? refused[field.name];
               const kind = field.kind ?? 'text';
               return (
                 <TextField
@@ -138,7 +144,11 @@ export function ConfirmDialog({
                   label={field.label}
                   required={field.required}
                   value={values[field.name] ?? ''}
-                  onChange={(event) => setValues({ ...values, [field.name]: event.target.value })}
+                  onChange={(event) => {
+                    setValues({ ...values, [field.name]: event.target.value });
+                    // A changed value is a new attempt: the API's old refusal no longer describes it.
+                    if (refused[field.name]) setError(null);
+                  }}
                   error={problem !== undefined}
                   helperText={problem ?? field.helperText}
                   multiline={kind === 'multiline'}
@@ -156,7 +166,7 @@ export function ConfirmDialog({
             })}
             {error ? (
               <Alert severity="error" role="alert">
-                {describeError?.(error) ?? messageFor(error)}
+                {allRefusalsShown ? CORRECT_THE_FIELDS : (describeError?.(error) ?? messageFor(error))}
               </Alert>
             ) : null}
             {error && afterError ? afterError(error) : null}

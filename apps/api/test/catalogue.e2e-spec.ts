@@ -563,6 +563,25 @@ describe('service catalogue', () => {
       expect(held.version).toBe(1);
     });
 
+    it('refuses a price too large for a ledger in pence (400 invalid-price-plan) and keeps the current version', async () => {
+      const service = await aService(ds, cast.consortium, cast.home);
+
+      const response = await changePrice(as.manager, service.id, {
+        model: 'per_unit',
+        unitPrice: '99999999999999999999999999999999',
+      }).expect(400);
+
+      expect(response.body).toMatchObject({ ...INVALID, code: 'invalid-price-plan' });
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({
+          field: 'pricePlan.unitPrice',
+          message: expect.stringMatching(/at most 1,000,000,000/),
+        }),
+      ]);
+      const versions = await history(as.manager, service.id).expect(200);
+      expect(versions.body.data.map((v: { version: number }) => v.version)).toEqual([1]);
+    });
+
     it('audits the price change with the versions it moved between', async () => {
       const service = await aService(ds, cast.consortium, cast.home);
       await aPriceVersion(ds, service, aPerUnitPlan({ unitPrice: '13.00' }));

@@ -85,6 +85,24 @@ describe('price plan validation', () => {
     expect(problemsOf(tiered('volume', [7]))).toEqual(['tiers[0] invalid-tier']);
   });
 
+  it('refuses a price or fee above £1bn, which no line in pence could hold safely, and takes £1bn itself', () => {
+    expect(
+      problemsOf({ model: 'per_unit', currency: 'GBP', unitPrice: '99999999999999999999999999999999' }),
+    ).toEqual(['unitPrice amount-too-large']);
+    expect(
+      problemsOf({
+        model: 'flat_fee',
+        currency: 'GBP',
+        feePerPeriod: '1000000000.01',
+        setupFee: '1000000001',
+      }),
+    ).toEqual(['setupFee amount-too-large', 'feePerPeriod amount-too-large']);
+    expect(problemsOf(tiered('graduated', [{ upTo: null, unitPrice: '2000000000' }]))).toEqual([
+      'tiers[0].unitPrice amount-too-large',
+    ]);
+    expect(problemsOf({ model: 'flat_fee', currency: 'GBP', feePerPeriod: '1000000000.00' })).toEqual([]);
+  });
+
   it('refuses negative prices and more precision than a price may carry', () => {
     expect(problemsOf({ model: 'per_unit', currency: 'GBP', unitPrice: '-1', setupFee: '10.001' })).toEqual([
       'setupFee too-many-decimal-places',

@@ -1,5 +1,5 @@
 import { CURRENCY_DETAILS, isCurrency } from './currency';
-import { decimalSign, parseDecimal } from './decimal';
+import { compareDecimals, decimalSign, parseDecimal } from './decimal';
 import { DomainError } from './domain-error';
 import { RATE_DECIMAL_PLACES } from './rate';
 import { CURRENCIES, type Currency } from './roles';
@@ -84,6 +84,12 @@ export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 export const MAX_UNIT_NAME_LENGTH = 40;
 /** Longest amount text a plan accepts: far beyond any real price, short enough to bound the work of parsing it. */
 export const MAX_AMOUNT_TEXT_LENGTH = 32;
+/**
+ * The most any one price or fee may be, in major units (£1bn). Charges are pence in a bigint; with quantities of at
+ * most a million units this keeps every line (and a period's sum of them) far inside it.
+ */
+export const MAX_PRICE_AMOUNT = '1000000000';
+const MAX_PRICE = parseDecimal(MAX_PRICE_AMOUNT);
 
 export interface PricePlanProblem {
   /** Where in the plan, e.g. "tiers[1].upTo". */
@@ -116,7 +122,7 @@ class ProblemList {
     this.problems.push({ path, code, message });
   }
 
-  /** A non-negative decimal string with at most `maxScale` places. */
+  /** A decimal string from 0 to MAX_PRICE_AMOUNT with at most `maxScale` places. */
   checkAmount(value: unknown, path: string, maxScale: number, what: string): void {
     if (typeof value !== 'string') {
       this.add(path, 'not-a-decimal-string', `The ${what} must be a decimal string such as "12.50"`);
@@ -127,8 +133,11 @@ class ProblemList {
       return;
     }
     try {
-      if (decimalSign(parseDecimal(value, { maxScale, what })) < 0) {
+      const amount = parseDecimal(value, { maxScale, what });
+      if (decimalSign(amount) < 0) {
         this.add(path, 'negative', `The ${what} must not be negative`);
+      } else if (compareDecimals(amount, MAX_PRICE) > 0) {
+        this.add(path, 'amount-too-large', `The ${what} must be at most 1,000,000,000.00`);
       }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

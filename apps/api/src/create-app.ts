@@ -11,6 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { answerClientError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
+import type { Environment } from './config/environment';
 import { RuntimeConfig } from './config/runtime-config';
 import { registerMetrics } from './modules/metrics/metrics.http';
 import { buildOpenApiDocument } from './openapi';
@@ -24,6 +25,12 @@ function trustProxySetting(value: string): boolean | string[] {
     .split(',')
     .map((part) => part.trim())
     .filter(Boolean);
+}
+
+/** The built admin UI this instance serves at `/`, or null when ADMIN_UI_DIR is empty or holds no build. */
+export function adminUiDirectory(env: Environment): string | null {
+  const dir = resolve(env.ADMIN_UI_DIR);
+  return env.ADMIN_UI_DIR && existsSync(dir) ? dir : null;
 }
 
 /** Builds the whole API (used by main and by the tests): one configuration, no test-only paths. */
@@ -82,8 +89,8 @@ export async function createApp(
     yamlDocumentUrl: 'api/docs/openapi.yaml',
   });
 
-  const adminDir = resolve(config.env.ADMIN_UI_DIR);
-  if (config.env.ADMIN_UI_DIR && existsSync(adminDir)) {
+  const adminDir = adminUiDirectory(config.env);
+  if (adminDir) {
     await app.register(fastifyStatic, { root: adminDir, prefix: '/', wildcard: false, index: 'index.html' });
   }
   await app.init();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigurationError, loadEnvironment } from './config/environment';
 import { resolveJwtSecret, resolveSecretsKey } from './config/secrets';
-import { createApp } from './create-app';
+import { adminUiDirectory, createApp } from './create-app';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/run-migrations';
 import { printWelcome, seedIfEmpty } from './seed/seed';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
     await app.listen({ port: env.PORT, host: '0.0.0.0' });
-    printWelcome(env.PORT, seeded, seedDemo);
+    printWelcome(env.PORT, seeded, seedDemo, adminUiDirectory(env) !== null);
   } catch (error) {
     await stopDatabase();
     throw error;

@@ -442,7 +442,7 @@ export async function seedIfEmpty(app: INestApplicationContext, log: (m: string)
   return true;
 }
 
-export function printWelcome(port: number, seeded: boolean, demo = true): void {
+export function printWelcome(port: number, seeded: boolean, demo = true, adminUi = true): void {
   const base = `http://localhost:${port}`;
   const logins = demo
     ? [
@@ -457,7 +457,9 @@ export function printWelcome(port: number, seeded: boolean, demo = true): void {
   const lines = [
     '',
     'Consortium shared-services marketplace is running',
-    `  Admin UI:     ${base}/`,
+    adminUi
+      ? `  Admin UI:     ${base}/`
+      : '  Admin UI:     not served (ADMIN_UI_DIR is empty or holds no build)',
     `  API:          ${base}/api/v1`,
     `  API docs:     ${base}/api/docs`,
     `  Health:       ${base}/api/v1/health/ready`,

@@ -252,6 +252,17 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'everyone-users');
 
+    // Filtered by role, on show without hunting for an "Add filter" button.
+    const role = page.getByRole('combobox', { name: 'Role' });
+    await role.click();
+    await page.getByRole('option', { name: 'Finance', exact: true }).click();
+    await page.getByRole('row').filter({ hasText: 'cio@norfolk.gov.uk' }).waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: 'finance@norfolk.gov.uk' }).waitFor();
+    await role.click();
+    // react-admin names the empty choice "Clear value" for screen readers; it reads "Any role".
+    await page.getByRole('option').filter({ hasText: 'Any role' }).click();
+    await page.getByRole('row').filter({ hasText: 'cio@norfolk.gov.uk' }).waitFor();
+
     await page.getByRole('textbox', { name: 'Search name or email' }).fill('finance');
     await page.getByRole('row').filter({ hasText: 'cio@norfolk.gov.uk' }).waitFor({ state: 'detached' });
 

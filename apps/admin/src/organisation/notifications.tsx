@@ -10,6 +10,7 @@ import {
   List,
   SelectInput,
   TextInput,
+  FilterButton,
   TopToolbar,
   useNotify,
   useRecordContext,
@@ -148,6 +149,8 @@ export function NotificationList() {
       sort={{ field: 'createdAt', order: 'DESC' }}
       actions={
         <TopToolbar>
+          {/* Offers the kind filter, which is not always on show. */}
+          <FilterButton />
           <MarkAllReadButton />
         </TopToolbar>
       }

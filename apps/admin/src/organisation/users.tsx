@@ -4,7 +4,6 @@ import {
   Create,
   CreateButton,
   Datagrid,
-  DateField,
   Edit,
   EmailField,
   FunctionField,
@@ -28,7 +27,7 @@ import { api } from '../api/client';
 import { unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
-import { formatDateTime } from '../format/date';
+import { formatDate, formatDateTime } from '../format/date';
 import { ROLE_LABELS } from '../roles';
 import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
 import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
@@ -77,8 +76,16 @@ export const userEndpoints: ResourceEndpoints = {
 
 const filters = [
   <TextInput key="q" source="q" label="Search name or email" alwaysOn />,
-  <SelectInput key="role" source="role" label="Role" choices={ROLE_CHOICES} />,
-  <SelectInput key="status" source="status" label="Status" choices={STATUS_CHOICES} />,
+  // Always on show: the toolbar has no "Add filter" button, so a hidden filter could not be reached.
+  <SelectInput key="role" source="role" label="Role" choices={ROLE_CHOICES} emptyText="Any role" alwaysOn />,
+  <SelectInput
+    key="status"
+    source="status"
+    label="Status"
+    choices={STATUS_CHOICES}
+    emptyText="Active and deactivated"
+    alwaysOn
+  />,
 ];
 
 function RoleChips() {
@@ -126,7 +133,7 @@ function UserRows() {
       <FunctionField label="Roles" render={() => <RoleChips />} />
       <FunctionField label="Status" render={statusText} />
       <FunctionField label="Last signed in" render={(user: User) => formatDateTime(user.lastLoginAt)} />
-      <DateField source="createdAt" label="Added" locales="en-GB" sortable />
+      <FunctionField label="Added" source="createdAt" render={(user: User) => formatDate(user.createdAt)} />
     </Datagrid>
   );
 }

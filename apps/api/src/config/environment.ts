@@ -54,6 +54,16 @@ export class Environment {
   @Max(365)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /**
+   * Seconds after a refresh token is rotated during which it may be presented again (a retried refresh whose answer
+   * was lost, two tabs sharing one session) and still yields a new pair instead of ending the session; 0 is strict.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_TOKEN_REUSE_GRACE_SECONDS = 30;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -9,6 +9,7 @@ import { LedgerCodesByEntryKind1796112518874 } from './1796112518874-LedgerCodes
 import { Webhooks1796110056969 } from './1796110056969-Webhooks';
 import { WebhookSecretRotation1796111375167 } from './1796111375167-WebhookSecretRotation';
 import { EventsFeedSequence1796113138787 } from './1796113138787-EventsFeedSequence';
+import { RefreshTokenSuccession1796123345034 } from './1796123345034-RefreshTokenSuccession';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   WebhookSecretRotation1796111375167,
   LedgerCodesByEntryKind1796112518874,
   EventsFeedSequence1796113138787,
+  RefreshTokenSuccession1796123345034,
 ];

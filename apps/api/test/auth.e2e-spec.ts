@@ -1,6 +1,8 @@
+import { sha256 } from '@consortium/auth';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { loadEnvironment } from '../src/config/environment';
 import { User } from '../src/modules/users/user.entity';
 import {
   aClientAddress,
@@ -16,15 +18,24 @@ import { createTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
 const WRONG_CREDENTIALS = 'The email or password is not right';
 const UNAUTHENTICATED = { type: 'urn:consortium:problem:unauthenticated', status: 401 };
+/** The default of REFRESH_TOKEN_REUSE_GRACE_SECONDS, which the main test app runs with. */
+const REUSE_GRACE_SECONDS = 30;
 
 describe('authentication', () => {
   let test: TestApp;
   let ds: DataSource;
+  // A second instance on the same database, and one with the reuse grace period turned off.
+  let otherInstance: TestApp;
+  let strict: TestApp;
   beforeAll(async () => {
     test = await createTestApp();
     ds = test.dataSource;
+    otherInstance = await createTestApp();
+    strict = await createTestApp({ REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0' });
   });
-  afterAll(() => test.close());
+  afterAll(async () => {
+    await Promise.all([test.close(), otherInstance.close(), strict.close()]);
+  });
 
   const login = (body: object, address = aClientAddress()) =>
     test.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send(body);
@@ -163,32 +174,83 @@ describe('authentication', () => {
     });
   });
 
+  /** The stored row of a refresh token, as the audit trail and reuse detection see it. */
+  async function storedToken(refreshToken: string) {
+    const [row] = await ds.query<
+      {
+        id: string;
+        family_id: string;
+        rotated_from_id: string | null;
+        replaced_at: Date | null;
+        revoked_at: Date | null;
+      }[]
+    >(
+      'SELECT id, family_id, rotated_from_id, replaced_at, revoked_at FROM refresh_tokens WHERE token_hash = $1',
+      [sha256(refreshToken)],
+    );
+    return row;
+  }
+
+  /** Moves a rotated token's rotation (and issue) back past the reuse grace period, instead of waiting for it. */
+  async function outlastReuseGrace(refreshToken: string) {
+    const [moved] = await ds.query(
+      `UPDATE refresh_tokens
+          SET replaced_at = replaced_at - make_interval(secs => $2), created_at = created_at - make_interval(secs => $2)
+        WHERE token_hash = $1 AND replaced_at IS NOT NULL
+        RETURNING id`,
+      [sha256(refreshToken), REUSE_GRACE_SECONDS + 1],
+    );
+    expect(moved).toHaveLength(1);
+  }
+
   describe('refresh tokens', () => {
-    it('exchanges a refresh token for a new pair, after which the old one no longer works', async () => {
+    it('exchanges a refresh token for a new pair in the same family, recording which token it replaced', async () => {
       const { session } = await aSignedInUser();
 
       const first = await refresh(session.refreshToken).expect(200);
+
       expect(first.body.refreshToken).not.toBe(session.refreshToken);
       await me(bearer(first.body.accessToken)).expect(200);
+      const [used, successor] = [
+        await storedToken(session.refreshToken),
+        await storedToken(first.body.refreshToken),
+      ];
+      expect(used.replaced_at).not.toBeNull();
+      expect(used.rotated_from_id).toBeNull();
+      expect(successor).toMatchObject({
+        family_id: used.family_id,
+        rotated_from_id: used.id,
+        replaced_at: null,
+      });
+    });
+
+    it('refuses a rotated token presented again after the grace period', async () => {
+      const { session } = await aSignedInUser();
+      await refresh(session.refreshToken).expect(200);
+      await outlastReuseGrace(session.refreshToken);
 
       const reused = await refresh(session.refreshToken).expect(401);
+
       expect(reused.body).toMatchObject(UNAUTHENTICATED);
     });
 
-    it('revokes the whole family when a rotated token is reused, so the newest token fails too', async () => {
+    it('revokes the whole family when a rotated token is reused after the grace period, so the newest token fails too', async () => {
       const { session } = await aSignedInUser();
       const second = await refresh(session.refreshToken).expect(200);
       const third = await refresh(second.body.refreshToken).expect(200);
+      await outlastReuseGrace(session.refreshToken);
 
       await refresh(session.refreshToken).expect(401);
 
       await refresh(third.body.refreshToken).expect(401);
+      expect((await storedToken(third.body.refreshToken)).revoked_at).not.toBeNull();
     });
 
     it('leaves the user’s other sessions alone when one family is revoked', async () => {
       const { user, session } = await aSignedInUser();
       const otherSession = await signIn(test, user);
       await refresh(session.refreshToken).expect(200);
+      await outlastReuseGrace(session.refreshToken);
 
       await refresh(session.refreshToken).expect(401);
 
@@ -201,6 +263,194 @@ describe('authentication', () => {
       expect(response.body.errors.map((e: { field: string }) => e.field)).toContain('refreshToken');
     });
   });
+
+  describe('reuse grace period after a rotation', () => {
+    it('gives a retry of the same refresh token (its answer lost) a working pair in the same family, and keeps the session', async () => {
+      const { session } = await aSignedInUser();
+      const lost = await refresh(session.refreshToken).expect(200);
+
+      const retried = await refresh(session.refreshToken).expect(200);
+
+      expect(retried.body.refreshToken).not.toBe(lost.body.refreshToken);
+      await me(bearer(retried.body.accessToken)).expect(200);
+      const used = await storedToken(session.refreshToken);
+      expect(await storedToken(retried.body.refreshToken)).toMatchObject({
+        family_id: used.family_id,
+        rotated_from_id: used.id,
+        revoked_at: null,
+      });
+      // Nothing was revoked: the retried pair rotates on, and so does the pair whose answer was lost.
+      expect((await storedToken(lost.body.refreshToken)).revoked_at).toBeNull();
+      const next = await refresh(retried.body.refreshToken).expect(200);
+      await me(bearer(next.body.accessToken)).expect(200);
+      await refresh(lost.body.refreshToken).expect(200);
+    });
+
+    it('measures the window from the first rotation: a reuse within it does not extend it', async () => {
+      const { session } = await aSignedInUser();
+      const first = await refresh(session.refreshToken).expect(200);
+      const firstRotation = (await storedToken(session.refreshToken)).replaced_at;
+      const retried = await refresh(session.refreshToken).expect(200);
+      expect((await storedToken(session.refreshToken)).replaced_at).toEqual(firstRotation);
+      await outlastReuseGrace(session.refreshToken);
+
+      await refresh(session.refreshToken).expect(401);
+
+      await refresh(first.body.refreshToken).expect(401);
+      await refresh(retried.body.refreshToken).expect(401);
+    });
+
+    it('refuses, within the window, a token whose session was signed out, and issues nothing for it', async () => {
+      const { user, session } = await aSignedInUser();
+      const rotated = await refresh(session.refreshToken).expect(200);
+      await test
+        .http()
+        .post('/api/v1/auth/logout')
+        .send({ refreshToken: rotated.body.refreshToken })
+        .expect(204);
+
+      const response = await refresh(session.refreshToken).expect(401);
+
+      expect(response.body).toMatchObject(UNAUTHENTICATED);
+      const [{ live }] = await ds.query(
+        'SELECT count(*)::int AS live FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL',
+        [user.id],
+      );
+      expect(live).toBe(0);
+    });
+
+    it('refuses, within the window, a token of a family revoked for reuse', async () => {
+      const { session } = await aSignedInUser();
+      const second = await refresh(session.refreshToken).expect(200);
+      await refresh(second.body.refreshToken).expect(200);
+      await outlastReuseGrace(session.refreshToken);
+      await refresh(session.refreshToken).expect(401);
+
+      // The second token was rotated a moment ago, but its family is revoked.
+      await refresh(second.body.refreshToken).expect(401);
+    });
+
+    it('refuses, within the window, a token of a user who was disabled', async () => {
+      const { user, session } = await aSignedInUser();
+      await refresh(session.refreshToken).expect(200);
+      await ds.getRepository(User).update({ id: user.id }, { status: 'disabled' });
+
+      await refresh(session.refreshToken).expect(401);
+    });
+
+    it('refuses, within the window, a rotated token that has expired', async () => {
+      const { session } = await aSignedInUser();
+      await refresh(session.refreshToken).expect(200);
+      await ds.query(
+        `UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`,
+        [sha256(session.refreshToken)],
+      );
+
+      await refresh(session.refreshToken).expect(401);
+    });
+
+    it('lets two refreshes of one token at the same instant, on two instances, both succeed without revoking each other', async () => {
+      const { session } = await aSignedInUser();
+
+      const [onOne, onOther] = await refreshedTogether(session.refreshToken, [test, otherInstance]);
+
+      expect([onOne.status, onOther.status]).toEqual([200, 200]);
+      expect(onOne.body.refreshToken).not.toBe(onOther.body.refreshToken);
+      const used = await storedToken(session.refreshToken);
+      for (const pair of [onOne, onOther]) {
+        await me(bearer(pair.body.accessToken)).expect(200);
+        expect(await storedToken(pair.body.refreshToken)).toMatchObject({
+          family_id: used.family_id,
+          rotated_from_id: used.id,
+          revoked_at: null,
+        });
+      }
+      await refresh(onOne.body.refreshToken).expect(200);
+      await refresh(onOther.body.refreshToken).expect(200);
+    });
+  });
+
+  describe('with the reuse grace period set to 0', () => {
+    it('refuses an immediate retry and revokes the family, as strict rotation does', async () => {
+      const { session } = await aSignedInUser();
+      const rotated = await strict
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: session.refreshToken });
+      expect(rotated.status).toBe(200);
+
+      const retried = await strict
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: session.refreshToken });
+
+      expect(retried.status).toBe(401);
+      expect(retried.body).toMatchObject(UNAUTHENTICATED);
+      await refresh(rotated.body.refreshToken).expect(401);
+    });
+
+    it('lets only one of two simultaneous refreshes of one token succeed, and the other revokes the family', async () => {
+      const { session } = await aSignedInUser();
+
+      const responses = await refreshedTogether(session.refreshToken, [strict, strict]);
+
+      expect(responses.map((response) => response.status).sort()).toEqual([200, 401]);
+      const winner = responses.find((response) => response.status === 200)!;
+      await refresh(winner.body.refreshToken).expect(401);
+    });
+  });
+
+  describe('the reuse grace period setting', () => {
+    it('defaults to 30 seconds and is refused at start when negative, above 300 or not a number', () => {
+      expect(loadEnvironment({}).REFRESH_TOKEN_REUSE_GRACE_SECONDS).toBe(REUSE_GRACE_SECONDS);
+      for (const value of ['-1', '301', 'soon']) {
+        expect(() => loadEnvironment({ REFRESH_TOKEN_REUSE_GRACE_SECONDS: value })).toThrow(
+          /REFRESH_TOKEN_REUSE_GRACE_SECONDS/,
+        );
+      }
+    });
+  });
+
+  /**
+   * Sends one refresh of the same token to each app while the token's row is locked, waits until every one of them
+   * is queued on that lock, then releases it: the refreshes meet in the database at the same instant.
+   */
+  async function refreshedTogether(refreshToken: string, apps: TestApp[]) {
+    const holder = ds.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT id FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [
+        sha256(refreshToken),
+      ]);
+      // then() sends each request now, while the lock is held; supertest sends nothing until it is awaited.
+      const sent = apps.map((app) =>
+        app
+          .http()
+          .post('/api/v1/auth/refresh')
+          .send({ refreshToken })
+          .then((response) => response),
+      );
+      await untilQueuedOnTokenLock(apps.length);
+      await holder.commitTransaction();
+      return await Promise.all(sent);
+    } finally {
+      await holder.release();
+    }
+  }
+
+  /** Polls (bounded) until `count` refreshes wait for a row lock of refresh_tokens (directly or behind another). */
+  async function untilQueuedOnTokenLock(count: number) {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const [{ waiting }] = await ds.query(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%refresh_tokens%'`,
+      );
+      if (waiting >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`${count} refreshes never queued on the token's row lock`);
+  }
 
   describe('sign-out', () => {
     it('revokes the refresh token and its family, and audits it', async () => {

@@ -11,7 +11,9 @@ import { User } from '../users/user.entity';
 
 /**
  * One refresh token of a rotating family. Only a hash is stored. Using a token replaces it with a new one;
- * presenting a token that was already replaced revokes the whole family (it was stolen or replayed).
+ * presenting a token that was already replaced revokes the whole family (it was stolen or replayed), unless it is
+ * presented again within REFRESH_TOKEN_REUSE_GRACE_SECONDS of its replacement (a retry, a duplicated tab): that
+ * yields another successor in the same family.
  */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
@@ -30,12 +32,25 @@ export class RefreshToken {
   @Column({ name: 'family_id', type: 'uuid' })
   familyId!: string;
 
+  /**
+   * The token this one was rotated from (null for the one issued at sign-in). Within the reuse grace period one
+   * token may have several successors, so the family is a tree and each refresh is traceable to what it replaced.
+   */
+  @Index('ix_refresh_token_rotated_from')
+  @Column({ name: 'rotated_from_id', type: 'uuid', nullable: true })
+  rotatedFromId!: string | null;
+
+  @ManyToOne(() => RefreshToken, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'rotated_from_id' })
+  rotatedFrom?: RefreshToken | null;
+
   @Column({ name: 'token_hash', type: 'text', unique: true })
   tokenHash!: string;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 
+  /** When the token was first rotated; the reuse grace period runs from here and is not extended by a reuse. */
   @Column({ name: 'replaced_at', type: 'timestamptz', nullable: true })
   replacedAt!: Date | null;
 

@@ -10,7 +10,10 @@ import { AuditService } from '../audit/audit.service';
 import { TokenPairDto } from './dto/auth.dto';
 import { RefreshToken } from './refresh-token.entity';
 
-/** Issues access tokens and rotates refresh tokens; a reused refresh token revokes its whole family. */
+/**
+ * Issues access tokens and rotates refresh tokens; a reused refresh token revokes its whole family, unless it is
+ * reused within the short grace period after its rotation.
+ */
 @Injectable()
 export class TokenService {
   constructor(
@@ -32,6 +35,12 @@ export class TokenService {
     });
   }
 
+  /**
+   * Rotates a refresh token. A token already rotated is a reuse and revokes its family, except within the reuse
+   * grace period after its first rotation: a client that retries a refresh whose answer it lost, or two tabs
+   * sharing one session, get another pair in the same family. The row lock serialises concurrent refreshes of one
+   * token, across instances too: the later one sees the rotation the earlier one committed and takes the grace.
+   */
   async refresh(presented: string): Promise<TokenPairDto> {
     const outcome = await this.dataSource.transaction(async (manager) => {
       const token = await manager
@@ -40,8 +49,9 @@ export class TokenService {
         .setLock('pessimistic_write')
         .where('t.tokenHash = :hash', { hash: sha256(presented) })
         .getOne();
+      // Revoked (signed out, family revoked, user disabled) is final, whatever the grace period.
       if (!token || token.revokedAt || token.expiresAt <= new Date()) return null;
-      if (token.replacedAt) {
+      if (token.replacedAt && !(await this.withinReuseGrace(manager, token.id))) {
         // A token used twice was copied: end every session descended from the same login.
         await this.revokeFamily(manager, token.familyId);
         return null;
@@ -51,8 +61,11 @@ export class TokenService {
         [token.userId],
       );
       if (user.length === 0) return null;
-      await manager.update(RefreshToken, { id: token.id }, { replacedAt: new Date() });
-      return this.issue(manager, token.userId, user[0].organisation_id, token.familyId);
+      if (!token.replacedAt) {
+        // The database's clock, so every instance measures the grace period from the same instant.
+        await manager.query('UPDATE refresh_tokens SET replaced_at = now() WHERE id = $1', [token.id]);
+      }
+      return this.issue(manager, token.userId, user[0].organisation_id, token.familyId, token.id);
     });
     if (!outcome) throw unauthenticated('The refresh token is not valid: sign in again');
     return outcome;
@@ -97,6 +110,19 @@ export class TokenService {
     );
   }
 
+  /** Whether a rotated token was rotated less than REFRESH_TOKEN_REUSE_GRACE_SECONDS ago (never when it is 0). */
+  private async withinReuseGrace(manager: EntityManager, tokenId: string): Promise<boolean> {
+    const graceSeconds = this.config.env.REFRESH_TOKEN_REUSE_GRACE_SECONDS;
+    if (graceSeconds === 0) return false;
+    // A refresh that waited for the lock may have started before the rotation it waited for (now() is the
+    // transaction's start), so replaced_at can be later than now(): that is within the window too.
+    const [{ within }] = await manager.query<{ within: boolean }[]>(
+      'SELECT replaced_at > now() - make_interval(secs => $2) AS within FROM refresh_tokens WHERE id = $1',
+      [tokenId, graceSeconds],
+    );
+    return within;
+  }
+
   private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
     await manager.query(
       'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
@@ -109,12 +135,14 @@ export class TokenService {
     userId: string,
     organisationId: string,
     familyId: string,
+    rotatedFromId: string | null = null,
   ): Promise<TokenPairDto> {
     const refreshToken = randomToken(32);
     const refreshTokenExpiresAt = new Date(Date.now() + this.config.env.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
     await manager.insert(RefreshToken, {
       userId,
       familyId,
+      rotatedFromId,
       tokenHash: sha256(refreshToken),
       expiresAt: refreshTokenExpiresAt,
     });

@@ -1,7 +1,4 @@
-import { API_KEY_SCOPES, type ApiKeyScope, IS_PUBLIC, REQUIRED_SCOPES } from '@consortium/auth';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { ModulesContainer, Reflector } from '@nestjs/core';
+import { API_KEY_SCOPES, type ApiKeyScope } from '@consortium/auth';
 import { randomUUID } from 'node:crypto';
 import { buildOpenApiDocument } from '../src/openapi';
 import {
@@ -12,52 +9,8 @@ import {
   aPostedCharge,
   bearerFor,
 } from './support/builders';
+import { type Route, routesOf } from './support/routes';
 import { createTestApp, TestApp } from './support/test-app';
-
-interface Route {
-  /** `GET /api/v1/services/{id}`, as the OpenAPI document names it. */
-  name: string;
-  isPublic: boolean;
-  /** The scopes an API key needs; undefined when the route is closed to API keys. */
-  scopes: ApiKeyScope[] | undefined;
-}
-
-/** Every route of the running application, read from the Nest router's own metadata. */
-function routesOf(test: TestApp): Route[] {
-  const reflector = new Reflector();
-  const join = (...parts: string[]) =>
-    `/${parts
-      .flatMap((part) => part.split('/'))
-      .filter(Boolean)
-      .map((segment) => (segment.startsWith(':') ? `{${segment.slice(1)}}` : segment))
-      .join('/')}`;
-  const routes: Route[] = [];
-  for (const module of test.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => object) | undefined;
-      if (!controller) continue;
-      const base = [Reflect.getMetadata(PATH_METADATA, controller) ?? ''].flat() as string[];
-      for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-        if (key === 'constructor') continue;
-        const handler = controller.prototype[key as keyof object] as unknown;
-        if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined)
-          continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        const targets = [handler, controller];
-        for (const prefix of base) {
-          for (const path of [Reflect.getMetadata(PATH_METADATA, handler)].flat() as string[]) {
-            routes.push({
-              name: `${method} ${join('api/v1', prefix, path)}`,
-              isPublic: reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
-              scopes: reflector.getAllAndOverride<ApiKeyScope[] | undefined>(REQUIRED_SCOPES, targets),
-            });
-          }
-        }
-      }
-    }
-  }
-  return routes;
-}
 
 /** Routes that admit any API key: a key may always ask who it is. */
 const OPEN_TO_EVERY_KEY = ['GET /api/v1/auth/me'];

@@ -1033,7 +1033,7 @@ export interface paths {
          *     `usage:write`, or a `service_manager`/`org_admin` of the provider). Idempotent per event id: a replay with
          *     the same body is a `duplicate` and is not counted twice; the same id with a different body is rejected
          *     (`conflicting-duplicate`). The answer lists every event's outcome in request order; accepted events are
-         *     stored together or not at all.
+         *     stored together or not at all. With an `Idempotency-Key`, a retry of the batch returns the first answer.
          */
         post: operations["Usage_record"];
         delete?: never;
@@ -12498,7 +12498,10 @@ export interface operations {
     Usage_record: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12760,7 +12763,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -13948,7 +13951,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14207,7 +14210,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14610,7 +14613,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -14738,7 +14741,10 @@ export interface operations {
     CrossCharges_approve: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -14864,7 +14870,10 @@ export interface operations {
     CrossCharges_dispute: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
                 lineId: string;
@@ -14996,7 +15005,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -15523,7 +15532,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -15655,7 +15664,10 @@ export interface operations {
     Disputes_reject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15785,7 +15797,10 @@ export interface operations {
     Disputes_escalate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -15916,7 +15931,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -16048,7 +16063,10 @@ export interface operations {
     Disputes_dismiss: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -16178,7 +16196,10 @@ export interface operations {
     Disputes_withdraw: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };

@@ -71,6 +71,7 @@ export class CrossChargesController {
   /** Approves an issued charge (the consumer); refused (409) while any dispute on it awaits a decision. */
   @Roles('finance', 'org_admin')
   @Scopes('charges:write')
+  @Idempotent()
   @Post(':id/approve')
   @HttpCode(HttpStatus.OK)
   approve(
@@ -83,6 +84,7 @@ export class CrossChargesController {
   /** Disputes one line with a reason (the consumer): the charge is disputed until every dispute is decided. */
   @Roles('finance', 'org_admin')
   @Scopes('charges:write')
+  @Idempotent()
   @Post(':id/lines/:lineId/dispute')
   dispute(
     @CurrentActor() actor: Actor,

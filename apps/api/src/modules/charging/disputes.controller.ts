@@ -34,6 +34,7 @@ export class DisputesController {
   /** The provider rejects, with reasons; the consumer may then escalate or withdraw. */
   @Roles('finance', 'org_admin')
   @Scopes('charges:write')
+  @Idempotent()
   @Post(':id/reject')
   @HttpCode(HttpStatus.OK)
   reject(
@@ -47,6 +48,7 @@ export class DisputesController {
   /** Either party hands an open or rejected dispute to the consortium's administrators. */
   @Roles('finance', 'org_admin')
   @Scopes('charges:write')
+  @Idempotent()
   @Post(':id/escalate')
   @HttpCode(HttpStatus.OK)
   escalate(
@@ -72,6 +74,7 @@ export class DisputesController {
 
   /** A consortium administrator dismisses an escalated dispute: the line stands as charged. */
   @Roles('consortium_admin', 'superadmin')
+  @Idempotent()
   @Post(':id/dismiss')
   @HttpCode(HttpStatus.OK)
   dismiss(
@@ -85,6 +88,7 @@ export class DisputesController {
   /** The consumer withdraws its dispute before a final decision. */
   @Roles('finance', 'org_admin')
   @Scopes('charges:write')
+  @Idempotent()
   @Post(':id/withdraw')
   @HttpCode(HttpStatus.OK)
   withdraw(

@@ -1,14 +1,15 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The first response to a money-moving request sent with an Idempotency-Key, per organisation: a replay with the
- * same key and body gets it back; the same key with a different body is refused.
+ * The first response to a money-moving request sent with an Idempotency-Key, per caller: a replay with the same
+ * key and body gets it back; the same key with a different body is refused.
  */
 @Entity({ name: 'idempotency_records' })
 export class IdempotencyRecord {
   @PrimaryColumn({ name: 'organisation_id', type: 'uuid' })
   organisationId!: string;
 
+  /** `<user|api_key>:<caller id>:<the client's key>`: keys are the caller's own (see IdempotencyInterceptor). */
   @PrimaryColumn({ type: 'text' })
   key!: string;
 

@@ -34,6 +34,16 @@ interface StoredRecord {
   created_at: string;
 }
 
+/**
+ * Keys belong to the caller (the user or the API key), not to the whole organisation: a replay returns the first
+ * response without running the handler's own checks, so another user or key of the organisation, whose rights
+ * may differ (a consortium administrator of another consortium, a key of other scopes), must never receive it.
+ * The caller is part of the stored key rather than a column of its own so records keep their primary key.
+ */
+function callerKey(actor: Actor, key: string): string {
+  return `${actor.kind}:${actor.id}:${key}`;
+}
+
 /** JSON with object keys sorted, so the same body always hashes the same however its keys were ordered. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -47,7 +57,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Honours `Idempotency-Key` on endpoints marked @Idempotent(). The key is claimed per organisation with a committed
+ * Honours `Idempotency-Key` on endpoints marked @Idempotent(). The key is claimed per caller with a committed
  * insert before the handler runs (so a concurrent duplicate sees it at once and gets a 409), the response is stored
  * after the handler succeeds, and the claim is deleted when the handler fails, so the client may retry.
  */
@@ -78,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const claim = {
       organisationId: actor.organisationId,
-      key: header,
+      key: callerKey(actor, header),
       route: `${request.method} ${request.url.split('?')[0]}`,
       requestHash: createHash('sha256')
         .update(canonicalJson({ query: request.query ?? {}, body: request.body ?? null }))

@@ -7,7 +7,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
 /**
  * Makes an endpoint honour an `Idempotency-Key` header (1–200 printable characters, chosen by the client, unique per
- * organisation): the first request's status and body are kept and replayed for a retry with the same key, route
+ * caller: user or API key): the first request's status and body are kept and replayed for a retry with the same key, route
  * and body (with `Idempotent-Replayed: true`); the key reused for another route or body is a 422
  * (idempotency-key-reused); a duplicate arriving while the first is still running is a 409
  * (idempotency-key-in-progress); a request that fails releases its key. See IdempotencyInterceptor.
@@ -20,7 +20,7 @@ export const Idempotent = () =>
       required: false,
       schema: { type: 'string', minLength: 1, maxLength: 200 },
       description:
-        'Optional, 1–200 printable characters, unique per organisation: a retry with the same key and body ' +
+        'Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body ' +
         'returns the first response (with Idempotent-Replayed: true) instead of acting twice.',
     }),
   );

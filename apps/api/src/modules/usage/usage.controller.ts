@@ -1,6 +1,7 @@
 import { type Actor, CurrentActor, Roles, Scopes } from '@consortium/auth';
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Idempotent } from '../idempotency/idempotent.decorator';
 import { UsageBatchDto, UsageBatchResultDto } from './dto/usage-event.dto';
 import { UsageBatchPipe } from './usage-batch.pipe';
 import { UsageService } from './usage.service';
@@ -24,10 +25,11 @@ export class UsageController {
    * `usage:write`, or a `service_manager`/`org_admin` of the provider). Idempotent per event id: a replay with
    * the same body is a `duplicate` and is not counted twice; the same id with a different body is rejected
    * (`conflicting-duplicate`). The answer lists every event's outcome in request order; accepted events are
-   * stored together or not at all.
+   * stored together or not at all. With an `Idempotency-Key`, a retry of the batch returns the first answer.
    */
   @Roles('service_manager', 'org_admin')
   @Scopes('usage:write')
+  @Idempotent()
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiBody({ type: UsageBatchDto })

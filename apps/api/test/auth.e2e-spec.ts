@@ -1,6 +1,7 @@
 import { sha256 } from '@consortium/auth';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import type { Response, Test } from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadEnvironment } from '../src/config/environment';
 import { User } from '../src/modules/users/user.entity';
@@ -411,11 +412,18 @@ describe('authentication', () => {
     });
   });
 
+  /** Sends one refresh of the same token to each app so that they meet in the database at the same instant. */
+  const refreshedTogether = (refreshToken: string, apps: TestApp[]) =>
+    queuedOnTokenLock(
+      refreshToken,
+      apps.map((app) => () => app.http().post('/api/v1/auth/refresh').send({ refreshToken })),
+    );
+
   /**
-   * Sends one refresh of the same token to each app while the token's row is locked, waits until every one of them
-   * is queued on that lock, then releases it: the refreshes meet in the database at the same instant.
+   * Locks a token's row, sends the requests one by one, each once the one before is queued on that lock, then
+   * releases it: the requests then reach the row in that order, as concurrent requests can.
    */
-  async function refreshedTogether(refreshToken: string, apps: TestApp[]) {
+  async function queuedOnTokenLock(refreshToken: string, requests: (() => Test)[]) {
     const holder = ds.createQueryRunner();
     await holder.connect();
     try {
@@ -423,15 +431,12 @@ describe('authentication', () => {
       await holder.query('SELECT id FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE', [
         sha256(refreshToken),
       ]);
-      // then() sends each request now, while the lock is held; supertest sends nothing until it is awaited.
-      const sent = apps.map((app) =>
-        app
-          .http()
-          .post('/api/v1/auth/refresh')
-          .send({ refreshToken })
-          .then((response) => response),
-      );
-      await untilQueuedOnTokenLock(apps.length);
+      const sent: Promise<Response>[] = [];
+      for (const [index, send] of requests.entries()) {
+        // then() sends the request now, while the lock is held; supertest sends nothing until it is awaited.
+        sent.push(send().then((response) => response));
+        await untilQueuedOnTokenLock(index + 1);
+      }
       await holder.commitTransaction();
       return await Promise.all(sent);
     } finally {
@@ -472,6 +477,21 @@ describe('authentication', () => {
         organisationId: user.organisationId,
         requestId: response.headers['x-request-id'],
       });
+    });
+
+    it('also revokes the pair issued by a refresh that was in flight while the session was signed out', async () => {
+      const { session } = await aSignedInUser();
+      const rotated = await refresh(session.refreshToken).expect(200);
+      const token = rotated.body.refreshToken as string;
+
+      const [inFlight, signedOut] = await queuedOnTokenLock(token, [
+        () => test.http().post('/api/v1/auth/refresh').send({ refreshToken: token }),
+        () => test.http().post('/api/v1/auth/logout').send({ refreshToken: token }),
+      ]);
+
+      expect([inFlight.status, signedOut.status]).toEqual([200, 204]);
+      expect((await storedToken(inFlight.body.refreshToken)).revoked_at).not.toBeNull();
+      await refresh(inFlight.body.refreshToken).expect(401);
     });
 
     it('accepts an unknown refresh token without revealing anything', async () => {

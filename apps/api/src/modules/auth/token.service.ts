@@ -104,10 +104,7 @@ export class TokenService {
 
   /** Ends every session of a user (when the user is disabled), inside the caller's transaction. */
   async revokeAllForUser(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(
-      'UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL',
-      [userId],
-    );
+    await this.revokeLive(manager, 'user_id', userId);
   }
 
   /** Whether a rotated token was rotated less than REFRESH_TOKEN_REUSE_GRACE_SECONDS ago (never when it is 0). */
@@ -124,10 +121,26 @@ export class TokenService {
   }
 
   private async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
-    await manager.query(
-      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
-      [familyId],
-    );
+    await this.revokeLive(manager, 'family_id', familyId);
+  }
+
+  /**
+   * Revokes every live token of a family or user. A refresh in flight holds the lock of a live token, so an UPDATE
+   * waits for it, but cannot see the successor it committed meanwhile (the statement's snapshot is older): update
+   * again until nothing is left, or that successor would outlive a sign-out or a revoked family.
+   */
+  private async revokeLive(
+    manager: EntityManager,
+    column: 'family_id' | 'user_id',
+    id: string,
+  ): Promise<void> {
+    for (;;) {
+      const [, revoked] = await manager.query<[unknown[], number]>(
+        `UPDATE refresh_tokens SET revoked_at = now() WHERE ${column} = $1 AND revoked_at IS NULL`,
+        [id],
+      );
+      if (revoked === 0) return;
+    }
   }
 
   private async issue(

@@ -85,7 +85,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new pair. Each refresh token works once; reusing one ends the session. */
+        /**
+         * Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one ends the session,
+         *     except within a few seconds of its use (a retry, a second tab), when it gets another pair.
+         */
         post: operations["Auth_refresh"];
         delete?: never;
         options?: never;

@@ -21,7 +21,10 @@ export class AuthController {
     return this.tokens.issueForLogin(actor);
   }
 
-  /** Exchange a refresh token for a new pair. Each refresh token works once; reusing one ends the session. */
+  /**
+   * Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one ends the session,
+   * except within a few seconds of its use (a retry, a second tab), when it gets another pair.
+   */
   @Public()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)

@@ -206,9 +206,22 @@ describe('two API instances on one database', () => {
     expect(me).toMatchObject({ status: 200, body: { id: world.homeUsers.viewer.id } });
     const rotated = await call(b, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } });
     expect(rotated.status).toBe(200);
-    // The first instance knows the old refresh token was used on the second: it is refused.
+    // The first instance knows the old token was just rotated on the second: a retry within the grace period
+    // (an answer lost on the way) gets a pair of its own…
+    const retried = await call(a, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } });
+    expect(retried.status).toBe(200);
+    // …and once that period is over, presenting it again is reuse: refused, and the session ends on both.
+    await ds.query(
+      `UPDATE refresh_tokens SET replaced_at = replaced_at - interval '1 hour'
+        WHERE user_id = $1 AND replaced_at IS NOT NULL`,
+      [world.homeUsers.viewer.id],
+    );
     const reused = await call(a, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } });
     expect(reused.status).toBe(401);
+    const afterReuse = await call(b, 'POST', '/auth/refresh', {
+      body: { refreshToken: rotated.body.refreshToken },
+    });
+    expect(afterReuse.status).toBe(401);
   });
 
   it('runs a charge run started through one instance exactly once, and delivers each webhook event once', async () => {

@@ -13,8 +13,10 @@ export interface Session {
 }
 
 /**
- * sessionStorage: the session survives a reload of this tab and ends when the tab is closed, and tokens are never
- * shared with other tabs (each refresh token is single-use, so two tabs sharing one would end each other's session).
+ * sessionStorage: the session survives a reload of this tab and ends when the tab is closed, and tokens are not
+ * shared with other tabs. Each refresh token is single-use: a duplicated tab (which copies sessionStorage) keeps
+ * its session only because the API lets a just-rotated token be used again for a short grace period
+ * (REFRESH_TOKEN_REUSE_GRACE_SECONDS), which also covers a refresh retried after its answer was lost.
  */
 const STORAGE_KEY = 'consortium.session';
 /** Refresh this long before the access token expires, so a request never goes out with a token about to lapse. */

@@ -126,7 +126,10 @@ describe('the CIO teams’ screens', () => {
     await screenshot(page, 'catalogue-requests');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
-    await row.getByRole('button', { name: 'Approve' }).click();
+    // Each row's buttons say whose request they decide, for a screen reader going from button to button.
+    await row
+      .getByRole('button', { name: `Approve Essex County Council’s request for ${DATA_CENTRE}`, exact: true })
+      .click();
     await page.getByText(`Approved: Essex County Council now subscribes to ${DATA_CENTRE}.`).waitFor();
     await row.waitFor({ state: 'detached' });
 

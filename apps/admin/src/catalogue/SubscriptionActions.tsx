@@ -53,8 +53,14 @@ export function SubscriptionActions({
   subscription,
   availableActions,
   side,
+  rowLabel,
 }: {
   subscription: Subscription;
+  /**
+   * In a list, what the row is ("Essex County Council’s request for …"): each button's accessible name then says
+   * which row it acts on, since every row has an "Approve".
+   */
+  rowLabel?: string;
   /** The detail's `availableActions` (a list row knows only that a request may be decided). */
   availableActions: string[];
   side: Side | null;
@@ -101,6 +107,7 @@ export function SubscriptionActions({
           color={action === 'reject' || action === 'end' ? 'error' : 'primary'}
           disabled={act.isPending || confirmed.isPending}
           onClick={() => (CONFIRM[action] ? setConfirming(action) : act.mutate({ action }))}
+          aria-label={rowLabel ? `${SUBSCRIPTION_ACTION_LABELS[action]} ${rowLabel}` : undefined}
         >
           {SUBSCRIPTION_ACTION_LABELS[action]}
         </Button>

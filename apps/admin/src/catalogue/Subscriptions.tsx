@@ -138,6 +138,7 @@ export function RequestList() {
                   subscription={s}
                   availableActions={['approve', 'reject']}
                   side="provider"
+                  rowLabel={`${s.consumerOrganisationName}’s request for ${s.serviceTitle}`}
                 />
               ) : null
             }

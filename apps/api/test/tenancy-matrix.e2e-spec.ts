@@ -68,6 +68,8 @@ interface Case {
   outsider: Outcome;
   /** An organisation whose request to join is pending, with every organisation role; the outsider's by default. */
   applicant?: Outcome;
+  /** A member whose membership is suspended, with every organisation role; the applicant's by default. */
+  suspended?: Outcome;
   /** A member of the same consortium in another organisation, with every organisation role, not its administrator. */
   sibling: Outcome;
   /** A viewer of the owning organisation. */
@@ -689,6 +691,7 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
     outsider: Headers;
     outsiderKey: Headers;
     applicant: Headers;
+    suspended: Headers;
     sibling: Headers;
     viewer: { home: Headers; partner: Headers };
   };
@@ -712,6 +715,9 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
     const applicant = await anOrganisation(ds);
     await aMembership(ds, world.consortium, applicant, 'requested');
     const applicantUser = await aUser(ds, applicant, ['org_admin', 'service_manager', 'finance']);
+    const suspended = await anOrganisation(ds);
+    await aMembership(ds, world.consortium, suspended, 'suspended');
+    const suspendedUser = await aUser(ds, suspended, ['org_admin', 'service_manager', 'finance']);
 
     const service = await aService(ds, world.consortium, world.home);
     const draftService = await aService(ds, world.consortium, world.home, { status: 'draft' });
@@ -825,6 +831,7 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
       outsider: await bearerFor(test, outsiderUser),
       outsiderKey: (await anApiKey(ds, outsider, [...API_KEY_SCOPES])).header,
       applicant: await bearerFor(test, applicantUser),
+      suspended: await bearerFor(test, suspendedUser),
       sibling: await bearerFor(test, siblingUser),
       viewer: {
         home: await bearerFor(test, world.homeUsers.viewer),
@@ -966,6 +973,16 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
     const adminOnly = route.roles?.every((role) => role === 'consortium_admin' || role === 'superadmin');
     const outcome = entry.applicant ?? (adminOnly ? 403 : entry.outsider);
     await check(route, entry, 'applicant', as.applicant, outcome, [...privateIds, ...membersOnlyIds]);
+  });
+
+  it.each(namesOf)('%s: a suspended member of the consortium', async (name) => {
+    const route = routes.find((r) => r.name === name) as Route;
+    const entry = MATRIX[name];
+    const adminOnly = route.roles?.every((role) => role === 'consortium_admin' || role === 'superadmin');
+    const outcome = entry.suspended ?? entry.applicant ?? (adminOnly ? 403 : entry.outsider);
+    // Still a member for what it owes: it is told its own (nil) position when a period closes, so the
+    // consortium's periods may appear in its notifications and events; nothing of another member's may.
+    await check(route, entry, 'suspended', as.suspended, outcome, privateIds);
   });
 
   it.each(namesOf)('%s: an API key of another consortium holding every scope', async (name) => {

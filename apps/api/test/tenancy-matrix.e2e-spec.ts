@@ -1003,6 +1003,32 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
     await check(route, entry, 'viewer', as.viewer[entry.owner ?? 'home'], entry.viewer, []);
   });
 
+  it.each(namesOf)(
+    '%s: a revoked or expired API key of the owning organisation, holding every scope',
+    async (name) => {
+      const route = routes.find((r) => r.name === name) as Route;
+      const entry = MATRIX[name];
+      const organisation = { id: entry.owner === 'partner' ? f.partner : f.home } as Parameters<
+        typeof anApiKey
+      >[1];
+      for (const overrides of [
+        { revokedAt: new Date(Date.now() - 60_000) },
+        { expiresAt: new Date(Date.now() - 60_000) },
+      ]) {
+        const key = await anApiKey(test.dataSource, organisation, [...API_KEY_SCOPES], overrides);
+        const before = await worldState();
+        const response = await call(route, entry, key.header);
+        expect({ route: name, overrides, status: response.status }).toEqual({
+          route: name,
+          overrides,
+          status: 401,
+        });
+        expect(response.body).toMatchObject({ type: 'urn:consortium:problem:unauthenticated', status: 401 });
+        expect(await worldState()).toBe(before);
+      }
+    },
+  );
+
   it.each(namesOf.filter((name) => name !== 'GET /api/v1/auth/me'))(
     '%s: an API key of the owning organisation without the scope it needs',
     async (name) => {

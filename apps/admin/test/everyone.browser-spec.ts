@@ -288,7 +288,7 @@ describe('the admin UI for everyone and for organisation administrators', () => 
     await page.getByRole('checkbox', { name: 'Organisation administrator' }).uncheck();
     await page.getByRole('checkbox', { name: 'Viewer' }).check();
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText('You cannot remove your own org_admin role').waitFor();
+    await page.getByText('You cannot give up your own organisation administrator role').waitFor();
   });
 
   it("shows the API's refusal of a field under that field's input, and only a short summary in the notification", async () => {

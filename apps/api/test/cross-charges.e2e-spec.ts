@@ -110,10 +110,14 @@ describe('cross-charges under finance review', () => {
         'cross_charge.issued',
       ]);
       const [notice] = await ds.query(
-        `SELECT kind FROM notifications WHERE organisation_id = $1 AND entity_id = $2`,
+        `SELECT kind, body FROM notifications WHERE organisation_id = $1 AND entity_id = $2`,
         [scene.consumer.id, scene.charge.id],
       );
-      expect(notice).toEqual({ kind: 'cross_charge.issued' });
+      // The period in words, as people name it, not its key.
+      expect(notice).toEqual({
+        kind: 'cross_charge.issued',
+        body: 'A cross-charge of £1,300.60 for November 2026 is ready for your review.',
+      });
     });
 
     it('issues a draft of 0p (usage under its allowance) without a journal entry, and it can be reviewed', async () => {

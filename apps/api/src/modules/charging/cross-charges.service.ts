@@ -1,6 +1,8 @@
 import type { Actor } from '@consortium/auth';
 import {
   assertPeriodAllows,
+  billingPeriodFromKey,
+  billingPeriodLabel,
   type Currency,
   crossChargeLifecycle,
   formatMoney,
@@ -324,7 +326,9 @@ export class CrossChargesService {
       consortiumId: charge.consortiumId,
       kind: 'cross_charge.issued',
       title: `Cross-charge ${charge.reference} issued`,
-      body: `A cross-charge of ${this.formatted(charge.grossMinor, charge.currency)} for ${period.key} is ready for your review.`,
+      body:
+        `A cross-charge of ${this.formatted(charge.grossMinor, charge.currency)} for ` +
+        `${billingPeriodLabel(billingPeriodFromKey(period.key))} is ready for your review.`,
       entityType: 'cross_charge',
       entityId: charge.id,
       dedupeKey: `cross_charge.issued:${charge.id}`,
@@ -376,7 +380,8 @@ export class CrossChargesService {
       if (!line) throw notFound('Charge line');
       if (period.status === 'closed' || period.status === 'settled') {
         throw conflict(
-          `The billing period ${period.key} is ${period.status}: its charges can no longer be disputed`,
+          `${billingPeriodLabel(billingPeriodFromKey(period.key))} is ${period.status}: ` +
+            'its charges can no longer be disputed',
           'period-not-open',
         );
       }

@@ -47,6 +47,8 @@ interface PaymentRow {
   recorded_at: Date | null;
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const PAYMENT_COLUMNS = `sp.id, sp.billing_period_id, sp.payer_organisation_id, payer.name AS payer_name,
   sp.payee_organisation_id, payee.name AS payee_name, sp.amount_minor::text AS amount_minor, sp.currency,
   sp.position, sp.status, sp.payment_reference, sp.journal_entry_id, sp.recorded_at
@@ -99,9 +101,10 @@ export class SettlementService {
         throw new DomainError(
           'conflict',
           'period-not-ready-to-close',
-          `${period.key} cannot close yet: ${blockers.draftCharges} charge(s) still draft and ` +
-            `${blockers.unresolvedDisputes} dispute(s) unresolved. Issue or void the charges and resolve the ` +
-            'disputes, or close with an overrideReason.',
+          `${billingPeriodLabel(billingPeriodFromKey(period.key))} cannot close yet: ` +
+            `${plural(blockers.draftCharges, 'charge')} still draft and ` +
+            `${plural(blockers.unresolvedDisputes, 'dispute')} unresolved. Issue or void the charges and resolve ` +
+            'the disputes, or close with an overrideReason.',
           { ...blockers },
         );
       }
@@ -459,7 +462,8 @@ function singleCurrency(positions: PositionRow[], period: BillingPeriodRecord): 
     throw new DomainError(
       'conflict',
       'mixed-currency-period',
-      `${period.key} has postings in ${currencies.join(' and ')}: it cannot be settled in one plan`,
+      `${billingPeriodLabel(billingPeriodFromKey(period.key))} has postings in ${currencies.join(' and ')}: ` +
+        'it cannot be settled in one plan',
     );
   }
   return currencies[0] ?? 'GBP';

@@ -155,6 +155,6 @@ export class UsersService {
 function refuseSelfLockout(self: User, patch: Partial<Pick<User, 'roles' | 'status'>>): void {
   if (patch.status === 'disabled') throw conflict('You cannot disable yourself', 'self-lockout');
   if (patch.roles && self.roles.includes('org_admin') && !patch.roles.includes('org_admin')) {
-    throw conflict('You cannot remove your own org_admin role', 'self-lockout');
+    throw conflict('You cannot give up your own organisation administrator role', 'self-lockout');
   }
 }

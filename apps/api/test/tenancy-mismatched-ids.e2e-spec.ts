@@ -249,17 +249,13 @@ describe('Tenancy: ids from another consortium in a call about your own', () => 
 
   it("a service manager cannot subscribe to another consortium's service", async () => {
     expectNotFound(
-      await test
-        .http()
-        .post('/api/v1/subscriptions')
-        .set(as.manager)
-        .send({
-          serviceId: ids.serviceElsewhere,
-          quantity: 1,
-          startDate: '2026-12-01',
-          termMonths: 12,
-          noticePeriodMonths: 3,
-        }),
+      await test.http().post('/api/v1/subscriptions').set(as.manager).send({
+        serviceId: ids.serviceElsewhere,
+        quantity: 1,
+        startDate: '2026-12-01',
+        termMonths: 12,
+        noticePeriodMonths: 3,
+      }),
     );
   });
 

@@ -359,6 +359,19 @@ describe('Idempotency-Key on every money-moving write', () => {
     expect(idempotent.sort()).toEqual([...MONEY_MOVING_WRITES].sort());
   });
 
+  it('treats every write on charges, disputes, settlement, usage and billing periods as money-moving, or says why not', () => {
+    const MONEY_AREA =
+      /^\/api\/v1\/(cross-charges|disputes|credit-notes|settlement-payments|usage-events|charge-runs|billing-periods)\b/;
+    /** Writes in those areas that move no money. */
+    const NOT_MONEY = ['POST /api/v1/cross-charges/{id}/comments'];
+    const writes = routesOf(test)
+      .filter((route) => route.method !== 'GET' && MONEY_AREA.test(route.path))
+      .map((route) => route.name);
+    expect(writes.filter((name) => !NOT_MONEY.includes(name)).sort()).toEqual(
+      MONEY_MOVING_WRITES.filter((name) => MONEY_AREA.test(name.split(' ')[1])).sort(),
+    );
+  });
+
   it('documents the Idempotency-Key header on every money-moving write', async () => {
     const document = (await test.http().get('/api/docs/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;

@@ -955,8 +955,6 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
     expect(Object.keys(MATRIX).filter((name) => !authenticated.includes(name))).toEqual([]);
   });
 
-  const entries = () =>
-    routes.filter((route) => !route.isPublic).map((route) => [route, MATRIX[route.name]] as const);
   const namesOf = Object.keys(MATRIX);
 
   it.each(namesOf)('%s: a member of another consortium', async (name) => {
@@ -1162,7 +1160,6 @@ describe('Tenant isolation, roles and API-key scopes on every route', () => {
   );
 
   it('keeps a refused call out of the audit trail and the money: the matrix left every fixture as it was', async () => {
-    expect(entries().length).toBe(namesOf.length);
     const [row] = await test.dataSource.query(
       `SELECT (SELECT status FROM cross_charges WHERE id = $1) AS draft,
               (SELECT status FROM cross_charges WHERE id = $2) AS issued,

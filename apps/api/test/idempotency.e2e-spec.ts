@@ -148,7 +148,7 @@ describe('Idempotency-Key', () => {
     expect(replayed.body).toEqual(recorded.body);
   });
 
-  it('keeps keys per organisation: two organisations may use the same key', async () => {
+  it('keeps keys per caller: finance teams of two organisations may use the same key', async () => {
     const s = await aPeriodToClose();
     const closed = await close(s.period.id, s.admin).expect(200);
     const byPayer = new Map(

@@ -129,6 +129,11 @@ describe('the finance teams’ screens in a browser', () => {
     await dispute.getByText(/Awaiting the provider/).waitFor();
     await expect(dispute.textContent()).resolves.toContain(REASON);
     await page.getByText('Disputed', { exact: true }).first().waitFor();
+    // Raising a dispute changes what is owed: the screen sent it with an Idempotency-Key.
+    const keyed = await demo.test.dataSource.query(
+      `SELECT count(*)::int AS n FROM idempotency_records WHERE route LIKE 'POST /api/v1/cross-charges/%/dispute'`,
+    );
+    expect(keyed).toEqual([{ n: 1 }]);
     // The consumer may not decide its own dispute, and may not approve while it awaits a decision.
     await expect(page.getByRole('button', { name: 'Accept and credit' }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: 'Approve' }).count()).resolves.toBe(0);

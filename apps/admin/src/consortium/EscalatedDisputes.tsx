@@ -28,7 +28,6 @@ import { periodName } from '../format/period';
 import { DISPUTE_STATUS_LABELS } from '../finance/words';
 import { formatMoneyAbsolute, parseMoneyInput } from '../format/money';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { sendOnce } from './idempotency';
 import { ScrollX } from './ScrollX';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type EscalatedDispute, RESOURCES } from './resources';
@@ -160,17 +159,16 @@ function Decide({ dispute }: { dispute: EscalatedDispute }) {
             },
           ]}
           onClose={() => setDecision(null)}
-          onConfirm={async ({ reason, credit }) => {
-            const params = { path: { id: dispute.disputeId } };
+          onConfirm={async ({ reason, credit }, { idempotencyKey }) => {
+            // The dialog's key: confirming again after a failure retries this decision, never takes a second one.
+            const params = { path: { id: dispute.disputeId }, header: { 'Idempotency-Key': idempotencyKey } };
             if (decision === 'uphold') {
               const creditNetMinor = credit ? parseMoneyInput(credit)?.toString() : undefined;
-              await sendOnce(async (key) =>
-                unwrap(
-                  await api.POST('/api/v1/disputes/{id}/uphold', {
-                    params: { ...params, header: { 'Idempotency-Key': key } },
-                    body: { reason, ...(creditNetMinor ? { creditNetMinor } : {}) },
-                  }),
-                ),
+              unwrap(
+                await api.POST('/api/v1/disputes/{id}/uphold', {
+                  params,
+                  body: { reason, ...(creditNetMinor ? { creditNetMinor } : {}) },
+                }),
               );
               notify(`Upheld: ${dispute.providerName} credits ${dispute.consumerName}`, { type: 'success' });
             } else {

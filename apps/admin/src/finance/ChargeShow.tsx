@@ -185,7 +185,7 @@ export function ChargeShow() {
     explanation: `${charge.provider.name} is told and decides: accept it (a credit note) or reject it. The charge cannot be approved until then. The line is ${formatMoneyAbsolute(line.gross.amountMinor)} gross.`,
     confirmLabel: 'Dispute the line',
     reasonLabel: 'What is wrong with this line',
-    onConfirm: ({ reason }) => disputeLine(charge.id, line.id, reason),
+    onConfirm: ({ reason, idempotencyKey }) => disputeLine(charge.id, line.id, reason, idempotencyKey),
     done: `Line disputed: ${charge.provider.name} has been told`,
   });
 
@@ -234,7 +234,7 @@ export function ChargeShow() {
                       explanation: `${sentence}. Approving agrees the charge; it is settled with the period.`,
                       confirmLabel: 'Approve',
                       askReason: false,
-                      onConfirm: () => approveCharge(charge.id),
+                      onConfirm: ({ idempotencyKey }) => approveCharge(charge.id, idempotencyKey),
                       done: 'Charge approved',
                     })
                   }

@@ -125,14 +125,18 @@ export async function issueCharge(id: string, idempotencyKey: string): Promise<C
   );
 }
 
-export async function approveCharge(id: string): Promise<CrossChargeDetail> {
-  return unwrap(await api.POST('/api/v1/cross-charges/{id}/approve', { params: { path: { id } } }));
+export async function approveCharge(id: string, idempotencyKey: string): Promise<CrossChargeDetail> {
+  return unwrap(
+    await api.POST('/api/v1/cross-charges/{id}/approve', {
+      params: { path: { id }, header: idempotent(idempotencyKey) },
+    }),
+  );
 }
 
-export async function disputeLine(id: string, lineId: string, reason: string) {
+export async function disputeLine(id: string, lineId: string, reason: string, idempotencyKey: string) {
   return unwrap(
     await api.POST('/api/v1/cross-charges/{id}/lines/{lineId}/dispute', {
-      params: { path: { id, lineId } },
+      params: { path: { id, lineId }, header: idempotent(idempotencyKey) },
       body: { reason },
     }),
   );
@@ -144,7 +148,7 @@ export async function addComment(id: string, body: string) {
   );
 }
 
-/** A step on a dispute; accepting raises a credit note, so it carries an Idempotency-Key. */
+/** A step on a dispute, with an Idempotency-Key: each decides what the consumer pays (accepting raises a credit note). */
 export async function decideDispute(
   action: 'accept' | 'reject' | 'escalate' | 'withdraw',
   id: string,
@@ -152,20 +156,20 @@ export async function decideDispute(
   idempotencyKey: string,
   correctedNetMinor?: string,
 ): Promise<DisputeOutcome> {
-  const path = { id };
+  const params = { path: { id }, header: idempotent(idempotencyKey) };
   switch (action) {
     case 'accept':
       return unwrap(
         await api.POST('/api/v1/disputes/{id}/accept', {
-          params: { path, header: idempotent(idempotencyKey) },
+          params,
           body: correctedNetMinor === undefined ? { reason } : { reason, correctedNetMinor },
         }),
       );
     case 'reject':
-      return unwrap(await api.POST('/api/v1/disputes/{id}/reject', { params: { path }, body: { reason } }));
+      return unwrap(await api.POST('/api/v1/disputes/{id}/reject', { params, body: { reason } }));
     case 'escalate':
-      return unwrap(await api.POST('/api/v1/disputes/{id}/escalate', { params: { path }, body: { reason } }));
+      return unwrap(await api.POST('/api/v1/disputes/{id}/escalate', { params, body: { reason } }));
     case 'withdraw':
-      return unwrap(await api.POST('/api/v1/disputes/{id}/withdraw', { params: { path }, body: { reason } }));
+      return unwrap(await api.POST('/api/v1/disputes/{id}/withdraw', { params, body: { reason } }));
   }
 }

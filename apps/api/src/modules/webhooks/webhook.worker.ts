@@ -97,12 +97,16 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Sends each job's delivery (those that are still due); returns how many attempts it made. */
   private async deliverJobs(jobs: PgBoss.Job<WebhookDeliveryJobData>[]): Promise<number> {
-    const sent = await Promise.all(
+    const outcomes = await Promise.allSettled(
       jobs.map((job) =>
         this.jobMetrics.timeJob(WEBHOOK_DELIVERY_QUEUE, () => this.deliver(job.data.deliveryId)),
       ),
     );
-    return sent.filter(Boolean).length;
+    // Only once every send of the batch has ended: failing the batch has pg-boss retry its jobs, and a retry
+    // must not start while a send of this batch is still in flight (those already done are then no-ops).
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    return outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value).length;
   }
 
   private async deliver(deliveryId: string): Promise<boolean> {

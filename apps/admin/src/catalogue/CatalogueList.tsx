@@ -3,7 +3,6 @@ import {
   BooleanInput,
   DataTable,
   FilterButton,
-  List,
   Link as RaLink,
   SearchInput,
   SelectInput,
@@ -28,7 +27,7 @@ import { asPricePlan, describePricePlan } from './price-plan-text';
 import { CATALOGUE, type Service } from './resources';
 import { capacityText } from './subscription-text';
 import { COMPLIANCE_STATUS_TONE, ToneChip } from './Tone';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 function PriceCell({ service }: { service: Service }) {
   const cycle = useBillingCycle(service.consortiumId);
@@ -144,10 +143,7 @@ function PhoneRows({ resource }: { resource: string }) {
 export function CatalogueList() {
   const narrow = useNarrow();
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={CATALOGUE}
       title="Service catalogue"
       filters={filters}
@@ -210,6 +206,6 @@ export function CatalogueList() {
           />
         </DataTable>
       )}
-    </List>
+    </ApiList>
   );
 }

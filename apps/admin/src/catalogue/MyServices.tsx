@@ -4,7 +4,6 @@ import {
   CreateButton,
   DataTable,
   EditButton,
-  List,
   Loading,
   SelectInput,
   SimpleList,
@@ -26,7 +25,7 @@ import { CertificateDialog, PriceVersionsPanel } from './ServiceAdminPanels';
 import { ServiceDetails } from './ServiceDetails';
 import { capacityText, subscriptionProblemMessage } from './subscription-text';
 import { SERVICE_STATUS_TONE, ToneChip } from './Tone';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 function PriceCell({ service }: { service: Service }) {
   const cycle = useBillingCycle(service.consortiumId);
@@ -60,10 +59,7 @@ export function MyServiceList() {
     </Alert>
   );
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={MY_SERVICES}
       title="My services"
       filters={filters}
@@ -125,7 +121,7 @@ export function MyServiceList() {
           />
         </DataTable>
       )}
-    </List>
+    </ApiList>
   );
 }
 

@@ -2,7 +2,6 @@ import { Alert, Box, Card, CardContent, List as MuiList, ListItem, Stack, Typogr
 import { useQuery } from '@tanstack/react-query';
 import {
   DataTable,
-  List,
   Loading,
   Link as RaLink,
   SelectInput,
@@ -24,7 +23,7 @@ import { sideOf } from './subscription-actions';
 import { SubscriptionActions } from './SubscriptionActions';
 import { eventText } from './subscription-text';
 import { SUBSCRIPTION_STATUS_TONE, ToneChip } from './Tone';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 function StatusChip({ subscription }: { subscription: Subscription }) {
   return (
@@ -74,10 +73,7 @@ export function RequestList() {
     </Alert>
   );
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={REQUESTS}
       title="Subscription requests"
       filters={statusFilter('Any status')}
@@ -145,7 +141,7 @@ export function RequestList() {
           />
         </DataTable>
       )}
-    </List>
+    </ApiList>
   );
 }
 
@@ -158,10 +154,7 @@ export function MySubscriptionList() {
     </Alert>
   );
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={MY_SUBSCRIPTIONS}
       title="My subscriptions"
       filters={statusFilter('Any status')}
@@ -224,7 +217,7 @@ export function MySubscriptionList() {
           />
         </DataTable>
       )}
-    </List>
+    </ApiList>
   );
 }
 

@@ -1,12 +1,12 @@
 import { Chip, Typography } from '@mui/material';
-import { Datagrid, FunctionField, List, SelectInput, TextField, useGetList } from 'react-admin';
+import { Datagrid, FunctionField, SelectInput, TextField, useGetList } from 'react-admin';
 import type { components } from '../api/schema';
 import { choicesOf, COMPLIANCE_KIND_LABELS, STANDING_LABELS } from '../catalogue/labels';
 import { formatDate } from '../format/date';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { ScrollX } from './ScrollX';
 import { type Member, RESOURCES } from './resources';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 type Attestation = components['schemas']['ConsortiumAttestationDto'];
 
@@ -25,10 +25,7 @@ function Register({ consortium }: { consortium: AdministeredConsortium }) {
   });
   const providers = (members.data ?? []).map((m) => ({ id: m.organisationId, name: m.organisationName }));
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={RESOURCES.compliance}
       title={`Compliance register of ${consortium.name}`}
       filter={{ consortiumId: consortium.id }}
@@ -93,7 +90,7 @@ function Register({ consortium }: { consortium: AdministeredConsortium }) {
           />
         </Datagrid>
       </ScrollX>
-    </List>
+    </ApiList>
   );
 }
 

@@ -12,7 +12,6 @@ import { useState } from 'react';
 import {
   Datagrid,
   FunctionField,
-  List,
   ReferenceInput,
   SelectInput,
   Show,
@@ -32,14 +31,11 @@ import { ScrollX } from './ScrollX';
 import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type EscalatedDispute, RESOURCES } from './resources';
 import { ShowLink } from './ShowLink';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={RESOURCES.disputes}
       title={`Escalated disputes in ${consortium.name}`}
       filter={{ consortiumId: consortium.id }}
@@ -103,7 +99,7 @@ function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
           />
         </Datagrid>
       </ScrollX>
-    </List>
+    </ApiList>
   );
 }
 

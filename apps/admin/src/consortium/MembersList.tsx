@@ -4,7 +4,6 @@ import { useState } from 'react';
 import {
   Datagrid,
   FunctionField,
-  List,
   ListBase,
   Pagination,
   SelectInput,
@@ -28,7 +27,7 @@ import {
   membershipActions,
   membershipQuestion,
 } from './words';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 const STATUS_CHOICES = choicesOf(MEMBERSHIP_STATUS_LABELS);
 
@@ -220,10 +219,7 @@ function ConsortiumAdmins({ consortiumId }: { consortiumId: string }) {
 function Members({ consortium }: { consortium: AdministeredConsortium }) {
   return (
     <>
-      <List
-        error={<ListProblem />}
-        queryOptions={NO_RETRY_ON_REFUSAL}
-        pagination={<ListPagination />}
+      <ApiList
         resource={RESOURCES.members}
         title={`Members of ${consortium.name}`}
         filter={{ consortiumId: consortium.id }}
@@ -279,7 +275,7 @@ function Members({ consortium }: { consortium: AdministeredConsortium }) {
             />
           </Datagrid>
         </ScrollX>
-      </List>
+      </ApiList>
       <ConsortiumAdmins consortiumId={consortium.id} />
     </>
   );

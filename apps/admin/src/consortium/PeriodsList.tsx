@@ -1,5 +1,5 @@
 import { Chip, Typography } from '@mui/material';
-import { Datagrid, FunctionField, List, SelectInput } from 'react-admin';
+import { Datagrid, FunctionField, SelectInput } from 'react-admin';
 import { choicesOf } from '../catalogue/labels';
 import { formatDate, formatDateRange } from '../format/date';
 import { ScrollX } from './ScrollX';
@@ -7,7 +7,7 @@ import { type AdministeredConsortium, InConsortium } from './InConsortium';
 import { type BillingPeriod, RESOURCES } from './resources';
 import { ShowLink } from './ShowLink';
 import { BILLING_PERIOD_STATUS_LABELS } from './words';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 
 const STATUS_CHOICES = choicesOf(BILLING_PERIOD_STATUS_LABELS);
 
@@ -18,10 +18,7 @@ export function PeriodStatusChip({ period }: { period: Pick<BillingPeriod, 'stat
 
 function Periods({ consortium }: { consortium: AdministeredConsortium }) {
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       resource={RESOURCES.periods}
       title={`Billing periods of ${consortium.name}`}
       filter={{ consortiumId: consortium.id }}
@@ -74,7 +71,7 @@ function Periods({ consortium }: { consortium: AdministeredConsortium }) {
           />
         </Datagrid>
       </ScrollX>
-    </List>
+    </ApiList>
   );
 }
 

@@ -5,7 +5,6 @@ import {
   ArrayField,
   Datagrid,
   FunctionField,
-  List,
   RecordContextProvider,
   SelectInput,
   TextField,
@@ -22,7 +21,7 @@ import { Nothing, Problem, Waiting, WideTable } from './FinanceStates';
 import { StatementCard } from './StatementCard';
 import { retryUnlessRefused, useMyConsortia, usePeriodsAndMembers } from './useConsortia';
 import { balancePhrase, entryEffect, periodStatusLabel } from './words';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList, ListPagination } from '../layout/ListProblem';
 
 type Period = Account['periods'][number];
 
@@ -146,7 +145,7 @@ function EntriesCard({
         <Typography component="h2" variant="h6">
           Ledger entries
         </Typography>
-        <List
+        <ApiList
           resource="account-entries"
           filter={{ consortiumId }}
           filters={filters}
@@ -158,8 +157,6 @@ function EntriesCard({
           exporter={false}
           actions={false}
           title={false}
-          error={<ListProblem />}
-          queryOptions={NO_RETRY_ON_REFUSAL}
           empty={<Nothing>Nothing has been posted to your accounts yet.</Nothing>}
           sx={{ '& .RaList-content': { boxShadow: 'none' } }}
         >
@@ -189,7 +186,7 @@ function EntriesCard({
               />
             </Datagrid>
           </WideTable>
-        </List>
+        </ApiList>
       </CardContent>
     </Card>
   );

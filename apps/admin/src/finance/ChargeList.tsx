@@ -1,12 +1,12 @@
 import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
-import { Datagrid, FunctionField, Link, List, SelectInput, SimpleList, TextField, Title } from 'react-admin';
+import { Datagrid, FunctionField, Link, SelectInput, SimpleList, TextField, Title } from 'react-admin';
 import { formatDate } from '../format/date';
 import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { formatAmount } from '../format/money';
 import { Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
 import { CHARGE_STATUS_LABELS, chargeSentence, type CrossCharge, DIRECTION_LABELS } from './words';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList, ListPagination } from '../layout/ListProblem';
 
 const STATUS_CHOICES = Object.entries(CHARGE_STATUS_LABELS).map(([id, name]) => ({ id, name }));
 const DIRECTION_CHOICES = Object.entries(DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
@@ -137,7 +137,7 @@ export function ChargeList() {
       <Typography component="h1" variant="h5" sx={{ mt: 2 }}>
         Cross-charges
       </Typography>
-      <List
+      <ApiList
         resource="cross-charges"
         filters={filters}
         filterDefaultValues={openPeriod ? { billingPeriodId: openPeriod.id } : {}}
@@ -146,12 +146,10 @@ export function ChargeList() {
         pagination={<ListPagination rowsPerPageOptions={[10, 25, 50]} />}
         exporter={false}
         title={false}
-        error={<ListProblem />}
-        queryOptions={NO_RETRY_ON_REFUSAL}
         empty={<Nothing>There are no cross-charges to or from your organisation yet.</Nothing>}
       >
         <ChargeGrid periodLabel={periodLabel} />
-      </List>
+      </ApiList>
     </Box>
   );
 }

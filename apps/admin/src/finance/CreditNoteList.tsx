@@ -1,5 +1,5 @@
 import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
-import { Datagrid, FunctionField, Link, List, SelectInput, SimpleList, TextField, Title } from 'react-admin';
+import { Datagrid, FunctionField, Link, SelectInput, SimpleList, TextField, Title } from 'react-admin';
 import { formatDate } from '../format/date';
 import { SortChoice } from '../layout/SortChoice';
 import { CHARGE_SORTS } from './ChargeList';
@@ -8,7 +8,7 @@ import type { CreditNoteSummary } from './finance-api';
 import { Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
 import { CREDIT_DIRECTION_LABELS, creditNoteSentence } from './words';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList, ListPagination } from '../layout/ListProblem';
 
 const DIRECTION_CHOICES = Object.entries(CREDIT_DIRECTION_LABELS).map(([id, name]) => ({ id, name }));
 
@@ -112,7 +112,7 @@ export function CreditNoteList() {
         Corrections of charge lines, each posted to the ledger as a reversing entry. Open the charge for the
         dispute behind a credit.
       </Typography>
-      <List
+      <ApiList
         resource="credit-notes"
         filters={filters}
         sort={{ field: 'createdAt', order: 'DESC' }}
@@ -120,12 +120,10 @@ export function CreditNoteList() {
         pagination={<ListPagination rowsPerPageOptions={[10, 25, 50]} />}
         exporter={false}
         title={false}
-        error={<ListProblem />}
-        queryOptions={NO_RETRY_ON_REFUSAL}
         empty={<Nothing>No credit notes have been raised to or by your organisation.</Nothing>}
       >
         <CreditNoteGrid periodLabel={periodLabel} />
-      </List>
+      </ApiList>
     </Box>
   );
 }

@@ -1,5 +1,12 @@
 import { Alert, Box, Button } from '@mui/material';
-import { Pagination, type PaginationProps, useListContext } from 'react-admin';
+import {
+  List,
+  type ListProps,
+  Pagination,
+  type PaginationProps,
+  type RaRecord,
+  useListContext,
+} from 'react-admin';
 import { messageFor } from '../api/problem';
 import { NotAllowedPage } from './NotAllowed';
 
@@ -46,4 +53,19 @@ export const NO_RETRY_ON_REFUSAL = {
 export function ListPagination(props: PaginationProps) {
   const { error } = useListContext();
   return error ? null : <Pagination {...props} />;
+}
+
+/**
+ * react-admin's List with the app's designed states built in: refusals and failures said in words by ListProblem
+ * (no retrying what the API refused, no toast), and no page count while there is no page. Every list uses it.
+ */
+export function ApiList<RecordType extends RaRecord = RaRecord>(props: ListProps<RecordType>) {
+  return (
+    <List<RecordType>
+      error={<ListProblem />}
+      queryOptions={NO_RETRY_ON_REFUSAL}
+      pagination={<ListPagination />}
+      {...props}
+    />
+  );
 }

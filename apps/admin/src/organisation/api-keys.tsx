@@ -23,7 +23,6 @@ import {
   Datagrid,
   DateTimeInput,
   FunctionField,
-  List,
   SimpleForm,
   TextField,
   TextInput,
@@ -40,7 +39,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { API_KEY_SCOPE_LABELS, API_KEY_SCOPES, apiKeyStanding, type ApiKeyScope } from './api-key-scopes';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 import { EmptyList } from './EmptyList';
 
 type ApiKey = components['schemas']['ApiKeyDto'];
@@ -111,10 +110,7 @@ function RevokeButton() {
 
 export function ApiKeyList() {
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       exporter={false}
       resource="api-keys"
       title="API keys"
@@ -165,7 +161,7 @@ export function ApiKeyList() {
         />
         <RevokeButton />
       </Datagrid>
-    </List>
+    </ApiList>
   );
 }
 

@@ -5,7 +5,6 @@ import {
   Datagrid,
   DateInput,
   FunctionField,
-  List,
   Loading,
   ReferenceInput,
   SelectInput,
@@ -21,7 +20,7 @@ import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
 import { hasRole, NO_PERMISSIONS, type Permissions } from '../roles';
 import { actionLabel, describeChanges, ENTITY_TYPE_LABELS, dayRange, entityTypeLabel } from './audit-format';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 import { byDate, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 
@@ -134,10 +133,7 @@ export function AuditLogList() {
   const defaults =
     !orgAdmin && permissions.consortiumAdminOf[0] ? { consortiumId: permissions.consortiumAdminOf[0] } : {};
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       exporter={false}
       resource="audit-events"
       title="Audit log"
@@ -152,6 +148,6 @@ export function AuditLogList() {
       }
     >
       <AuditRows />
-    </List>
+    </ApiList>
   );
 }

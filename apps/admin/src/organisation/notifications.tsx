@@ -7,7 +7,6 @@ import {
   Datagrid,
   FunctionField,
   Link,
-  List,
   SelectInput,
   TextInput,
   FilterButton,
@@ -21,7 +20,7 @@ import { messageFor, unwrap } from '../api/problem';
 import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDateTime } from '../format/date';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 import { byDate, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 import { notificationLink, unreadBadge, unreadLabel } from './notification-links';
@@ -138,10 +137,7 @@ export function NotificationList() {
   // On a phone the date and status go under the text: four columns do not fit in 390 px.
   const phone = useMediaQuery<Theme>((theme) => theme.breakpoints.down('sm'));
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       exporter={false}
       resource="notifications"
       title="Notifications"
@@ -201,6 +197,6 @@ export function NotificationList() {
         )}
         <MarkReadButton />
       </Datagrid>
-    </List>
+    </ApiList>
   );
 }

@@ -7,7 +7,6 @@ import {
   Edit,
   EmailField,
   FunctionField,
-  List,
   PasswordInput,
   SaveButton,
   SelectInput,
@@ -29,7 +28,7 @@ import type { components } from '../api/schema';
 import type { Page, ResourceEndpoints } from '../dataProvider';
 import { formatDate, formatDateTime } from '../format/date';
 import { ROLE_LABELS } from '../roles';
-import { ListPagination, ListProblem, NO_RETRY_ON_REFUSAL } from '../layout/ListProblem';
+import { ApiList } from '../layout/ListProblem';
 import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { EmptyList } from './EmptyList';
 
@@ -140,10 +139,7 @@ function UserRows() {
 
 export function UserList() {
   return (
-    <List
-      error={<ListProblem />}
-      queryOptions={NO_RETRY_ON_REFUSAL}
-      pagination={<ListPagination />}
+    <ApiList
       exporter={false}
       resource="users"
       title="Users and roles"
@@ -159,7 +155,7 @@ export function UserList() {
       }
     >
       <UserRows />
-    </List>
+    </ApiList>
   );
 }
 

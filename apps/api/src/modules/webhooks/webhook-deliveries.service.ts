@@ -129,16 +129,27 @@ export class WebhookDeliveriesService {
    */
   async claim(deliveryId: string): Promise<ClaimedDelivery | null> {
     const leaseSeconds = Math.ceil(this.config.env.WEBHOOK_TIMEOUT_MS / 1000) + 60;
+    // One statement leases the delivery and reads what sending it needs: its endpoint's URL and secrets (the
+    // previous one while it still signs) and its event.
     const [claimed] = (await this.updateReturning(
       `UPDATE webhook_deliveries d
           SET locked_until = now() + make_interval(secs => $1), attempts = d.attempts + 1, last_attempt_at = now()
-         FROM webhook_endpoints e
-        WHERE d.id = $2 AND e.id = d.endpoint_id AND e.enabled
+         FROM webhook_endpoints e, outbox_events o
+        WHERE d.id = $2 AND e.id = d.endpoint_id AND e.enabled AND o.id = d.outbox_event_id
           AND d.status = 'pending' AND d.next_attempt_at <= now()
           AND (d.locked_until IS NULL OR d.locked_until < now())
-        RETURNING d.id, d.attempts, d.endpoint_id, d.outbox_event_id`,
+        RETURNING d.id, d.attempts, e.id AS endpoint_id, e.url,
+                  array_remove(ARRAY[e.secret,
+                    CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END], NULL) AS secrets,
+                  o.event_id, o.topic, o.organisation_id, o.created_at, o.payload`,
       [leaseSeconds, deliveryId],
-    )) as { id: string; attempts: number; endpoint_id: string; outbox_event_id: string }[];
+    )) as (OutboxEventRow & {
+      id: string;
+      attempts: number;
+      endpoint_id: string;
+      url: string;
+      secrets: string[];
+    })[];
     if (!claimed) {
       await this.dataSource.transaction(async (manager) => {
         const [waiting] = (await manager.query(
@@ -151,25 +162,14 @@ export class WebhookDeliveriesService {
       });
       return null;
     }
-    const [endpoint] = (await this.dataSource.query(
-      `SELECT id, url, array_remove(ARRAY[secret,
-              CASE WHEN previous_secret_expires_at > now() THEN previous_secret END], NULL) AS secrets
-         FROM webhook_endpoints WHERE id = $1`,
-      [claimed.endpoint_id],
-    )) as { id: string; url: string; secrets: string[] }[];
-    // A secret that cannot be opened fails the job (the key is wrong: an operator must see it), not the endpoint.
-    const [event] = (await this.dataSource.query(
-      `SELECT id::text AS id, event_id, topic, organisation_id, created_at, payload FROM outbox_events
-        WHERE id = $1::bigint`,
-      [claimed.outbox_event_id],
-    )) as OutboxEventRow[];
-    if (!endpoint || !event) return null;
+    const { id, attempts, endpoint_id, url, secrets, ...event } = claimed;
     return {
-      id: claimed.id,
-      attempt: claimed.attempts,
-      endpointId: endpoint.id,
-      url: endpoint.url,
-      secrets: endpoint.secrets.map((secret) => this.secretBox.open(secret)),
+      id,
+      attempt: attempts,
+      endpointId: endpoint_id,
+      url,
+      // A secret that cannot be opened fails the job (the key is wrong: an operator must see it), not the endpoint.
+      secrets: secrets.map((secret) => this.secretBox.open(secret)),
       event,
     };
   }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Membership } from '../src/modules/consortia/membership.entity';
 import {
+  aNewServiceBody,
   aConsortiumWithMembers,
   anApiKey,
   anOrganisation,
@@ -71,24 +72,8 @@ describe('service catalogue', () => {
   const quote = (auth: Auth, id: string, body: object) =>
     api().post(`/api/v1/services/${id}/quote`).set(auth).send(body);
 
-  const aNewService = (overrides: Record<string, unknown> = {}) => ({
-    consortiumId: cast.consortium.id,
-    category: 'disaster_recovery',
-    title: 'Disaster recovery hosting',
-    summary: 'Standby servers in our second data centre.',
-    description: 'Replicated storage and standby servers, tested twice a year.',
-    serviceLevel: {
-      hoursOfCover: '24x7',
-      responseTargetHours: 0.5,
-      resolutionTargetHours: 4,
-      availabilityPercent: '99.95',
-    },
-    capacity: { limit: 20, unit: 'units' },
-    pricePlan: { model: 'per_unit', unitPrice: '450.00', unitName: 'server' },
-    vatTreatment: 'outside_scope',
-    contacts: [{ name: 'Jo Byrne', email: 'Jo.Byrne@norfolk.gov.uk', role: 'Service owner' }],
-    ...overrides,
-  });
+  const aNewService = (overrides: Record<string, unknown> = {}) =>
+    aNewServiceBody(cast.consortium.id, overrides);
 
   describe('POST /services', () => {
     it('lists a new service as a draft provided by the caller’s organisation, with price version 1 in GBP', async () => {

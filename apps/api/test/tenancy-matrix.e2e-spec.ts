@@ -2,6 +2,7 @@ import { API_KEY_SCOPES, type ApiKeyScope } from '@consortium/auth';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import {
+  aNewServiceBody,
   aBillingPeriod,
   aClientAddress,
   aConsortium,
@@ -258,23 +259,7 @@ const MATRIX: Record<string, Case> = {
 
   'GET /api/v1/services': { outsider: 'hidden', sibling: 'hidden', viewer: 'sees' },
   'POST /api/v1/services': {
-    body: (f) => ({
-      consortiumId: f.consortiumId,
-      category: 'disaster_recovery',
-      title: 'Disaster recovery hosting',
-      summary: 'Standby servers in our second data centre.',
-      description: 'Replicated storage and standby servers, tested twice a year.',
-      serviceLevel: {
-        hoursOfCover: '24x7',
-        responseTargetHours: 0.5,
-        resolutionTargetHours: 4,
-        availabilityPercent: '99.95',
-      },
-      capacity: { limit: 20, unit: 'units' },
-      pricePlan: { model: 'per_unit', unitPrice: '450.00', unitName: 'server' },
-      vatTreatment: 'outside_scope',
-      contacts: [{ name: 'Jo Byrne', email: 'jo.byrne@example.gov.uk', role: 'Service owner' }],
-    }),
+    body: (f) => aNewServiceBody(f.consortiumId),
     outsider: 404,
     sibling: 'may',
     viewer: 403,

@@ -605,3 +605,23 @@ export async function anIssuedChargeBetweenMembers(test: TestApp) {
   await test.http().post(`/api/v1/cross-charges/${charge.id}/issue`).set(auth.provider).expect(200);
   return { ...world, bystander, period, charge, auth, provider: world.home, consumer: world.other };
 }
+
+/** The body of `POST /services`: a disaster recovery service of the consortium, with `overrides` applied. */
+export const aNewServiceBody = (consortiumId: string, overrides: Record<string, unknown> = {}) => ({
+  consortiumId,
+  category: 'disaster_recovery',
+  title: 'Disaster recovery hosting',
+  summary: 'Standby servers in our second data centre.',
+  description: 'Replicated storage and standby servers, tested twice a year.',
+  serviceLevel: {
+    hoursOfCover: '24x7',
+    responseTargetHours: 0.5,
+    resolutionTargetHours: 4,
+    availabilityPercent: '99.95',
+  },
+  capacity: { limit: 20, unit: 'units' },
+  pricePlan: { model: 'per_unit', unitPrice: '450.00', unitName: 'server' },
+  vatTreatment: 'outside_scope',
+  contacts: [{ name: 'Jo Byrne', email: 'Jo.Byrne@norfolk.gov.uk', role: 'Service owner' }],
+  ...overrides,
+});

@@ -1,5 +1,5 @@
 import { type BillingPeriod, billingPeriodLabel, daysInPeriod } from './billing-period';
-import { formatDateForPeople, type IsoDate } from './calendar-date';
+import { addDays, assertIsoDate, compareIsoDates, formatDateForPeople, type IsoDate } from './calendar-date';
 import {
   type Decimal,
   type DecimalInput,
@@ -17,6 +17,8 @@ import { DomainError } from './domain-error';
 import {
   addMoney,
   type ExactMoney,
+  exactMinorUnits,
+  formatMoney,
   type Money,
   type MoneyJson,
   moneyToJson,
@@ -49,7 +51,34 @@ export interface SubscriptionChargeInput {
   /** Whether this period's charge carries the plan's one-off set-up fee (the caller knows if it was charged). */
   readonly setupFeeDue: boolean;
   readonly vatTreatment: VatTreatment;
+  /**
+   * Changes of quantity, each in force from its date until the next. `quantity` is the quantity before the first
+   * change. When given, recurring lines are priced per quantity segment (see quantitySegments).
+   */
+  readonly quantityChanges?: readonly QuantityChange[];
 }
+
+/** From `effectiveFrom` (inclusive) the subscription is for `quantity` units, until the next change. */
+export interface QuantityChange {
+  readonly effectiveFrom: IsoDate;
+  readonly quantity: DecimalInput;
+}
+
+/** A maximal run of served days with one quantity, both ends inclusive. */
+export interface QuantitySegment {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly days: number;
+  readonly quantity: Decimal;
+}
+
+/**
+ * The largest net or VAT a single charge line may carry, in minor units: 10^15, £10,000,000,000,000. Amounts are
+ * stored as PostgreSQL bigint (at most 9.22 × 10^18), so even thousands of lines at this bound (9,223 of them) sum
+ * inside bigint on a charge's totals and a period's ledger; anything larger is a mistake in the inputs (a usage
+ * reading or quantity far beyond reason), refused before it is stored rather than failing in the database.
+ */
+export const MAX_CHARGE_LINE_MINOR = 10n ** 15n;
 
 export const CHARGE_LINE_KINDS = [
   'setup_fee',
@@ -109,9 +138,26 @@ export interface ChargeLine {
   readonly vat: Money;
   readonly tier?: ChargeLineTier;
   readonly usage?: ChargeLineUsage;
+  /** Recurring lines only: the days and quantity the line charges for. Set-up fees and usage have none. */
+  readonly coverage?: ChargeLineCoverage;
+}
+
+/**
+ * The served days a recurring line charges for, at which quantity. A quantity segment may give several lines (one
+ * per graduated tier); `countsDays` is true on exactly one of them (its first), so summing `days` over the lines
+ * that count days counts each charged day once. `quantity` is the segment's quantity (the whole quantity, not the
+ * units within a tier); a flat fee ignores quantity and is 1.
+ */
+export interface ChargeLineCoverage {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+  readonly days: number;
+  readonly quantity: Decimal;
+  readonly countsDays: boolean;
 }
 
 const ZERO: Decimal = { coefficient: 0n, scale: 0 };
+const ONE: Decimal = { coefficient: 1n, scale: 0 };
 
 function nonNegative(input: DecimalInput, what: string): Decimal {
   const value = normaliseDecimal(toDecimal(input, what));
@@ -165,47 +211,66 @@ interface LineSpec {
   readonly recurring: boolean;
   readonly tier?: ChargeLineTier;
   readonly usage?: ChargeLineUsage;
+  /** The served days a recurring line charges for; the line is prorated unless they are the whole period. */
+  readonly coverage?: ChargeLineCoverage;
+  /** What to check when the amount is out of range, in words: "the usage reported". */
+  readonly source: string;
 }
 
 /**
  * The charge lines for one subscription in one billing period.
  *
  * - Recurring lines (flat fee, per unit, tiers) are prorated by the days the subscription served in the period.
+ * - With `quantityChanges`, each quantity segment of the served days is priced at its own quantity and prorated
+ *   by its own days; a flat fee ignores quantity and stays one line. The segment starting on the first served day
+ *   keeps the plain key ("per_unit", "tier:2"), a later one appends its first day ("per_unit@2026-11-15"), so keys
+ *   stay the same however often the period is recomputed.
  * - Usage is charged as measured, beyond the allowance, and neither the usage nor the allowance is prorated:
  *   usage already reflects the days served, and a whole allowance each period is what the plan promises.
  * - A graduated plan gives a line per tier reached, so a finance team can check each rate.
  * - Each line is rounded once, half to even, from its exact amount; VAT is then computed on the line's net.
+ * - A line whose exact amount or VAT is beyond MAX_CHARGE_LINE_MINOR is refused ('amount-out-of-range').
  */
 export function computeChargeLines(input: SubscriptionChargeInput): ChargeLine[] {
   const plan = assertValidPricePlan(input.plan);
   const { period, vatTreatment } = input;
   const vatRate = vatRateFor(vatTreatment);
-  const quantity = nonNegative(input.quantity, 'quantity');
   const usage = usageByMetric(plan, input.usage ?? {});
-  const served = serviceDaysInPeriod(period, input.subscriptionStartDate, input.subscriptionEndDate ?? null);
-  const proration = served && !isWholePeriod(period, served) ? prorationOf(period, served) : null;
+  const endDate = input.subscriptionEndDate ?? null;
+  const segments = quantitySegments(
+    period,
+    input.subscriptionStartDate,
+    endDate,
+    input.quantity,
+    input.quantityChanges ?? [],
+  );
   const rate = (text: string) => parseRate(text, plan.currency);
 
   const line = (spec: LineSpec): ChargeLine => {
     const exactAmount = exactCharge(spec.quantity, spec.unitRate);
-    const prorated = spec.recurring ? proration : null;
-    const amount = prorated ? prorateByDays(exactAmount, period, prorated) : roundToMoney(exactAmount);
+    const coverage = spec.recurring ? spec.coverage : undefined;
+    const proration = coverage && !isWholePeriod(period, coverage) ? prorationOf(period, coverage) : null;
+    const amount = proration ? prorateByDays(exactAmount, period, proration) : roundToMoney(exactAmount);
+    const vat = vatOnNet(amount, vatTreatment);
+    const description = proration ? `${spec.description}${prorationText(proration)}` : spec.description;
+    assertWithinLineBound(exactAmount, vat, spec, description);
     return {
       key: spec.key,
       kind: spec.kind,
-      description: prorated ? `${spec.description}${prorationText(prorated)}` : spec.description,
+      description,
       periodKey: period.key,
       priceModel: plan.model,
       quantity: spec.quantity,
       unitRate: spec.unitRate,
       exactAmount,
-      proration: prorated,
+      proration,
       amount,
       vatTreatment,
       vatRate,
-      vat: vatOnNet(amount, vatTreatment),
+      vat,
       ...(spec.tier ? { tier: spec.tier } : {}),
       ...(spec.usage ? { usage: spec.usage } : {}),
+      ...(coverage ? { coverage } : {}),
     };
   };
 
@@ -218,9 +283,29 @@ export function computeChargeLines(input: SubscriptionChargeInput): ChargeLine[]
       quantity: { coefficient: 1n, scale: 0 },
       unitRate: rate(plan.setupFee),
       recurring: false,
+      source: 'set-up fee in the price plan',
     });
   }
-  if (served) specs.push(...recurringLines(plan, period, quantity, rate));
+  if (segments.length > 0) {
+    if (plan.model === 'flat_fee') {
+      // A flat fee is the same whatever the quantity: one line for all the served days.
+      const first = segments[0];
+      const last = segments[segments.length - 1];
+      const served = { from: first.from, to: last.to };
+      specs.push(
+        ...withCoverage(recurringLines(plan, period, ONE, rate), '', {
+          ...served,
+          days: daysInRange(served),
+          quantity: ONE,
+        }),
+      );
+    } else {
+      for (const segment of segments) {
+        const suffix = segment.from === segments[0].from ? '' : `@${segment.from}`;
+        specs.push(...withCoverage(recurringLines(plan, period, segment.quantity, rate), suffix, segment));
+      }
+    }
+  }
   if (plan.model === 'metered') {
     const used = usage.get(plan.metric) ?? ZERO;
     const included = plan.includedPerPeriod ? parseDecimal(plan.includedPerPeriod) : ZERO;
@@ -236,9 +321,106 @@ export function computeChargeLines(input: SubscriptionChargeInput): ChargeLine[]
       unitRate,
       recurring: false,
       usage: { metric: plan.metric, used, included, billable },
+      source: `usage of ${plan.metric} reported`,
     });
   }
   return specs.map(line);
+}
+
+/** The segment's lines, keyed for the segment; the first of them counts the segment's days. */
+function withCoverage(specs: LineSpec[], keySuffix: string, segment: QuantitySegment): LineSpec[] {
+  return specs.map((spec, index) => ({
+    ...spec,
+    key: `${spec.key}${keySuffix}`,
+    coverage: {
+      from: segment.from,
+      to: segment.to,
+      days: segment.days,
+      quantity: segment.quantity,
+      countsDays: index === 0,
+    },
+  }));
+}
+
+/**
+ * The served days of a subscription in a period, split into maximal runs with one quantity, in order.
+ *
+ * The quantity in force on a day is that of the latest change with `effectiveFrom` on or before the day (of two
+ * changes on the same day, the later in the list), or `quantity` before any change. Changes outside the period
+ * still count: one before the period sets the quantity it starts with. Adjacent days with equal quantities are
+ * one segment, so the segments' days sum to the days served and a quantity that never changes is one segment.
+ * Empty when the subscription serves no day of the period.
+ */
+export function quantitySegments(
+  period: BillingPeriod,
+  subscriptionStartDate: IsoDate,
+  subscriptionEndDate: IsoDate | null,
+  quantity: DecimalInput,
+  changes: readonly QuantityChange[] = [],
+): QuantitySegment[] {
+  const initial = nonNegative(quantity, 'quantity');
+  const checked = changes.map((change, index) => {
+    assertIsoDate(change.effectiveFrom, 'date a quantity change takes effect');
+    return { effectiveFrom: change.effectiveFrom, quantity: nonNegative(change.quantity, 'quantity'), index };
+  });
+  const served = serviceDaysInPeriod(period, subscriptionStartDate, subscriptionEndDate);
+  if (!served) return [];
+  // Date order, and list order within a day, so the last change applied to a day is the one in force.
+  checked.sort((a, b) => compareIsoDates(a.effectiveFrom, b.effectiveFrom) || a.index - b.index);
+
+  const starts: { from: IsoDate; quantity: Decimal }[] = [{ from: served.from, quantity: initial }];
+  for (const change of checked) {
+    if (compareIsoDates(change.effectiveFrom, served.to) > 0) break;
+    const from = compareIsoDates(change.effectiveFrom, served.from) < 0 ? served.from : change.effectiveFrom;
+    const last = starts[starts.length - 1];
+    if (last.from === from) starts[starts.length - 1] = { from, quantity: change.quantity };
+    else starts.push({ from, quantity: change.quantity });
+  }
+  const segments: QuantitySegment[] = [];
+  starts.forEach((start, i) => {
+    const to = i + 1 < starts.length ? addDays(starts[i + 1].from, -1) : served.to;
+    const previous = segments[segments.length - 1];
+    if (previous && compareDecimals(previous.quantity, start.quantity) === 0) {
+      const merged = { from: previous.from, to };
+      segments[segments.length - 1] = { ...merged, days: daysInRange(merged), quantity: previous.quantity };
+    } else {
+      segments.push({
+        from: start.from,
+        to,
+        days: daysInRange({ from: start.from, to }),
+        quantity: start.quantity,
+      });
+    }
+  });
+  return segments;
+}
+
+/** Refuses a line whose exact amount or VAT could not be stored, in words a finance officer can act on. */
+function assertWithinLineBound(
+  exactAmount: ExactMoney,
+  vat: Money,
+  spec: LineSpec,
+  description: string,
+): void {
+  const { numerator, denominator } = exactMinorUnits(exactAmount);
+  const beyond = (minor: bigint, per: bigint) => (minor < 0n ? -minor : minor) > MAX_CHARGE_LINE_MINOR * per;
+  const limit = formatMoney({ amountMinor: MAX_CHARGE_LINE_MINOR, currency: exactAmount.currency });
+  const what = spec.usage ? `for usage of ${spec.usage.metric}` : `for "${description}"`;
+  const refuse = (figure: string, amount: Money) => {
+    throw new DomainError(
+      'invalid',
+      'amount-out-of-range',
+      `The ${figure} ${what} would be ${formatMoney(amount)}, more than the ${limit} a charge line can hold: check the ${spec.source}`,
+      {
+        key: spec.key,
+        amountMinor: amount.amountMinor.toString(),
+        maxMinor: MAX_CHARGE_LINE_MINOR.toString(),
+        currency: amount.currency,
+      },
+    );
+  };
+  if (beyond(numerator, denominator)) refuse('charge', roundToMoney(exactAmount));
+  if (beyond(vat.amountMinor, 1n)) refuse('VAT on the charge', vat);
 }
 
 function recurringLines(
@@ -248,6 +430,7 @@ function recurringLines(
   rate: (text: string) => UnitRate,
 ): LineSpec[] {
   const unit = unitText(plan);
+  const source = 'quantity subscribed';
   switch (plan.model) {
     case 'flat_fee':
       return [
@@ -255,9 +438,10 @@ function recurringLines(
           key: 'flat_fee',
           kind: 'flat_fee',
           description: `Flat fee for ${billingPeriodLabel(period)}`,
-          quantity: { coefficient: 1n, scale: 0 },
+          quantity: ONE,
           unitRate: rate(plan.feePerPeriod),
           recurring: true,
+          source: 'flat fee in the price plan',
         },
       ];
     case 'per_unit': {
@@ -271,6 +455,7 @@ function recurringLines(
           quantity,
           unitRate,
           recurring: true,
+          source,
         },
       ];
     }
@@ -289,6 +474,7 @@ function recurringLines(
             unitRate,
             recurring: true,
             tier,
+            source,
           },
         ];
       });
@@ -308,6 +494,7 @@ function recurringLines(
           unitRate,
           recurring: true,
           tier,
+          source,
         },
       ];
     }
@@ -401,6 +588,7 @@ export interface ChargeLineJson {
   readonly vat: MoneyJson;
   readonly tier?: ChargeLineTier;
   readonly usage?: { metric: string; used: string; included: string; billable: string };
+  readonly coverage?: { from: IsoDate; to: IsoDate; days: number; quantity: string; countsDays: boolean };
 }
 
 export function chargeLineToJson(line: ChargeLine): ChargeLineJson {
@@ -428,6 +616,9 @@ export function chargeLineToJson(line: ChargeLine): ChargeLineJson {
             billable: formatDecimal(line.usage.billable),
           },
         }
+      : {}),
+    ...(line.coverage
+      ? { coverage: { ...line.coverage, quantity: formatDecimal(line.coverage.quantity) } }
       : {}),
   };
 }

@@ -281,11 +281,13 @@ function attentionOf(run: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
+/** "completed", or e.g. "completed, needs_attention 2" (a list counts its entries; the JSON keeps them whole). */
 const statusLabel = (status: string, attention: Record<string, unknown>): string =>
   [
     status,
     ...Object.entries(attention).map(
-      ([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+      ([k, v]) =>
+        `${k} ${Array.isArray(v) ? v.length : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
     ),
   ].join(', ');
 

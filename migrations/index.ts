@@ -10,6 +10,7 @@ import { Webhooks1796110056969 } from './1796110056969-Webhooks';
 import { WebhookSecretRotation1796111375167 } from './1796111375167-WebhookSecretRotation';
 import { EventsFeedSequence1796113138787 } from './1796113138787-EventsFeedSequence';
 import { RefreshTokenSuccession1796123345034 } from './1796123345034-RefreshTokenSuccession';
+import { ChargeRunHeartbeat1796672934076 } from './1796672934076-ChargeRunHeartbeat';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   LedgerCodesByEntryKind1796112518874,
   EventsFeedSequence1796113138787,
   RefreshTokenSuccession1796123345034,
+  ChargeRunHeartbeat1796672934076,
 ];

@@ -10,9 +10,21 @@ import {
 } from 'typeorm';
 import { BillingPeriodRecord } from '../billing-periods/billing-period.entity';
 
+/** A subscription a run could not charge, and why in words; the run charged everyone else. */
+export interface SubscriptionNeedingAttention {
+  subscriptionId: string;
+  serviceTitle: string;
+  consumerName: string;
+  providerName: string;
+  /** In words, for people ("the amount is too large to charge: …"), never raw database text. */
+  reason: string;
+}
+
 /**
  * One computation of a period's draft cross-charges, run as a background job. At most one run per period is
- * queued or running at a time (a partial unique index), so two runs started together cannot both proceed.
+ * queued or running at a time (a partial unique index), so two runs started together cannot both proceed. A
+ * running run is leased: its holder beats `heartbeat_at`, and a run whose heartbeat is stale (its holder died) is
+ * reclaimed by another instance under a new `lease_id` (see charge-run.lease.ts).
  */
 @Entity({ name: 'charge_runs' })
 @Index('ix_charge_run_period', ['billingPeriodId', 'createdAt'])
@@ -54,6 +66,22 @@ export class ChargeRun {
 
   @Column({ name: 'requested_by_label', type: 'text' })
   requestedByLabel!: string;
+
+  /** When the run's holder last showed it was alive; stale means interrupted. */
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt!: Date | null;
+
+  /** Who holds the running run now (a fresh one per claim); null when nobody does. */
+  @Column({ name: 'lease_id', type: 'uuid', nullable: true })
+  leaseId!: string | null;
+
+  /** How many times the run was taken over after an interruption. */
+  @Column({ name: 'resumed_count', type: 'integer', default: 0 })
+  resumedCount!: number;
+
+  /** Subscriptions the run skipped because their lines could not be computed, with the reason. */
+  @Column({ name: 'needs_attention', type: 'jsonb', default: () => "'[]'" })
+  needsAttention!: SubscriptionNeedingAttention[];
 
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt!: Date | null;

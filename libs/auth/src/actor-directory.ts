@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Actor } from './actor';
 
 /**
@@ -18,7 +19,8 @@ export interface ActorDirectory {
 export const ACTOR_DIRECTORY = Symbol('ACTOR_DIRECTORY');
 
 export interface AuthOptions {
-  jwtSecret: string;
+  /** The HS256 key, built once with accessTokenKey(). */
+  jwtKey: KeyObject;
   accessTokenTtlSeconds: number;
 }
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

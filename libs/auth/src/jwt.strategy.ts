@@ -19,7 +19,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: options.jwtSecret,
+      // A key object, not the secret string (see accessTokenKey); passport-jwt hands it to jsonwebtoken untouched,
+      // though its types only name strings and buffers.
+      secretOrKey: options.jwtKey as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  accessTokenKey,
   burnPasswordCheck,
   constantTimeEqual,
   generateApiKey,
@@ -92,6 +93,14 @@ describe('API keys', () => {
     const last = key.at(-1) === 'A' ? 'B' : 'A';
     const tampered = parseApiKey(key.slice(0, -1) + last)!;
     expect(constantTimeEqual(sha256(tampered.secret), secretHash)).toBe(false);
+  });
+});
+
+describe('the access-token key', () => {
+  it('is a secret key object holding the secret’s bytes, so tokens signed with the string still verify', () => {
+    const key = accessTokenKey('a-signing-key-long-enough-for-the-tests');
+    expect(key.type).toBe('secret');
+    expect(key.export().toString('utf8')).toBe('a-signing-key-long-enough-for-the-tests');
   });
 });
 

@@ -1,5 +1,5 @@
 import { hash, verify, Algorithm } from '@node-rs/argon2';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const ARGON2_OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -29,6 +29,14 @@ export async function burnPasswordCheck(password: string): Promise<void> {
 /** High-entropy tokens (refresh tokens, API key secrets) need no slow hash: SHA-256 is enough and fast per request. */
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * The access-token signing key as a key object, built once: given a string, jsonwebtoken first tries
+ * createPublicKey on every sign and verify (which throws) before it falls back to a secret key.
+ */
+export function accessTokenKey(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret, 'utf8'));
 }
 
 export function randomToken(bytes = 32): string {

@@ -2,6 +2,7 @@ import type { Actor } from './actor';
 import type { ActorDirectory } from './actor-directory';
 import { ApiKeyStrategy } from './api-key.strategy';
 import { JwtStrategy } from './jwt.strategy';
+import { accessTokenKey } from './secrets';
 
 const actor: Actor = {
   kind: 'user',
@@ -32,7 +33,7 @@ class OneActorDirectory implements ActorDirectory {
 
 describe('JwtStrategy', () => {
   const strategy = new JwtStrategy(
-    { jwtSecret: 'a-signing-key-long-enough-for-the-tests', accessTokenTtlSeconds: 900 },
+    { jwtKey: accessTokenKey('a-signing-key-long-enough-for-the-tests'), accessTokenTtlSeconds: 900 },
     new OneActorDirectory(),
   );
 

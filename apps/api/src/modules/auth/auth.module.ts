@@ -1,4 +1,12 @@
-import { ACTOR_DIRECTORY, ApiKeyStrategy, AUTH_OPTIONS, JwtStrategy, LocalStrategy } from '@consortium/auth';
+import {
+  accessTokenKey,
+  ACTOR_DIRECTORY,
+  ApiKeyStrategy,
+  AUTH_OPTIONS,
+  AuthOptions,
+  JwtStrategy,
+  LocalStrategy,
+} from '@consortium/auth';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -13,7 +21,7 @@ import { TokenService } from './token.service';
     JwtModule.registerAsync({
       inject: [RUNTIME_CONFIG],
       useFactory: (config: RuntimeConfig) => ({
-        secret: config.jwtSecret,
+        secret: accessTokenKey(config.jwtSecret),
         signOptions: { algorithm: 'HS256' },
       }),
     }),
@@ -24,8 +32,8 @@ import { TokenService } from './token.service';
     {
       provide: AUTH_OPTIONS,
       inject: [RUNTIME_CONFIG],
-      useFactory: (config: RuntimeConfig) => ({
-        jwtSecret: config.jwtSecret,
+      useFactory: (config: RuntimeConfig): AuthOptions => ({
+        jwtKey: accessTokenKey(config.jwtSecret),
         accessTokenTtlSeconds: config.env.ACCESS_TOKEN_TTL_SECONDS,
       }),
     },

@@ -68,6 +68,21 @@ describe('loadEnvironment: settings where empty means something', () => {
     expect(loadEnvironment({ SEED_DEMO_DATA: 'true' }).SEED_DEMO_DATA).toBe(true);
   });
 
+  it('takes WEBHOOK_ALLOWED_NETWORKS as networks, addresses or none, and names an entry that is neither', () => {
+    expect(
+      loadEnvironment({ WEBHOOK_ALLOWED_NETWORKS: '10.20.0.0/16, fd00:1::/64,192.168.1.10' })
+        .WEBHOOK_ALLOWED_NETWORKS,
+    ).toBe('10.20.0.0/16, fd00:1::/64,192.168.1.10');
+    expect(loadEnvironment({ WEBHOOK_ALLOWED_NETWORKS: 'none' }).WEBHOOK_ALLOWED_NETWORKS).toBe('none');
+    expect(() => loadEnvironment({ WEBHOOK_ALLOWED_NETWORKS: '10.20.0.0/16,intranet' })).toThrow(
+      /WEBHOOK_ALLOWED_NETWORKS: intranet is not a network/,
+    );
+    expect(() => loadEnvironment({ WEBHOOK_ALLOWED_NETWORKS: '10.0.0.0/33' })).toThrow(
+      /WEBHOOK_ALLOWED_NETWORKS/,
+    );
+    expect(() => loadEnvironment({ WEBHOOK_ALLOWED_NETWORKS: '10' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS/);
+  });
+
   it('reads an empty METRICS_TOKEN (compose passes one when it is not set) as no token, and refuses a short one', () => {
     expect(loadEnvironment({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
     expect(() => loadEnvironment({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);

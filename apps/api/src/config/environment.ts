@@ -11,6 +11,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { parseNetworks } from './networks';
 
 /** Every setting the API reads from the environment, validated once at start. */
 export class Environment {
@@ -127,6 +128,15 @@ export class Environment {
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS = 10_000;
 
+  /**
+   * Networks webhooks may reach although they are not public (loopback, private, link-local, unique-local…):
+   * comma-separated, e.g. `10.20.0.0/16,fd00:1::/64`, or `none`. Unset: none in production, loopback elsewhere
+   * (receivers on the developer's machine and the test suite's).
+   */
+  @IsOptional()
+  @IsString()
+  WEBHOOK_ALLOWED_NETWORKS?: string;
+
   /** Retry backoff: attempt n waits a random time up to min(max, base × 2^(n-1)) (exponential, full jitter). */
   @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
   @IsInt()
@@ -182,6 +192,13 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
   const problems = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+  if (env.WEBHOOK_ALLOWED_NETWORKS !== undefined) {
+    try {
+      parseNetworks(env.WEBHOOK_ALLOWED_NETWORKS);
+    } catch (error) {
+      problems.push(`WEBHOOK_ALLOWED_NETWORKS: ${(error as Error).message}`);
+    }
+  }
   for (const required of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
     if (env.NODE_ENV === 'production' && !env[required]) {
       problems.push(`${required} is required when NODE_ENV=production`);

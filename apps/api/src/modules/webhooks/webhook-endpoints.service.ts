@@ -17,6 +17,7 @@ import {
   WebhookEndpointWithSecretDto,
 } from './dto/webhook-endpoint.dto';
 import type { EventType } from './event-types';
+import { WebhookAddressPolicy } from './webhook-address-policy';
 import { assertDeliverableUrl } from './webhook-url';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -54,10 +55,15 @@ export class WebhookEndpointsService {
     private readonly audit: AuditService,
     private readonly deliveryQueue: WebhookDeliveryQueue,
     private readonly secretBox: SecretBox,
+    private readonly addressPolicy: WebhookAddressPolicy,
   ) {}
 
+  private deliverableUrl(url: string): string {
+    return assertDeliverableUrl(url, this.config.env.NODE_ENV, this.addressPolicy);
+  }
+
   async create(actor: Actor, body: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretDto> {
-    const url = assertDeliverableUrl(body.url, this.config.env.NODE_ENV);
+    const url = this.deliverableUrl(body.url);
     return this.dataSource.transaction(async (manager) => {
       const secret = newSigningSecret();
       const endpoint = await manager.save(
@@ -95,7 +101,7 @@ export class WebhookEndpointsService {
   }
 
   async update(actor: Actor, id: string, body: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
-    const url = body.url === undefined ? undefined : assertDeliverableUrl(body.url, this.config.env.NODE_ENV);
+    const url = body.url === undefined ? undefined : this.deliverableUrl(body.url);
     return this.dataSource.transaction(async (manager) => {
       const endpoint = await this.findOwn(manager, actor, id, true);
       const next: Partial<WebhookEndpoint> = {

@@ -2,7 +2,12 @@ import type { lookup } from 'node:dns';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClaimedDelivery } from './webhook-deliveries.service';
-import { guardedLookup, isForbiddenAddress, sendDelivery } from './webhook-sender';
+import { WebhookAddressPolicy } from './webhook-address-policy';
+import { guardedLookup, sendDelivery } from './webhook-sender';
+
+const production = WebhookAddressPolicy.fromEnvironment({ NODE_ENV: 'production' });
+/** What the test suite runs with: loopback allowed (the receivers below listen on 127.0.0.1). */
+const test = WebhookAddressPolicy.fromEnvironment({ NODE_ENV: 'test' });
 
 const aDelivery = (url: string): ClaimedDelivery => ({
   id: '7b0e6a4e-52a4-4b43-9d3c-5f2f9f0f6c11',
@@ -29,9 +34,9 @@ const resolvingTo = (...addresses: string[]) =>
         )
       : callback(null, addresses[0], addresses[0].includes(':') ? 6 : 4)) as unknown as typeof lookup;
 
-function lookUp(resolver: typeof lookup, all: boolean) {
+function lookUp(resolver: typeof lookup, all: boolean, policy = production) {
   return new Promise<{ error: Error | null; address: unknown }>((resolve) =>
-    (guardedLookup(resolver) as (...args: unknown[]) => void)(
+    (guardedLookup(policy, resolver) as (...args: unknown[]) => void)(
       'hooks.example.gov.uk',
       { all },
       (error: Error | null, address: unknown) => resolve({ error, address }),
@@ -39,50 +44,44 @@ function lookUp(resolver: typeof lookup, all: boolean) {
   );
 }
 
-describe('isForbiddenAddress', () => {
-  it('forbids link-local (cloud metadata) and unspecified addresses, in any spelling', () => {
-    for (const address of [
-      '169.254.169.254',
-      '::ffff:169.254.1.1',
-      'fe80::1',
-      '[fe80::1]',
-      '0.0.0.0',
-      '::',
-    ]) {
-      expect([address, isForbiddenAddress(address)]).toEqual([address, true]);
-    }
-  });
-
-  it('allows public, private-network and loopback addresses (council receivers sit on all three)', () => {
-    for (const address of ['51.140.10.20', '10.12.0.5', '192.168.1.10', '127.0.0.1', '::1', '2001:db8::1']) {
-      expect([address, isForbiddenAddress(address)]).toEqual([address, false]);
-    }
-  });
-});
-
 describe('guardedLookup', () => {
-  it('passes an allowed answer through, single or all', async () => {
-    await expect(lookUp(resolvingTo('10.12.0.5'), false)).resolves.toEqual({
+  it('passes a public answer through, single or all', async () => {
+    await expect(lookUp(resolvingTo('51.140.10.20'), false)).resolves.toEqual({
       error: null,
-      address: '10.12.0.5',
+      address: '51.140.10.20',
     });
-    const all = await lookUp(resolvingTo('10.12.0.5', '2001:db8::1'), true);
+    const all = await lookUp(resolvingTo('51.140.10.20', '2a00:1450:4009:81f::200e'), true);
     expect(all.error).toBeNull();
     expect(all.address).toEqual([
-      { address: '10.12.0.5', family: 4 },
-      { address: '2001:db8::1', family: 6 },
+      { address: '51.140.10.20', family: 4 },
+      { address: '2a00:1450:4009:81f::200e', family: 6 },
     ]);
   });
 
-  it('refuses a name that resolves to a link-local address, even as one answer of several', async () => {
+  it('refuses a name that resolves to an address webhooks may not reach, even as one answer of several', async () => {
     const single = await lookUp(resolvingTo('169.254.169.254'), false);
     expect(single.error?.message).toBe(
-      'hooks.example.gov.uk resolves to 169.254.169.254, which webhooks may not reach',
+      'hooks.example.gov.uk resolves to 169.254.169.254, a link-local address (169.254.0.0/16, fe80::/10: cloud ' +
+        'metadata services live there): webhooks may reach public addresses only, and networks an operator ' +
+        'names in WEBHOOK_ALLOWED_NETWORKS',
     );
-    const several = await lookUp(resolvingTo('10.12.0.5', 'fe80::1'), true);
-    expect(several.error?.message).toBe(
-      'hooks.example.gov.uk resolves to fe80::1, which webhooks may not reach',
+    const several = await lookUp(resolvingTo('51.140.10.20', '10.12.0.5'), true);
+    expect(several.error?.message).toMatch(
+      /^hooks\.example\.gov\.uk resolves to 10\.12\.0\.5, a private-network address/,
     );
+    const mapped = await lookUp(resolvingTo('::ffff:127.0.0.1'), false);
+    expect(mapped.error?.message).toMatch(/127\.0\.0\.1 in IPv4-mapped spelling\), a loopback address/);
+  });
+
+  it('lets a name resolve to a network the operator allows', async () => {
+    const policy = WebhookAddressPolicy.fromEnvironment({
+      NODE_ENV: 'production',
+      WEBHOOK_ALLOWED_NETWORKS: '10.12.0.0/16',
+    });
+    await expect(lookUp(resolvingTo('10.12.0.5'), false, policy)).resolves.toEqual({
+      error: null,
+      address: '10.12.0.5',
+    });
   });
 });
 
@@ -106,23 +105,35 @@ describe('sendDelivery', () => {
   });
 
   it('reports a 2xx answer as delivered and anything else as the status it was', async () => {
-    const ok = await sendDelivery(aDelivery(`http://localhost:${port}/hooks`), 2000);
+    const ok = await sendDelivery(aDelivery(`http://localhost:${port}/hooks`), 2000, test);
     expect(ok).toMatchObject({ responseStatus: 204, error: null });
-    const broken = await sendDelivery(aDelivery(`http://127.0.0.1:${port}/broken`), 2000);
+    const broken = await sendDelivery(aDelivery(`http://127.0.0.1:${port}/broken`), 2000, test);
     expect(broken).toMatchObject({ responseStatus: 502, error: 'The endpoint answered 502' });
   });
 
   it('gives up on a receiver that does not answer within the timeout', async () => {
-    const outcome = await sendDelivery(aDelivery(`http://127.0.0.1:${port}/silent`), 200);
+    const outcome = await sendDelivery(aDelivery(`http://127.0.0.1:${port}/silent`), 200, test);
     expect(outcome).toMatchObject({ responseStatus: null, error: 'No answer within 200 ms' });
     expect(answered).toContain('/silent');
   });
 
   it('does not connect to a link-local address at all', async () => {
-    const outcome = await sendDelivery(aDelivery('http://169.254.169.254/latest/meta-data'), 2000);
-    expect(outcome).toMatchObject({
-      responseStatus: null,
-      error: 'Not sent: 169.254.169.254 is an address webhooks may not reach',
-    });
+    const outcome = await sendDelivery(aDelivery('http://169.254.169.254/latest/meta-data'), 2000, test);
+    expect(outcome).toMatchObject({ responseStatus: null });
+    expect(outcome.error).toMatch(/^Not sent: 169\.254\.169\.254, a link-local address/);
+  });
+
+  it('does not connect to a receiver on this machine under production rules, by name or in any spelling', async () => {
+    const sentBefore = answered.length;
+    for (const url of [
+      `http://localhost:${port}/hooks`,
+      `http://127.0.0.1:${port}/hooks`,
+      `http://[::ffff:127.0.0.1]:${port}/hooks`,
+    ]) {
+      const outcome = await sendDelivery(aDelivery(url), 2000, production);
+      expect([url, outcome.responseStatus]).toEqual([url, null]);
+      expect(outcome.error).toMatch(/^Not sent: .*a loopback address \(127\.0\.0\.0\/8, ::1\)/);
+    }
+    expect(answered.length).toBe(sentBefore);
   });
 });

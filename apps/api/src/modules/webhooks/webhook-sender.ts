@@ -4,48 +4,56 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { type AttemptOutcome, type ClaimedDelivery } from './webhook-deliveries.service';
 import { signatureHeader, toEventBody } from './event-body';
-
-/** An address no webhook may reach, whatever name led to it: link-local (cloud metadata services), unspecified. */
-export function isForbiddenAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '').replace(/^::ffff:/i, '');
-  if (isIP(bare) === 4) return bare.startsWith('169.254.') || bare.startsWith('0.');
-  return /^fe[89ab][0-9a-f]:/i.test(bare) || bare === '::';
-}
+import { ALLOWED_INSTEAD, type WebhookAddressPolicy } from './webhook-address-policy';
 
 class ForbiddenAddressError extends Error {
   readonly code = 'EFORBIDDENADDRESS';
 }
 
 /**
- * DNS lookup that refuses forbidden addresses. The check is on the address the connection then uses, so a name
- * that resolves elsewhere at registration than at delivery (DNS rebinding) cannot reach a metadata service.
+ * DNS lookup that refuses addresses webhooks may not reach. The check is on the address the connection then uses,
+ * so a name that resolves elsewhere at registration than at delivery (DNS rebinding) cannot reach a metadata
+ * service or the platform's own network.
  */
-export function guardedLookup(resolve: typeof dnsLookup = dnsLookup): LookupFunction {
+export function guardedLookup(
+  policy: WebhookAddressPolicy,
+  resolve: typeof dnsLookup = dnsLookup,
+): LookupFunction {
   return ((hostname: string, options: object, callback: (...args: unknown[]) => void) =>
     resolve(hostname, options, (error, address, family) => {
       if (error) return callback(error);
       const addresses = Array.isArray(address) ? address.map((a) => a.address) : [address];
-      const refused = addresses.find(isForbiddenAddress);
-      if (refused) {
-        return callback(
-          new ForbiddenAddressError(`${hostname} resolves to ${refused}, which webhooks may not reach`),
-        );
+      for (const candidate of addresses) {
+        const refusal = policy.refusal(candidate);
+        if (refusal) {
+          return callback(
+            new ForbiddenAddressError(`${hostname} resolves to ${refusal}: ${ALLOWED_INSTEAD}`),
+          );
+        }
       }
       callback(null, address, family);
     })) as unknown as LookupFunction;
 }
 
 /** POSTs the body and resolves with the answer's status, or rejects (no connection, refused address, timeout). */
-function post(url: URL, headers: OutgoingHttpHeaders, body: string, timeoutMs: number): Promise<number> {
-  if (isForbiddenAddress(url.hostname)) {
-    return Promise.reject(new ForbiddenAddressError(`${url.hostname} is an address webhooks may not reach`));
-  }
+function post(
+  url: URL,
+  headers: OutgoingHttpHeaders,
+  body: string,
+  timeoutMs: number,
+  policy: WebhookAddressPolicy,
+): Promise<number> {
+  // An address in the URL is connected to without a lookup: judge it here (endpoints registered before a rule
+  // changed, or an allowed network since removed, are refused too).
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const refusal = isIP(host) ? policy.refusal(host) : null;
+  if (refusal) return Promise.reject(new ForbiddenAddressError(`${refusal}: ${ALLOWED_INSTEAD}`));
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(url, {
       method: 'POST',
       headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      lookup: guardedLookup(),
+      lookup: guardedLookup(policy),
     });
     const timer = setTimeout(() => {
       const timeout = new Error(`No answer within ${timeoutMs} ms`);
@@ -73,6 +81,7 @@ function post(url: URL, headers: OutgoingHttpHeaders, body: string, timeoutMs: n
 export async function sendDelivery(
   delivery: ClaimedDelivery,
   timeoutMs: number,
+  policy: WebhookAddressPolicy,
   now = () => Date.now(),
 ): Promise<AttemptOutcome> {
   const event = toEventBody(delivery.event);
@@ -93,7 +102,7 @@ export async function sendDelivery(
     error,
   });
   try {
-    const status = await post(new URL(delivery.url), headers, body, timeoutMs);
+    const status = await post(new URL(delivery.url), headers, body, timeoutMs, policy);
     return outcome(status, status >= 200 && status < 300 ? null : `The endpoint answered ${status}`);
   } catch (error) {
     if (error instanceof ForbiddenAddressError) return outcome(null, `Not sent: ${error.message}`);

@@ -18,6 +18,7 @@ import {
   WebhookDeliveryQueue,
   type WebhookDeliveryJobData,
 } from './webhook-delivery.queue';
+import { WebhookAddressPolicy } from './webhook-address-policy';
 import { WebhookMetrics } from './webhook.metrics';
 import { sendDelivery } from './webhook-sender';
 
@@ -49,6 +50,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     private readonly metrics: WebhookMetrics,
     private readonly jobMetrics: MetricsService,
     private readonly feed: EventsFeedService,
+    private readonly addressPolicy: WebhookAddressPolicy,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -112,7 +114,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private async deliver(deliveryId: string): Promise<boolean> {
     const delivery = await this.deliveries.claim(deliveryId);
     if (!delivery) return false;
-    const outcome = await sendDelivery(delivery, this.config.env.WEBHOOK_TIMEOUT_MS);
+    const outcome = await sendDelivery(delivery, this.config.env.WEBHOOK_TIMEOUT_MS, this.addressPolicy);
     this.metrics.countAttempt(attemptSucceeded(outcome));
     await this.deliveries.recordAttempt(delivery, outcome);
     return true;

@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { CertificateExpirySchedule } from './certificate-expiry.schedule';
 import { EventsController } from './events.controller';
 import { EventsFeedService } from './events-feed.service';
+import { WebhookAddressPolicy } from './webhook-address-policy';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhookDeliveryQueue } from './webhook-delivery.queue';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
@@ -20,6 +21,11 @@ import { WebhooksController } from './webhooks.controller';
     {
       provide: SecretBox,
       useFactory: (config: RuntimeConfig) => new SecretBox(config.secretsKey),
+      inject: [RUNTIME_CONFIG],
+    },
+    {
+      provide: WebhookAddressPolicy,
+      useFactory: (config: RuntimeConfig) => WebhookAddressPolicy.fromEnvironment(config.env),
       inject: [RUNTIME_CONFIG],
     },
     WebhookEndpointsService,

@@ -21,7 +21,11 @@ import { EVENT_TYPES, type EventType } from '../event-types';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateWebhookEndpointDto {
-  /** Where to POST events: `https://…` (plain `http://` only for localhost, or outside production). */
+  /**
+   * Where to POST events: `https://…` at a public address (plain `http://` only outside production, or for
+   * localhost). Loopback, private, link-local and unique-local addresses are refused unless the operator allows
+   * them.
+   */
   @ApiProperty({ example: 'https://finance.example.gov.uk/hooks/consortium' })
   @Transform(trim)
   @IsString()

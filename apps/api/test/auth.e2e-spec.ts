@@ -235,8 +235,8 @@ describe('authentication', () => {
       expect(reused.body).toMatchObject(UNAUTHENTICATED);
     });
 
-    it('revokes the whole family when a rotated token is reused after the grace period, so the newest token fails too', async () => {
-      const { session } = await aSignedInUser();
+    it('ends the session when a rotated token is reused after the grace period, so the newest tokens fail too', async () => {
+      const { user, session } = await aSignedInUser();
       const second = await refresh(session.refreshToken).expect(200);
       const third = await refresh(second.body.refreshToken).expect(200);
       await outlastReuseGrace(session.refreshToken);
@@ -245,6 +245,35 @@ describe('authentication', () => {
 
       await refresh(third.body.refreshToken).expect(401);
       expect((await storedToken(third.body.refreshToken)).revoked_at).not.toBeNull();
+      // The access tokens of the session stop at once too, on this instance and any other.
+      await me(bearer(third.body.accessToken)).expect(401);
+      await otherInstance.http().get('/api/v1/auth/me').set(bearer(second.body.accessToken)).expect(401);
+      const [{ revoked_reason }] = await ds.query('SELECT revoked_reason FROM sessions WHERE id = $1', [
+        (await storedToken(session.refreshToken)).family_id,
+      ]);
+      expect(revoked_reason).toBe('refresh_token_reused');
+      const ended = (await auditEventsFor(ds, user.id)).filter(
+        (event) => event.action === 'auth.session_ended',
+      );
+      expect(ended).toEqual([
+        expect.objectContaining({
+          actorType: 'system',
+          organisationId: user.organisationId,
+          changes: { reason: 'refresh token reused' },
+        }),
+      ]);
+    });
+
+    it('records one audit event when a reused token ends the session, none when it is presented again', async () => {
+      const { user, session } = await aSignedInUser();
+      await refresh(session.refreshToken).expect(200);
+      await outlastReuseGrace(session.refreshToken);
+
+      await refresh(session.refreshToken).expect(401);
+      await refresh(session.refreshToken).expect(401);
+
+      const actions = (await auditEventsFor(ds, user.id)).map((event) => event.action);
+      expect(actions.filter((action) => action === 'auth.session_ended')).toHaveLength(1);
     });
 
     it('leaves the user’s other sessions alone when one family is revoked', async () => {
@@ -444,12 +473,16 @@ describe('authentication', () => {
     }
   }
 
-  /** Polls (bounded) until `count` refreshes wait for a row lock of refresh_tokens (directly or behind another). */
+  /**
+   * Polls (bounded) until `count` requests wait for a row lock of the token or of its session (refreshes and
+   * sign-outs lock the session first, so all but the first wait there).
+   */
   async function untilQueuedOnTokenLock(count: number) {
     for (let attempt = 0; attempt < 500; attempt++) {
       const [{ waiting }] = await ds.query(
         `SELECT count(*)::int AS waiting FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%refresh_tokens%'`,
+          WHERE datname = current_database() AND wait_event_type = 'Lock'
+            AND (query LIKE '%refresh_tokens%' OR query LIKE '%sessions%')`,
       );
       if (waiting >= count) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -505,16 +538,47 @@ describe('authentication', () => {
 
   describe('access tokens', () => {
     const jwt = new JwtService({ secret: TEST_JWT_SECRET });
-    const claimsOf = (user: User) => ({ sub: user.id, org: user.organisationId, typ: 'access' });
+    /** The claims of an access token of the user's live session (the one signIn() opened). */
+    const claimsOf = async (user: User) => {
+      const [{ id }] = await ds.query(
+        'SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC LIMIT 1',
+        [user.id],
+      );
+      return { sub: user.id, org: user.organisationId, typ: 'access', sid: id as string };
+    };
 
     it('accepts a token signed with the API’s key (the forgery tests below would pass vacuously otherwise)', async () => {
       const { user } = await aSignedInUser();
-      await me(bearer(jwt.sign(claimsOf(user), { expiresIn: 60 }))).expect(200);
+      await me(bearer(jwt.sign(await claimsOf(user), { expiresIn: 60 }))).expect(200);
+    });
+
+    it('names the session it was issued in, and refreshing keeps to that session', async () => {
+      const { session } = await aSignedInUser();
+      const sid = (token: string) => (jwt.decode(token) as { sid: string }).sid;
+      const family = (await storedToken(session.refreshToken)).family_id;
+
+      const rotated = await refresh(session.refreshToken).expect(200);
+
+      expect(sid(session.accessToken)).toBe(family);
+      expect(sid(rotated.body.accessToken)).toBe(family);
+    });
+
+    it('refuses a correctly signed token that names no session (as issued before sessions), or a session not its user’s', async () => {
+      const { user } = await aSignedInUser();
+      const other = await aSignedInUser();
+      const { sid: _sid, ...sessionless } = await claimsOf(user);
+
+      await me(bearer(jwt.sign(sessionless, { expiresIn: 60 }))).expect(401);
+      const borrowed = { ...(await claimsOf(user)), sid: (await claimsOf(other.user)).sid };
+      await me(bearer(jwt.sign(borrowed, { expiresIn: 60 }))).expect(401);
+      await me(bearer(jwt.sign({ ...(await claimsOf(user)), sid: randomUUID() }, { expiresIn: 60 }))).expect(
+        401,
+      );
     });
 
     it('refuses an expired access token', async () => {
       const { user } = await aSignedInUser();
-      const expired = jwt.sign({ ...claimsOf(user), exp: Math.floor(Date.now() / 1000) - 60 });
+      const expired = jwt.sign({ ...(await claimsOf(user)), exp: Math.floor(Date.now() / 1000) - 60 });
       const response = await me(bearer(expired)).expect(401);
       expect(response.body).toMatchObject(UNAUTHENTICATED);
     });
@@ -522,7 +586,7 @@ describe('authentication', () => {
     it('refuses a token signed with another key', async () => {
       const { user } = await aSignedInUser();
       const forged = new JwtService({ secret: 'another-signing-key-that-is-long-enough-too' }).sign(
-        claimsOf(user),
+        await claimsOf(user),
         {
           expiresIn: 60,
         },
@@ -535,13 +599,15 @@ describe('authentication', () => {
       const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url');
       const exp = Math.floor(Date.now() / 1000) + 60;
       await me(
-        bearer(`${encode({ alg: 'none', typ: 'JWT' })}.${encode({ ...claimsOf(user), exp })}.`),
+        bearer(`${encode({ alg: 'none', typ: 'JWT' })}.${encode({ ...(await claimsOf(user)), exp })}.`),
       ).expect(401);
     });
 
     it('refuses a correctly signed token that is not an access token', async () => {
       const { user } = await aSignedInUser();
-      await me(bearer(jwt.sign({ ...claimsOf(user), typ: 'refresh' }, { expiresIn: 60 }))).expect(401);
+      await me(bearer(jwt.sign({ ...(await claimsOf(user)), typ: 'refresh' }, { expiresIn: 60 }))).expect(
+        401,
+      );
     });
 
     it('stops working as soon as its user is disabled, and so does the refresh token', async () => {
@@ -552,6 +618,52 @@ describe('authentication', () => {
 
       await me(session.auth).expect(401);
       await refresh(session.refreshToken).expect(401);
+    });
+
+    it('stops working on its next request once its session is signed out, on every instance', async () => {
+      const { session } = await aSignedInUser();
+      const rotated = await refresh(session.refreshToken).expect(200);
+      await me(bearer(rotated.body.accessToken)).expect(200);
+      await otherInstance.http().get('/api/v1/auth/me').set(session.auth).expect(200);
+
+      await test
+        .http()
+        .post('/api/v1/auth/logout')
+        .send({ refreshToken: rotated.body.refreshToken })
+        .expect(204);
+
+      for (const app of [test, otherInstance]) {
+        for (const token of [session.accessToken, rotated.body.accessToken]) {
+          const refused = await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(401);
+          expect(refused.body).toMatchObject(UNAUTHENTICATED);
+        }
+      }
+    });
+
+    it('leaves the user’s other sessions working when one is signed out', async () => {
+      const { user, session } = await aSignedInUser();
+      const elsewhere = await signIn(test, user);
+
+      await test.http().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
+
+      await me(session.auth).expect(401);
+      await me(elsewhere.auth).expect(200);
+    });
+
+    it('loses a role’s rights on its next request once the role is taken away, on every instance', async () => {
+      const organisation = await anOrganisation(ds);
+      const user = await aUser(ds, organisation, ['org_admin', 'viewer']);
+      const session = await signIn(test, user);
+      const listUsers = (app: TestApp) => app.http().get('/api/v1/users').set(session.auth);
+      await listUsers(test).expect(200);
+      await listUsers(otherInstance).expect(200);
+
+      await ds.query(`UPDATE users SET roles = '{viewer}' WHERE id = $1`, [user.id]);
+
+      await listUsers(test).expect(403);
+      await listUsers(otherInstance).expect(403);
+      const mine = await me(session.auth).expect(200);
+      expect(mine.body.roles).toEqual(['viewer']);
     });
   });
 

@@ -13,6 +13,7 @@ import {
   aConsortiumWithMembers,
   aDatedSubscription,
   aService,
+  aUser,
   TEST_PASSWORD,
 } from './support/builders';
 import { TEST_JWT_SECRET, TEST_SECRETS_KEY } from './support/test-app';
@@ -222,6 +223,56 @@ describe('two API instances on one database', () => {
       body: { refreshToken: rotated.body.refreshToken },
     });
     expect(afterReuse.status).toBe(401);
+    // The session's access tokens stop too, on the instance that did not see the reuse.
+    expect((await call(b, 'GET', '/auth/me', { token: rotated.body.accessToken })).status).toBe(401);
+  });
+
+  it('ends a session on the other instance on its very next request: signed out, a user disabled, a role removed', async () => {
+    const world = await aConsortiumWithMembers(ds);
+    const me = (instance: Instance, token: string) => call(instance, 'GET', '/auth/me', { token });
+    const listUsers = (instance: Instance, token: string) => call(instance, 'GET', '/users', { token });
+
+    // Signed out through A: B refuses the session's access token on its next request, having just accepted it.
+    const session = await signIn(a, world.homeUsers.viewer.email);
+    expect((await me(b, session.accessToken)).status).toBe(200);
+    expect(
+      (await call(a, 'POST', '/auth/logout', { body: { refreshToken: session.refreshToken } })).status,
+    ).toBe(204);
+    expect((await me(b, session.accessToken)).status).toBe(401);
+    expect((await me(a, session.accessToken)).status).toBe(401);
+
+    // A user disabled through B: their session signed in through A stops on A at once, and stays ended when the
+    // user is enabled again.
+    const admin = await signIn(a, world.homeUsers.admin.email);
+    const finance = await signIn(a, world.homeUsers.finance.email);
+    expect((await me(a, finance.accessToken)).status).toBe(200);
+    const disable = await call(b, 'PATCH', `/users/${world.homeUsers.finance.id}`, {
+      token: admin.accessToken,
+      body: { status: 'disabled' },
+    });
+    expect(disable.status).toBe(200);
+    expect((await me(a, finance.accessToken)).status).toBe(401);
+    const enable = await call(b, 'PATCH', `/users/${world.homeUsers.finance.id}`, {
+      token: admin.accessToken,
+      body: { status: 'active' },
+    });
+    expect(enable.status).toBe(200);
+    expect((await me(a, finance.accessToken)).status).toBe(401);
+    expect(
+      (await call(a, 'POST', '/auth/refresh', { body: { refreshToken: finance.refreshToken } })).status,
+    ).toBe(401);
+
+    // A role taken away through A: B no longer grants it on the next request.
+    const colleague = await aUser(ds, world.home, ['org_admin']);
+    const colleagueSession = await signIn(b, colleague.email);
+    expect((await listUsers(b, colleagueSession.accessToken)).status).toBe(200);
+    const demote = await call(a, 'PATCH', `/users/${colleague.id}`, {
+      token: admin.accessToken,
+      body: { roles: ['viewer'] },
+    });
+    expect(demote.status).toBe(200);
+    expect((await listUsers(b, colleagueSession.accessToken)).status).toBe(403);
+    expect((await me(b, colleagueSession.accessToken)).body.roles).toEqual(['viewer']);
   });
 
   it('runs a charge run started through one instance exactly once, and delivers each webhook event once', async () => {

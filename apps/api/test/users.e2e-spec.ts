@@ -358,6 +358,25 @@ describe('users', () => {
 
       await update(adminAuth, user.id, { status: 'active' }).expect(200);
       await signIn(test, user);
+      // Enabled again, the user signs in afresh: the sessions that were ended stay ended.
+      await test.http().get('/api/v1/auth/me').set(session.auth).expect(401);
+      await test.http().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+      const [{ reasons }] = await ds.query(
+        `SELECT array_agg(DISTINCT revoked_reason::text) AS reasons FROM sessions WHERE user_id = $1 AND revoked_at IS NOT NULL`,
+        [user.id],
+      );
+      expect(reasons).toEqual(['user_disabled']);
+    });
+
+    it('takes a role’s rights away from the user’s signed-in sessions on their next request', async () => {
+      const user = await aUser(ds, home, ['org_admin', 'viewer']);
+      const session = await signIn(test, user);
+      await test.http().get('/api/v1/users').set(session.auth).expect(200);
+
+      await update(adminAuth, user.id, { roles: ['viewer'] }).expect(200);
+
+      await test.http().get('/api/v1/users').set(session.auth).expect(403);
+      await test.http().get('/api/v1/auth/me').set(session.auth).expect(200);
     });
 
     it('will not let administrators disable themselves or give up their own org_admin role (409)', async () => {

@@ -11,8 +11,14 @@ export interface ActorDirectory {
    * Throws (429) when too many recent attempts failed for that email or address.
    */
   actorForCredentials(email: string, password: string, ip: string | null): Promise<Actor | null>;
-  /** The actor for a user named in a valid access token, or null when the user is gone or disabled. */
+  /** The actor for a user (the CLI, the demo seed), or null when the user is gone or disabled. */
   actorForUser(userId: string): Promise<Actor | null>;
+  /**
+   * The actor for a valid access token: its user, or null when the user is gone or disabled or the session the
+   * token was issued in has ended (signed out, its refresh token reused, the user disabled). Asked on every
+   * request, so an ended session stops its access tokens at once, on every instance.
+   */
+  actorForSession(userId: string, sessionId: string): Promise<Actor | null>;
   /** The actor for a presented API key, or null when it is unknown, revoked or expired. Records its use. */
   actorForApiKey(presentedKey: string): Promise<Actor | null>;
 }
@@ -30,4 +36,6 @@ export interface AccessTokenClaims {
   sub: string;
   org: string;
   typ: 'access';
+  /** The session (one sign-in and the refresh tokens rotated from it) the token was issued in. */
+  sid: string;
 }

@@ -10,7 +10,9 @@ import {
   type AuthOptions,
 } from './actor-directory';
 
-/** Bearer access tokens: short-lived JWTs signed with HS256. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Bearer access tokens: short-lived JWTs signed with HS256, each naming the session it was issued in. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
@@ -28,7 +30,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   async validate(claims: AccessTokenClaims): Promise<Actor | false> {
-    if (claims.typ !== 'access') return false;
-    return (await this.directory.actorForUser(claims.sub)) ?? false;
+    // A token without a session (issued before sessions existed) is refused: the client refreshes it.
+    if (claims.typ !== 'access' || !UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid))) {
+      return false;
+    }
+    return (await this.directory.actorForSession(claims.sub, claims.sid)) ?? false;
   }
 }

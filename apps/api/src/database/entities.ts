@@ -17,6 +17,7 @@ import { ApiKey } from '../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { LoginFailure } from '../modules/auth/login-failure.entity';
 import { RefreshToken } from '../modules/auth/refresh-token.entity';
+import { Session } from '../modules/auth/session.entity';
 import { ComplianceAttestation } from '../modules/catalogue/compliance-attestation.entity';
 import { PriceVersion } from '../modules/catalogue/price-version.entity';
 import { Service } from '../modules/catalogue/service.entity';
@@ -43,6 +44,7 @@ export const ENTITIES = [
   Membership,
   ConsortiumAdmin,
   User,
+  Session,
   RefreshToken,
   LoginFailure,
   ApiKey,

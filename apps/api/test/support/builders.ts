@@ -205,13 +205,18 @@ export async function aSuperadmin(ds: DataSource): Promise<User> {
 }
 
 /**
- * A bearer header for the user, signed as POST /auth/login would sign it but without the deliberately slow
- * password check, so tests that need many signed-in users stay fast. Sign-in itself is tested through signIn().
+ * A bearer header for the user, in a session of its own, signed as POST /auth/login would sign it but without the
+ * deliberately slow password check, so tests that need many signed-in users stay fast. Sign-in itself is tested
+ * through signIn().
  */
 export async function bearerFor(test: TestApp, user: User): Promise<{ Authorization: string }> {
+  const [session] = await test.dataSource.query<{ id: string }[]>(
+    'INSERT INTO sessions (user_id) VALUES ($1) RETURNING id',
+    [user.id],
+  );
   const jwt = test.app.get(JwtService, { strict: false });
   const token = await jwt.signAsync(
-    { sub: user.id, org: user.organisationId, typ: 'access' },
+    { sub: user.id, org: user.organisationId, typ: 'access', sid: session.id },
     { expiresIn: 900, jwtid: randomBytes(8).toString('hex') },
   );
   return { Authorization: `Bearer ${token}` };

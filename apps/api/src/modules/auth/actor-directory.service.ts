@@ -8,6 +8,7 @@ import {
   sha256,
   verifyPassword,
 } from '@consortium/auth';
+import type { OrganisationRole } from '@consortium/domain';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -19,6 +20,16 @@ import { LoginFailure } from './login-failure.entity';
 const MAX_FAILURES_PER_EMAIL = 5;
 const MAX_FAILURES_PER_ADDRESS = 30;
 const FAILURE_WINDOW_MINUTES = 15;
+
+interface ActorRow {
+  id: string;
+  email: string;
+  organisation_id: string;
+  roles: string[];
+  is_superadmin: boolean;
+  administered: string[];
+  active_consortia: string[];
+}
 
 interface PresentedKeyRow {
   id: string;
@@ -60,28 +71,11 @@ export class ActorDirectoryService implements ActorDirectory {
   }
 
   async actorForUser(userId: string): Promise<Actor | null> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .findOne({ where: { id: userId, status: 'active' } });
-    if (!user) return null;
-    const [administered, active] = await Promise.all([
-      this.dataSource.query<{ consortium_id: string }[]>(
-        'SELECT consortium_id FROM consortium_admins WHERE user_id = $1',
-        [user.id],
-      ),
-      this.activeConsortia(user.organisationId),
-    ]);
-    return {
-      kind: 'user',
-      id: user.id,
-      label: user.email,
-      organisationId: user.organisationId,
-      roles: user.roles,
-      scopes: [],
-      isSuperadmin: user.isSuperadmin,
-      consortiumAdminOf: administered.map((row) => row.consortium_id),
-      activeConsortia: active,
-    };
+    return this.actorOf(userId, null);
+  }
+
+  async actorForSession(userId: string, sessionId: string): Promise<Actor | null> {
+    return this.actorOf(userId, sessionId);
   }
 
   async actorForApiKey(presentedKey: string): Promise<Actor | null> {
@@ -119,12 +113,36 @@ export class ActorDirectoryService implements ActorDirectory {
     };
   }
 
-  private async activeConsortia(organisationId: string): Promise<string[]> {
-    const rows = await this.dataSource.query<{ consortium_id: string }[]>(
-      `SELECT consortium_id FROM consortium_memberships WHERE organisation_id = $1 AND status = 'active'`,
-      [organisationId],
+  /**
+   * The user as an actor, in one round trip on the hot path of every signed-in request: the user, their
+   * administrator grants, their organisation's active consortia and, for an access token, whether its session is
+   * still live. Nothing is cached, so an ended session, a disabled user or a removed role or grant counts from the
+   * next request on, on every instance.
+   */
+  private async actorOf(userId: string, sessionId: string | null): Promise<Actor | null> {
+    const [user] = await this.dataSource.query<ActorRow[]>(
+      `SELECT u.id, u.email, u.organisation_id, u.roles::text[] AS roles, u.is_superadmin,
+              ARRAY(SELECT a.consortium_id::text FROM consortium_admins a WHERE a.user_id = u.id) AS administered,
+              ARRAY(SELECT m.consortium_id::text FROM consortium_memberships m
+                     WHERE m.organisation_id = u.organisation_id AND m.status = 'active') AS active_consortia
+         FROM users u
+        WHERE u.id = $1 AND u.status = 'active'
+          AND ($2::uuid IS NULL
+               OR EXISTS (SELECT 1 FROM sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL))`,
+      [userId, sessionId],
     );
-    return rows.map((row) => row.consortium_id);
+    if (!user) return null;
+    return {
+      kind: 'user',
+      id: user.id,
+      label: user.email,
+      organisationId: user.organisation_id,
+      roles: user.roles as OrganisationRole[],
+      scopes: [],
+      isSuperadmin: user.is_superadmin,
+      consortiumAdminOf: user.administered,
+      activeConsortia: user.active_consortia,
+    };
   }
 
   private async refuseWhenRateLimited(email: string, ip: string | null): Promise<void> {

@@ -32,7 +32,7 @@ export class AuthController {
     return this.tokens.refresh(body.refreshToken);
   }
 
-  /** Sign out: revokes the refresh token and every token rotated from the same sign-in. */
+  /** Sign out: ends the session, so its refresh tokens and its access tokens stop working at once. */
   @Public()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)

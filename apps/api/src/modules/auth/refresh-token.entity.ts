@@ -8,12 +8,13 @@ import {
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { User } from '../users/user.entity';
+import { Session } from './session.entity';
 
 /**
- * One refresh token of a rotating family. Only a hash is stored. Using a token replaces it with a new one;
- * presenting a token that was already replaced revokes the whole family (it was stolen or replayed), unless it is
+ * One refresh token of a rotating family (a session). Only a hash is stored. Using a token replaces it with a new
+ * one; presenting a token that was already replaced ends the session (it was stolen or replayed), unless it is
  * presented again within REFRESH_TOKEN_REUSE_GRACE_SECONDS of its replacement (a retry, a duplicated tab): that
- * yields another successor in the same family.
+ * yields another successor in the same session.
  */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
@@ -28,9 +29,14 @@ export class RefreshToken {
   @JoinColumn({ name: 'user_id' })
   user?: User;
 
+  /** The session: every token rotated from one sign-in shares it. */
   @Index('ix_refresh_token_family')
   @Column({ name: 'family_id', type: 'uuid' })
   familyId!: string;
+
+  @ManyToOne(() => Session, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'family_id' })
+  session?: Session;
 
   /**
    * The token this one was rotated from (null for the one issued at sign-in). Within the reuse grace period one

@@ -192,6 +192,15 @@ describe('authentication', () => {
     return row;
   }
 
+  /** How many successors a refresh token has. */
+  async function successorsOf(tokenId: string): Promise<number> {
+    const [{ count }] = await ds.query(
+      'SELECT count(*)::int AS count FROM refresh_tokens WHERE rotated_from_id = $1',
+      [tokenId],
+    );
+    return count;
+  }
+
   /** Moves a rotated token's rotation (and issue) back past the reuse grace period, instead of waiting for it. */
   async function outlastReuseGrace(refreshToken: string) {
     const [moved] = await ds.query(
@@ -295,13 +304,14 @@ describe('authentication', () => {
   });
 
   describe('reuse grace period after a rotation', () => {
-    it('gives a retry of the same refresh token (its answer lost) a working pair in the same family, and keeps the session', async () => {
+    it('gives a retry of the same refresh token (its answer lost) the successor already issued, and keeps the session', async () => {
       const { session } = await aSignedInUser();
       const lost = await refresh(session.refreshToken).expect(200);
 
       const retried = await refresh(session.refreshToken).expect(200);
 
-      expect(retried.body.refreshToken).not.toBe(lost.body.refreshToken);
+      expect(retried.body.refreshToken).toBe(lost.body.refreshToken);
+      expect(retried.body.refreshTokenExpiresAt).toBe(lost.body.refreshTokenExpiresAt);
       await me(bearer(retried.body.accessToken)).expect(200);
       const used = await storedToken(session.refreshToken);
       expect(await storedToken(retried.body.refreshToken)).toMatchObject({
@@ -309,25 +319,60 @@ describe('authentication', () => {
         rotated_from_id: used.id,
         revoked_at: null,
       });
-      // Nothing was revoked: the retried pair rotates on, and so does the pair whose answer was lost.
-      expect((await storedToken(lost.body.refreshToken)).revoked_at).toBeNull();
+      expect(await successorsOf(used.id)).toBe(1);
+      // Nothing was revoked: the one successor rotates on.
       const next = await refresh(retried.body.refreshToken).expect(200);
       await me(bearer(next.body.accessToken)).expect(200);
-      await refresh(lost.body.refreshToken).expect(200);
+      await me(bearer(lost.body.accessToken)).expect(200);
+    });
+
+    it('gives ten concurrent refreshes of one token, on two instances, one and the same successor', async () => {
+      const { session } = await aSignedInUser();
+
+      const responses = await queuedOnTokenLock(
+        session.refreshToken,
+        Array.from(
+          { length: 10 },
+          (_, n) => () =>
+            (n % 2 === 0 ? test : otherInstance)
+              .http()
+              .post('/api/v1/auth/refresh')
+              .send({ refreshToken: session.refreshToken }),
+        ),
+      );
+
+      expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+      const successors = new Set(responses.map((response) => response.body.refreshToken as string));
+      expect(successors.size).toBe(1);
+      const used = await storedToken(session.refreshToken);
+      expect(await successorsOf(used.id)).toBe(1);
+      for (const response of responses) await me(bearer(response.body.accessToken)).expect(200);
+      await refresh([...successors][0]).expect(200);
+    });
+
+    it('refuses, within the window, a token whose successor’s session was signed out since', async () => {
+      const { session } = await aSignedInUser();
+      const rotated = await refresh(session.refreshToken).expect(200);
+      await test
+        .http()
+        .post('/api/v1/auth/logout')
+        .send({ refreshToken: rotated.body.refreshToken })
+        .expect(204);
+
+      await refresh(session.refreshToken).expect(401);
     });
 
     it('measures the window from the first rotation: a reuse within it does not extend it', async () => {
       const { session } = await aSignedInUser();
       const first = await refresh(session.refreshToken).expect(200);
       const firstRotation = (await storedToken(session.refreshToken)).replaced_at;
-      const retried = await refresh(session.refreshToken).expect(200);
+      await refresh(session.refreshToken).expect(200);
       expect((await storedToken(session.refreshToken)).replaced_at).toEqual(firstRotation);
       await outlastReuseGrace(session.refreshToken);
 
       await refresh(session.refreshToken).expect(401);
 
       await refresh(first.body.refreshToken).expect(401);
-      await refresh(retried.body.refreshToken).expect(401);
     });
 
     it('refuses, within the window, a token whose session was signed out, and issues nothing for it', async () => {
@@ -379,24 +424,21 @@ describe('authentication', () => {
       await refresh(session.refreshToken).expect(401);
     });
 
-    it('lets two refreshes of one token at the same instant, on two instances, both succeed without revoking each other', async () => {
+    it('lets two refreshes of one token at the same instant, on two instances, both succeed with the same successor', async () => {
       const { session } = await aSignedInUser();
 
       const [onOne, onOther] = await refreshedTogether(session.refreshToken, [test, otherInstance]);
 
       expect([onOne.status, onOther.status]).toEqual([200, 200]);
-      expect(onOne.body.refreshToken).not.toBe(onOther.body.refreshToken);
+      expect(onOne.body.refreshToken).toBe(onOther.body.refreshToken);
       const used = await storedToken(session.refreshToken);
-      for (const pair of [onOne, onOther]) {
-        await me(bearer(pair.body.accessToken)).expect(200);
-        expect(await storedToken(pair.body.refreshToken)).toMatchObject({
-          family_id: used.family_id,
-          rotated_from_id: used.id,
-          revoked_at: null,
-        });
-      }
+      for (const pair of [onOne, onOther]) await me(bearer(pair.body.accessToken)).expect(200);
+      expect(await storedToken(onOne.body.refreshToken)).toMatchObject({
+        family_id: used.family_id,
+        rotated_from_id: used.id,
+        revoked_at: null,
+      });
       await refresh(onOne.body.refreshToken).expect(200);
-      await refresh(onOther.body.refreshToken).expect(200);
     });
   });
 

@@ -211,6 +211,8 @@ describe('two API instances on one database', () => {
     // (an answer lost on the way) gets a pair of its own…
     const retried = await call(a, 'POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } });
     expect(retried.status).toBe(200);
+    // …and it is the successor the second instance issued, not another one.
+    expect(retried.body.refreshToken).toBe(rotated.body.refreshToken);
     // …and once that period is over, presenting it again is reuse: refused, and the session ends on both.
     await ds.query(
       `UPDATE refresh_tokens SET replaced_at = replaced_at - interval '1 hour'

@@ -23,7 +23,7 @@ export class AuthController {
 
   /**
    * Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one ends the session,
-   * except within a few seconds of its use (a retry, a second tab), when it gets another pair.
+   * except within a few seconds of its use (a retry, a second tab), when it gets the same new refresh token again.
    */
   @Public()
   @Post('refresh')

@@ -11,10 +11,10 @@ import { User } from '../users/user.entity';
 import { Session } from './session.entity';
 
 /**
- * One refresh token of a rotating family (a session). Only a hash is stored. Using a token replaces it with a new
- * one; presenting a token that was already replaced ends the session (it was stolen or replayed), unless it is
- * presented again within REFRESH_TOKEN_REUSE_GRACE_SECONDS of its replacement (a retry, a duplicated tab): that
- * yields another successor in the same session.
+ * One refresh token of a rotating family (a session). Only a hash is stored. Using a token replaces it with its
+ * one successor; presenting a token that was already replaced ends the session (it was stolen or replayed), unless
+ * it is presented again within REFRESH_TOKEN_REUSE_GRACE_SECONDS of its replacement (a retry, a duplicated tab):
+ * that yields the same successor again.
  */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshToken {
@@ -39,8 +39,8 @@ export class RefreshToken {
   session?: Session;
 
   /**
-   * The token this one was rotated from (null for the one issued at sign-in). Within the reuse grace period one
-   * token may have several successors, so the family is a tree and each refresh is traceable to what it replaced.
+   * The token this one was rotated from (null for the one issued at sign-in). A token has one successor (tokens
+   * rotated before successors were derived may have several), so each refresh is traceable to what it replaced.
    */
   @Index('ix_refresh_token_rotated_from')
   @Column({ name: 'rotated_from_id', type: 'uuid', nullable: true })

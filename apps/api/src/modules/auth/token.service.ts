@@ -2,7 +2,7 @@ import { AccessTokenClaims, Actor, randomToken, sha256 } from '@consortium/auth'
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { unauthenticated } from '../../common/problem';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../../config/runtime-config';
@@ -30,12 +30,17 @@ interface PresentedToken {
  */
 @Injectable()
 export class TokenService {
+  /** Keys the derivation of successors (see successorOf); the same on every instance, as SECRETS_KEY is. */
+  private readonly successorKey: Buffer;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.successorKey = createHmac('sha256', config.secretsKey).update('refresh-token-successor').digest();
+  }
 
   async issueForLogin(actor: Actor): Promise<TokenPairDto> {
     return this.dataSource.transaction(async (manager) => {
@@ -55,9 +60,9 @@ export class TokenService {
   }
 
   /**
-   * Rotates a refresh token. A token already rotated is a reuse and ends its session, except within the reuse
-   * grace period after its first rotation: a client that retries a refresh whose answer it lost, or two tabs
-   * sharing one session, get another pair in the same session.
+   * Rotates a refresh token to its one successor. A token already rotated is a reuse and ends its session, except
+   * within the reuse grace period after its rotation: a client that retries a refresh whose answer it lost, or two
+   * tabs sharing one session, get the same successor again, however many ask at once and on whichever instance.
    * The session's row lock serialises every change to a session (refreshes, sign-out, reuse, disabling the user),
    * across instances too: a later refresh sees what an earlier one committed.
    */
@@ -98,19 +103,28 @@ export class TokenService {
         return null;
       }
       if (!token.user_active) return null;
+      const successor = this.successorOf(token.id, presented);
       if (!token.replaced) {
         // The database's clock, so every instance measures the grace period from the same instant.
         await manager.query('UPDATE refresh_tokens SET replaced_at = now() WHERE id = $1', [token.id]);
+        const expiresAt = await this.insertRefreshToken(
+          manager,
+          token.user_id,
+          token.session_id,
+          successor,
+          token.id,
+        );
+        return this.pair(token.user_id, token.organisation_id, token.session_id, successor, expiresAt);
       }
-      const refreshToken = randomToken(32);
-      const expiresAt = await this.insertRefreshToken(
-        manager,
-        token.user_id,
-        token.session_id,
-        refreshToken,
-        token.id,
+      // Within the grace period: the successor issued at the rotation, as long as it is still good.
+      const [issued] = await manager.query<{ expires_at: Date; usable: boolean }[]>(
+        `SELECT expires_at, (revoked_at IS NULL AND expires_at > now()) AS usable
+           FROM refresh_tokens WHERE token_hash = $1 AND rotated_from_id = $2`,
+        [sha256(successor), token.id],
       );
-      return this.pair(token.user_id, token.organisation_id, token.session_id, refreshToken, expiresAt);
+      // None when the token was rotated before successors were derived, or under another SECRETS_KEY.
+      if (!issued?.usable) return null;
+      return this.pair(token.user_id, token.organisation_id, token.session_id, successor, issued.expires_at);
     });
     if (!outcome) throw unauthenticated('The refresh token is not valid: sign in again');
     return outcome;
@@ -181,6 +195,16 @@ export class TokenService {
       [sessionId],
     );
     return ended > 0;
+  }
+
+  /**
+   * The one successor of a refresh token: derived from the token (which only its holder has: just its hash is
+   * stored) and its id under a server key, rather than drawn at random, so every refresh of the token within the
+   * grace period arrives at the same successor, on any instance, and no successor is ever stored in a form that
+   * can be read back.
+   */
+  private successorOf(tokenId: string, presented: string): string {
+    return createHmac('sha256', this.successorKey).update(`${tokenId}.${presented}`).digest('base64url');
   }
 
   private async insertRefreshToken(

@@ -26,7 +26,12 @@ const substitute = (text: string, values: Record<string, string>) =>
   );
 
 describe('docker/compose.yaml', () => {
-  const values = { JWT_SECRET: 'j'.repeat(48), SECRETS_KEY: 's'.repeat(48), POSTGRES_PASSWORD: 'pw' };
+  const values = {
+    JWT_SECRET: 'j'.repeat(48),
+    SECRETS_KEY: 's'.repeat(48),
+    METRICS_TOKEN: 'm'.repeat(32),
+    POSTGRES_PASSWORD: 'pw',
+  };
   const appServices = Object.entries(compose.services).filter(
     ([, service]) => service.image === 'consortium-marketplace:latest',
   );
@@ -47,7 +52,9 @@ describe('docker/compose.yaml', () => {
 
   it('asks in docker/.env.example for every variable compose refuses to start without', () => {
     const required = [...composeText.matchAll(/\$\{([A-Z_]+):\?/g)].map((match) => match[1]);
-    expect(new Set(required)).toEqual(new Set(['JWT_SECRET', 'SECRETS_KEY', 'POSTGRES_PASSWORD']));
+    expect(new Set(required)).toEqual(
+      new Set(['JWT_SECRET', 'SECRETS_KEY', 'METRICS_TOKEN', 'POSTGRES_PASSWORD']),
+    );
     expect(exampleVariables).toEqual(expect.arrayContaining([...new Set(required)]));
   });
 });

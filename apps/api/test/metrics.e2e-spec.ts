@@ -125,6 +125,20 @@ describe('Prometheus metrics (GET /metrics)', () => {
     expect(sample(body, 'consortium_nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
   });
 
+  it('cannot be left open in production: an instance without METRICS_TOKEN does not start', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(48),
+      SECRETS_KEY: 's'.repeat(48),
+      WEBHOOK_WORKER: 'false',
+    };
+    for (const unset of [{}, { METRICS_TOKEN: '' }] as Record<string, string>[]) {
+      await expect(createTestApp({ ...production, ...unset })).rejects.toThrow(
+        /METRICS_TOKEN is required when NODE_ENV=production/,
+      );
+    }
+  });
+
   describe('with METRICS_TOKEN set', () => {
     const token = 'metrics-token-for-the-spec';
     let guarded: TestApp;

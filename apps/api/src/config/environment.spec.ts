@@ -30,9 +30,9 @@ describe('loadEnvironment', () => {
     );
   });
 
-  it('refuses to run in production without a JWT signing key or a secrets key, naming both', () => {
+  it('refuses to run in production without a JWT signing key, a secrets key or a metrics token, naming each', () => {
     expect(() => loadEnvironment({ NODE_ENV: 'production' })).toThrow(
-      /JWT_SECRET is required[\s\S]*SECRETS_KEY is required/,
+      /JWT_SECRET is required[\s\S]*SECRETS_KEY is required[\s\S]*METRICS_TOKEN is required/,
     );
     expect(() => loadEnvironment({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48) })).toThrow(
       /SECRETS_KEY is required when NODE_ENV=production/,
@@ -45,11 +45,19 @@ describe('loadEnvironment', () => {
     );
   });
 
+  it('refuses production with GET /metrics left open (no METRICS_TOKEN, or an empty one)', () => {
+    const keys = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(48), SECRETS_KEY: 'y'.repeat(48) };
+    for (const source of [keys, { ...keys, METRICS_TOKEN: '' }]) {
+      expect(() => loadEnvironment(source)).toThrow(/METRICS_TOKEN is required when NODE_ENV=production/);
+    }
+  });
+
   it('accepts production with long enough keys and a database', () => {
     const env = loadEnvironment({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(48),
       SECRETS_KEY: 'y'.repeat(48),
+      METRICS_TOKEN: 'z'.repeat(32),
       DATABASE_URL: 'postgres://app:secret@db:5432/consortium',
     });
     expect(env.NODE_ENV).toBe('production');

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { parseJsonBody } from './common/json-body';
 import { answerClientError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { Environment } from './config/environment';
@@ -58,12 +59,13 @@ export async function createApp(
   // Bodies are JSON only: Fastify's own JSON parser (prototype poisoning refused, bodyLimit applied) and none of
   // the form or plain-text parsers Nest and Fastify add, so any other content type is a 415 problem instead of a
   // string or a bag of strings that validation would misdescribe. An empty body labelled JSON (what many clients
-  // send on a POST that needs no body, e.g. /approve) is no body, not a 400.
+  // send on a POST that needs no body, e.g. /approve) is no body, not a 400. parseJsonBody refuses over-deep or
+  // over-wide bodies unparsed and marks numbers JSON.parse rounds (common/json-body.ts).
   const fastify = adapter.getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser(['text/plain', 'application/json']);
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : parseJson(request, String(body), done),
+    body === '' ? done(null, undefined) : parseJsonBody(request, String(body), parseJson, done),
   );
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,

@@ -131,7 +131,7 @@ describe('API platform', () => {
     expect(stored.contactName).toBe('Before');
   });
 
-  it('refuses a body nested thousands of levels deep with a field error, not a stack overflow', async () => {
+  it('refuses a body nested thousands of levels deep unparsed with a 413 problem, not a stack overflow', async () => {
     const organisation = await anOrganisation(test.dataSource);
     const auth = await bearerFor(test, await aUser(test.dataSource, organisation, ['org_admin']));
     const depth = 100_000;
@@ -141,11 +141,16 @@ describe('API platform', () => {
       .set(auth)
       .set('content-type', 'application/json')
       .send(`{"name":${'['.repeat(depth)}${']'.repeat(depth)},"scopes":["audit:read"]}`)
-      .expect(400);
-    expect(response.body.type).toBe('urn:consortium:problem:validation-error');
-    expect(response.body.errors).toEqual([
-      { field: expect.stringMatching(/^name\.0\.0/), message: expect.stringContaining('nested more than') },
+      .expect(413);
+    expect(response.body).toMatchObject({
+      type: 'urn:consortium:problem:payload-too-large',
+      code: 'body-too-deep',
+      detail: expect.stringContaining('nested more than 32 levels'),
+    });
+    const keys = await test.dataSource.query('SELECT 1 FROM api_keys WHERE organisation_id = $1', [
+      organisation.id,
     ]);
+    expect(keys).toHaveLength(0);
   });
 
   it('takes an empty body labelled application/json as no body on an action that needs none', async () => {

@@ -176,7 +176,12 @@ describe('Usage ingestion (POST /api/v1/usage-events)', () => {
   it('refuses a batch of more than 1,000 events whole', async () => {
     const events = Array.from({ length: 1001 }, () => anEvent());
     const response = await post(events).expect(413);
-    expect(response.body).toMatchObject({ status: 413, code: 'batch-too-large' });
+    expect(response.body).toMatchObject({
+      type: 'urn:consortium:problem:payload-too-large',
+      status: 413,
+      code: 'body-too-wide',
+      detail: 'An array in the body has more than 1000 items',
+    });
     expect(await storedCount(events.map((e) => e.eventId))).toBe(0);
   });
 

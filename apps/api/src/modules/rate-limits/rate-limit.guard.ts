@@ -2,6 +2,7 @@ import type { Actor } from '@consortium/auth';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { refusedBody } from '../../common/json-body';
 import { rateLimited } from '../../common/problem';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { NO_RATE_LIMIT } from './no-rate-limit.decorator';
@@ -11,6 +12,9 @@ import { RateLimitService } from './rate-limit.service';
  * Global guard, after authentication (so it knows who is calling) and before authorisation (so refused calls
  * count and carry the headers too): limits each API key, each user and each anonymous client address to so many
  * requests per window, and states the limit on every response with the RateLimit headers.
+ *
+ * It also answers the refusal of a body over the shape limits (common/json-body.ts), once the request is counted:
+ * such a request counts even on an exempt route (sign-in), so an anonymous client cannot send them unlimited.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -20,18 +24,27 @@ export class RateLimitGuard implements CanActivate {
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
-  canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Actor }>();
-    return this.spend(context, request.user);
+    const refusal = context.getType() === 'http' ? refusedBody(request) : undefined;
+    await this.spend(context, request.user, { evenIfExempt: refusal !== undefined });
+    if (refusal) throw refusal;
+    return true;
   }
 
   /**
    * Counts the request against its caller's budget (the client address's when there is no actor) and states the
-   * limit in the response headers; throws the 429 problem once the budget is spent.
+   * limit in the response headers; throws the 429 problem once the budget is spent. `evenIfExempt` counts it on
+   * a @NoRateLimit() route too.
    */
-  async spend(context: ExecutionContext, actor: Actor | undefined): Promise<boolean> {
+  async spend(
+    context: ExecutionContext,
+    actor: Actor | undefined,
+    options: { evenIfExempt?: boolean } = {},
+  ): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     if (
+      !options.evenIfExempt &&
       this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, [context.getHandler(), context.getClass()])
     ) {
       return true;

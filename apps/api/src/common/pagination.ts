@@ -137,7 +137,8 @@ function planKeysetPage<E extends ObjectLiteral>(
   const sort = page.sort ?? spec.default;
   const descending = sort.startsWith('-');
   const field = descending ? sort.slice(1) : sort;
-  const column = spec.fields[field];
+  // Own properties only: `sort=constructor` (or toString, valueOf…) would otherwise find Object.prototype's.
+  const column = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
   if (!column) {
     throw invalid(`Cannot sort by ${field}`, [
       { field: 'sort', message: `sort must be one of: ${Object.keys(spec.fields).join(', ')}` },

@@ -38,6 +38,7 @@ interface Scene {
  */
 const MONEY_MOVING_WRITES = [
   'POST /api/v1/billing-periods/{id}/charge-runs',
+  'POST /api/v1/charge-runs/{id}/resume',
   'POST /api/v1/billing-periods/{id}/close',
   'POST /api/v1/billing-periods/{id}/issue-charges',
   'POST /api/v1/settlement-payments/{id}/record',
@@ -146,6 +147,24 @@ describe('Idempotency-Key on every money-moving write', () => {
       const period = await aBillingPeriod(test, world.consortium, new Date().toISOString().slice(0, 10));
       return {
         path: `/api/v1/billing-periods/${period.id}/charge-runs`,
+        body: {},
+        caller: await bearerFor(test, world.consortiumAdmin),
+        sameOrganisationCaller: await anotherConsortiumAdmin(world),
+        otherOrganisationCaller: await anotherConsortiumAdmin(world, false),
+        consortiumId: world.consortium.id,
+      };
+    },
+    'POST /api/v1/charge-runs/{id}/resume': async () => {
+      const world = await aConsortiumWithMembers(test.dataSource);
+      const period = await aBillingPeriod(test, world.consortium, new Date().toISOString().slice(0, 10));
+      // Running and held by nobody: its worker died, so the run is interrupted.
+      const [run] = await test.dataSource.query(
+        `INSERT INTO charge_runs (consortium_id, billing_period_id, status, requested_by_label, started_at)
+         VALUES ($1, $2, 'running', 'test', now()) RETURNING id`,
+        [world.consortium.id, period.id],
+      );
+      return {
+        path: `/api/v1/charge-runs/${run.id}/resume`,
         body: {},
         caller: await bearerFor(test, world.consortiumAdmin),
         sameOrganisationCaller: await anotherConsortiumAdmin(world),

@@ -453,6 +453,12 @@ const MATRIX: Record<string, Case> = {
     sibling: 'sees',
     viewer: 'sees',
   },
+  'POST /api/v1/charge-runs/{id}/resume': {
+    params: (f) => ({ id: f.chargeRunId }),
+    outsider: 404,
+    sibling: 403,
+    viewer: 403,
+  },
   'POST /api/v1/billing-periods/{id}/close': {
     params: (f) => ({ id: f.periodId }),
     outsider: 404,

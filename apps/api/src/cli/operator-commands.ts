@@ -91,7 +91,8 @@ const resumeChargeRun: OperatorCommand = {
     usage: 'resume-charge-run --run <id>',
     summary:
       'Resumes a queued or interrupted charge run in this process, adding only what is missing (a run is ' +
-      'idempotent), instead of waiting for its job to expire and be retried. Recorded as the system.',
+      'idempotent), instead of waiting for an instance to take it over. It takes the run even from a worker ' +
+      'that still beats its heartbeat (that worker stops at its next chunk). Recorded as the system.',
     required: ['run'],
   },
   async run(env, databaseUrl, { values }, out) {
@@ -116,7 +117,8 @@ const resumeChargeRun: OperatorCommand = {
       );
       out.line(`Resuming charge run ${run.id} (${run.status}, ${run.processedSubscriptions} done)`);
       const [, finished] = await Promise.all([
-        app.get(ChargeRunComputation, { strict: false }).execute(run.id),
+        // Forced: the operator decides, even over a live holder, which then stops at its next chunk.
+        app.get(ChargeRunComputation, { strict: false }).execute(run.id, { force: true }),
         followChargeRun(dataSource, run.id, out),
       ]);
       reportRun(finished, out);

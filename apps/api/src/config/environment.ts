@@ -167,14 +167,32 @@ export class Environment {
   @Min(1)
   WEBHOOK_LOG_RETENTION_DAYS = 90;
 
+  /**
+   * Seconds without a heartbeat after which a running charge run counts as interrupted (its process died) and
+   * another instance may take it over. Holders beat several times within it, so a long chunk never looks stale.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  CHARGE_RUN_STALE_SECONDS = 30;
+
+  /**
+   * How often this instance looks for interrupted charge runs to resume; 0 turns the sweep off here. Unset: 10, or
+   * off in tests, which sweep by hand (the test database is shared, and a sweep must not take another spec's run).
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  CHARGE_RUN_RECLAIM_INTERVAL_SECONDS?: number;
+
   /** Built admin UI to serve at `/`; empty disables it. */
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';
 
-  /**
-   * When set, `GET /metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; required in production, where
-   * the metrics would otherwise be open to anyone who reaches an instance. Empty is unset.
-   */
+  /** When set, `GET /metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. Empty is unset (compose passes ''). */
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()
   @IsString()
@@ -202,7 +220,7 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
       problems.push(`WEBHOOK_ALLOWED_NETWORKS: ${(error as Error).message}`);
     }
   }
-  for (const required of ['JWT_SECRET', 'SECRETS_KEY', 'METRICS_TOKEN'] as const) {
+  for (const required of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
     if (env.NODE_ENV === 'production' && !env[required]) {
       problems.push(`${required} is required when NODE_ENV=production`);
     }

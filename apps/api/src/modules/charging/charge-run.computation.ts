@@ -17,6 +17,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { crossChargeReference, crossChargeReferencePrefix } from './charge-run-reference';
+import { type ClaimedRun, ChargeRunLease, LeaseLost, LeaseReleased } from './charge-run.lease';
 
 /**
  * Subscriptions charged for a period: in force at some point of it. Suspended subscriptions ARE charged: a
@@ -34,8 +35,13 @@ export const CHARGE_RUN_CHUNK_SIZE = 500;
 export interface ChargeRunOptions {
   /** Subscriptions per transaction. */
   chunkSize?: number;
-  /** Stop (as if killed) after this many chunks, leaving the run `running`: for resumability tests. */
+  /**
+   * Stop (as if killed) after this many chunks, leaving the run `running` with its lease and a heartbeat already
+   * stale, so it can be resumed at once: for resumability tests.
+   */
   stopAfterChunks?: number;
+  /** Take the run even from a live holder (the operator's resume-charge-run): that holder stops at its next chunk. */
+  force?: boolean;
 }
 
 interface RunRow {
@@ -43,6 +49,8 @@ interface RunRow {
   billingPeriodId: string;
   consortiumId: string;
   status: string;
+  /** This execution's lease on the run (see ChargeRunLease). */
+  leaseId: string;
 }
 
 interface PeriodRow {
@@ -93,36 +101,61 @@ const pairKey = (provider: string, consumer: string) => `${provider}|${consumer}
 export class ChargeRunComputation {
   private readonly logger = new Logger('ChargeRun');
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lease: ChargeRunLease,
+  ) {}
 
-  /** Runs (or resumes) a charge run; records completion or failure on the run. Never throws for a failed run. */
+  /**
+   * Runs (or resumes) a charge run: claims it (a queued run, or an interrupted one whose heartbeat is stale) and
+   * runs it here. A run held by a live worker is left alone, so a retried job never runs it twice. Records
+   * completion or failure on the run; never throws for a failed run.
+   */
   async execute(runId: string, options: ChargeRunOptions = {}): Promise<void> {
-    const run = await this.claim(runId);
+    const run = await this.claim(runId, options.force ?? false);
     if (!run) return;
-    try {
-      const finished = await this.compute(run, options);
-      if (finished) await this.finish(run);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.logger.error(`charge run ${runId} failed: ${message}`);
-      await this.dataSource.query(
-        `UPDATE charge_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`,
-        [runId, message.slice(0, 2000)],
-      );
-    }
+    await this.executeClaimed(run, options);
   }
 
-  /** Marks a queued (or interrupted, still running) run as running; null when it has already finished. */
-  private async claim(runId: string): Promise<RunRow | null> {
-    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM.
-    const [rows]: [RunRow[], number] = await this.dataSource.query(
-      `UPDATE charge_runs SET status = 'running', started_at = coalesce(started_at, now()),
-              processed_subscriptions = 0, error = NULL
-        WHERE id = $1 AND status IN ('queued', 'running')
-        RETURNING id, billing_period_id AS "billingPeriodId", consortium_id AS "consortiumId", status`,
-      [runId],
+  /**
+   * Runs a run this process has just claimed to its end, beating its heartbeat meanwhile. Losing the lease
+   * (another instance took the run over) stops it without writing anything more; a shutdown stops it at its
+   * chunk and releases it for another instance to take at once.
+   */
+  async executeClaimed(run: ClaimedRun, options: ChargeRunOptions = {}): Promise<void> {
+    const heartbeat = this.lease.keepAlive(run);
+    let finished: boolean;
+    try {
+      finished = await this.compute(run, options);
+    } catch (error) {
+      await heartbeat.stop();
+      return this.stopped(run, error);
+    }
+    // No beat may land after this: the run is finished, or left looking crashed.
+    await heartbeat.stop();
+    if (finished) await this.finish(run);
+    else await this.lease.abandon(run);
+  }
+
+  /** Claims the run under a new lease; null when it has finished or a live worker holds it. */
+  private claim(runId: string, force: boolean): Promise<ClaimedRun | null> {
+    return this.lease.claim(runId, { force });
+  }
+
+  private async stopped(run: RunRow, error: unknown): Promise<void> {
+    if (error instanceof LeaseLost) return this.logger.warn(error.message);
+    if (error instanceof LeaseReleased) {
+      await this.lease.release(run);
+      return this.logger.log(error.message);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.error(`charge run ${run.id} failed: ${message}`);
+    // Only while still its holder: a run another instance has taken over is theirs to finish or fail.
+    await this.dataSource.query(
+      `UPDATE charge_runs SET status = 'failed', error = $3, finished_at = now()
+        WHERE id = $1 AND lease_id = $2 AND status = 'running'`,
+      [run.id, run.leaseId, message.slice(0, 2000)],
     );
-    return rows[0] ?? null;
   }
 
   private async compute(run: RunRow, options: ChargeRunOptions): Promise<boolean> {
@@ -153,10 +186,8 @@ export class ChargeRunComputation {
         after = subscriptions[subscriptions.length - 1].id;
         await this.chargeChunk(manager, run, locked, subscriptions);
         processed += subscriptions.length;
-        await manager.query('UPDATE charge_runs SET processed_subscriptions = $2 WHERE id = $1', [
-          run.id,
-          processed,
-        ]);
+        // Committed only while this process still holds the run: a zombie's chunk rolls back (LeaseLost).
+        await this.lease.recordProgress(manager, run, processed);
         return subscriptions.length < chunkSize;
       });
       chunks += 1;
@@ -394,14 +425,16 @@ export class ChargeRunComputation {
   }
 
   private async finish(run: RunRow): Promise<void> {
-    await this.dataSource.query(
+    // Counts as before; the words ("completed with 1 subscription needing attention") come from needs_attention.
+    const [, affected]: [unknown, number] = await this.dataSource.query(
       `UPDATE charge_runs r
-          SET status = 'completed', finished_at = now(),
+          SET status = 'completed', finished_at = now(), heartbeat_at = clock_timestamp(),
               cross_charges = (SELECT count(*) FROM cross_charges WHERE billing_period_id = r.billing_period_id),
               charge_lines = (SELECT count(*) FROM cross_charge_lines WHERE billing_period_id = r.billing_period_id)
-        WHERE id = $1`,
-      [run.id],
+        WHERE id = $1 AND lease_id = $2 AND status = 'running'`,
+      [run.id, run.leaseId],
     );
+    if (affected === 0) return this.logger.warn(new LeaseLost(run.id).message);
     this.logger.log(`charge run ${run.id}: completed`);
   }
 }

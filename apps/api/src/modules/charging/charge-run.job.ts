@@ -12,8 +12,9 @@ interface ChargeRunJobData {
 
 /**
  * The charge run as a background job on pg-boss. The job is enqueued in the transaction that creates the run, so a
- * run is never left without a job nor a job without a run; a job interrupted by a crash expires and is retried, and
- * the computation resumes where it stopped.
+ * run is never left without a job nor a job without a run. A run interrupted by a crash does not wait for its job:
+ * its heartbeat goes stale and an instance's reclaim sweep resumes it (ChargeRunReclaimer). When the job expires
+ * later and is retried, the claim finds the run finished or held by a live worker, and the job just ends.
  */
 @Injectable()
 export class ChargeRunJob implements OnApplicationBootstrap {
@@ -29,7 +30,7 @@ export class ChargeRunJob implements OnApplicationBootstrap {
     await this.jobs.queue(CHARGE_RUN_QUEUE, {
       retryLimit: 3,
       retryDelay: 5,
-      // A job whose worker died is retried after this; the computation resumes, adding only what is missing.
+      // A job whose worker died is retried after this; by then the reclaim sweep has usually resumed its run.
       expireInSeconds: 30 * 60,
     });
     this.workerId = await this.jobs.work<ChargeRunJobData>(

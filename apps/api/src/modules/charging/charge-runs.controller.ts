@@ -7,7 +7,7 @@ import { ChargeRunDto, ChargeRunListQuery, ChargeRunPageDto } from './dto/charge
 
 /**
  * Charge runs compute a billing period's draft cross-charges in the background. A period outside your consortia
- * is not found; starting a run needs a consortium administrator (403 otherwise).
+ * is not found; starting or resuming a run needs a consortium administrator (403 otherwise).
  */
 @ApiTags('charge-runs')
 @ApiBearerAuth('bearer')
@@ -28,6 +28,20 @@ export class ChargeRunsController {
     return this.runs.start(actor, periodId);
   }
 
+  /**
+   * Resumes an interrupted run now (202, the run `running` again under this instance) rather than waiting for an
+   * instance to take it over on its own, which happens within about a minute. Only a consortium administrator
+   * (403); a run outside your consortia is not found (404). A run that is not interrupted (queued, running with a
+   * fresh heartbeat, completed or failed) is a 409 `charge-run-not-interrupted`: a failed run is not resumed, start
+   * a new run for the period instead.
+   */
+  @Idempotent()
+  @Post('charge-runs/:id/resume')
+  @HttpCode(HttpStatus.ACCEPTED)
+  resume(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ChargeRunDto> {
+    return this.runs.resume(actor, id);
+  }
+
   /** A period's charge runs, newest first. */
   @Scopes('charges:read')
   @Get('billing-periods/:id/charge-runs')
@@ -39,7 +53,10 @@ export class ChargeRunsController {
     return this.runs.list(actor, periodId, query);
   }
 
-  /** A charge run's status and progress counts, and its error if it failed. */
+  /**
+   * A charge run's status (also in words), progress counts, last heartbeat (`interrupted` when its worker stopped),
+   * the subscriptions it could not charge, and its error if it failed.
+   */
   @Scopes('charges:read')
   @Get('charge-runs/:id')
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ChargeRunDto> {

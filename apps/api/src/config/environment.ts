@@ -192,7 +192,10 @@ export class Environment {
   @IsString()
   ADMIN_UI_DIR = 'dist/apps/admin';
 
-  /** When set, `GET /metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`. Empty is unset (compose passes ''). */
+  /**
+   * When set, `GET /metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; required in production, where
+   * the metrics would otherwise be open to anyone who reaches an instance. Empty is unset.
+   */
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()
   @IsString()
@@ -220,7 +223,7 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
       problems.push(`WEBHOOK_ALLOWED_NETWORKS: ${(error as Error).message}`);
     }
   }
-  for (const required of ['JWT_SECRET', 'SECRETS_KEY'] as const) {
+  for (const required of ['JWT_SECRET', 'SECRETS_KEY', 'METRICS_TOKEN'] as const) {
     if (env.NODE_ENV === 'production' && !env[required]) {
       problems.push(`${required} is required when NODE_ENV=production`);
     }

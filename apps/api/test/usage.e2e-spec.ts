@@ -8,6 +8,7 @@ import {
   aService,
   aUser,
   bearerFor,
+  someUsage,
 } from './support/builders';
 import { createTestApp, type TestApp } from './support/test-app';
 
@@ -252,5 +253,144 @@ describe('Usage ingestion (POST /api/v1/usage-events)', () => {
     expect(accepted).toBe(distinct.size);
     expect(duplicates).toBe(batches.flat().length - distinct.size);
     expect(await storedCount([...distinct] as string[])).toBe(distinct.size);
+  });
+
+  describe('exact quantities and bounds', () => {
+    /** A batch sent as JSON text, so numbers reach the API exactly as written. */
+    const postText = (json: string) =>
+      test.http().post('/api/v1/usage-events').set(key).set('content-type', 'application/json').send(json);
+    const eventJson = (eventId: string, quantity: string, subscription = subscriptionId) =>
+      `{"eventId":"${eventId}","subscriptionId":"${subscription}","metric":"storage_gb",` +
+      `"quantity":${quantity},"occurredAt":"${hoursAgo(1)}"}`;
+    const outcomes = (body: { results: { status: string; code?: string }[] }) =>
+      body.results.map((r) => r.code ?? r.status);
+    /** A metered subscription of its own, so its period total starts at zero. */
+    const aFreshSubscription = async () => {
+      const service = await aService(test.dataSource, world.consortium, world.home, { plan: METERED });
+      return aDatedSubscription(test.dataSource, service, world.other, { startDate: isoDay(-75) });
+    };
+    /** Stores `quantity` units straight into the subscription's current period (found by reporting 0 units). */
+    const alreadyReported = async (subscription: string, quantity: string) => {
+      const first = anEvent({ subscriptionId: subscription, quantity: '0' });
+      await post([first]).expect(200);
+      const [{ periodId }] = await test.dataSource.query(
+        'SELECT billing_period_id AS "periodId" FROM usage_events WHERE event_id = $1',
+        [first.eventId],
+      );
+      await someUsage(test.dataSource, {
+        subscriptionId: subscription,
+        billingPeriodId: periodId,
+        metric: 'storage_gb',
+        quantities: [quantity],
+        at: hoursAgo(2),
+      });
+    };
+    const periodTotal = async (subscription: string) => {
+      const [{ total }] = await test.dataSource.query(
+        'SELECT coalesce(sum(quantity), 0)::text AS total FROM usage_events WHERE subscription_id = $1',
+        [subscription],
+      );
+      return total as string;
+    };
+
+    it('rejects a JSON-number quantity it cannot read exactly, telling the integrator to send a string', async () => {
+      const [beyond2to53, manyDecimals, exact] = [id(), id(), id()];
+      const response = await postText(
+        `{"events":[${eventJson(beyond2to53, '9007199254740993')},${eventJson(manyDecimals, '0.10000000000000001')},` +
+          `${eventJson(exact, '12.25')}]}`,
+      ).expect(200);
+      expect(outcomes(response.body)).toEqual(['quantity-not-exact', 'quantity-not-exact', 'accepted']);
+      expect(response.body.results[0].reason).toBe(
+        'quantity 9007199254740993 cannot be represented exactly as a JSON number (it would be read as ' +
+          '9007199254740992): send it as a decimal string, e.g. "9007199254740993"',
+      );
+      expect(response.body.results[1].reason).toContain('send it as a decimal string');
+      expect(await storedCount([beyond2to53, manyDecimals, exact])).toBe(1);
+    });
+
+    it('judges the same values sent as strings exactly: too large, or too many decimal places', async () => {
+      const response = await post([
+        anEvent({ quantity: '9007199254740993' }),
+        anEvent({ quantity: '0.10000000000000001' }),
+      ]).expect(200);
+      expect(outcomes(response.body)).toEqual(['quantity-too-large', 'invalid-quantity']);
+    });
+
+    it('accepts up to 1,000,000,000 units and six decimal places in one event, and refuses more', async () => {
+      const events = [
+        anEvent({ quantity: '1000000000' }),
+        anEvent({ quantity: 1000000000 }),
+        anEvent({ quantity: '0.000001' }),
+        anEvent({ quantity: '1000000000.000001' }),
+        anEvent({ quantity: 1000000001 }),
+        anEvent({ quantity: '999999999999999999' }),
+        anEvent({ quantity: '0.1000000' }),
+      ];
+      const response = await post(events).expect(200);
+      expect(outcomes(response.body)).toEqual([
+        'accepted',
+        'accepted',
+        'accepted',
+        'quantity-too-large',
+        'quantity-too-large',
+        'quantity-too-large',
+        'invalid-quantity',
+      ]);
+      expect(response.body.results[3].reason).toBe(
+        'quantity may be at most 1,000,000,000 units per event: report larger usage as several events',
+      );
+      expect(await storedCount(events.slice(3).map((e) => e.eventId))).toBe(0);
+    });
+
+    it('refuses, event by event, usage past 1,000,000,000,000 units of a metric in a period for one subscription', async () => {
+      const subscription = await aFreshSubscription();
+      await alreadyReported(subscription, '998000000000');
+      const events = [
+        anEvent({ subscriptionId: subscription, quantity: '1000000000' }),
+        anEvent({ subscriptionId: subscription, quantity: '1000000000.000001' }),
+        anEvent({ subscriptionId: subscription, quantity: '999999999.5' }),
+        anEvent({ subscriptionId: subscription, quantity: '1000000000' }),
+        anEvent({ subscriptionId: subscription, quantity: '0.5' }),
+        anEvent({ subscriptionId: subscription, quantity: '0.000001' }),
+      ];
+      const response = await post(events).expect(200);
+      expect(outcomes(response.body)).toEqual([
+        'accepted',
+        'quantity-too-large',
+        'accepted',
+        'period-usage-limit',
+        'accepted',
+        'period-usage-limit',
+      ]);
+      expect(response.body.results[3].reason).toBe(
+        'A subscription may report at most 1,000,000,000,000 units of a metric in one billing period, and this ' +
+          'event would pass that',
+      );
+      expect(await periodTotal(subscription)).toBe('1000000000000.000000');
+      expect(await storedCount([events[3].eventId, events[5].eventId])).toBe(0);
+    });
+
+    it('answers a replay at the limit as a duplicate, not as usage past the limit', async () => {
+      const subscription = await aFreshSubscription();
+      await alreadyReported(subscription, '999999999000');
+      const last = anEvent({ subscriptionId: subscription, quantity: '1000' });
+      await post([last]).expect(200);
+      const replay = await post([anEvent({ subscriptionId: subscription, quantity: '1' }), last]).expect(200);
+      expect(outcomes(replay.body)).toEqual(['period-usage-limit', 'duplicate']);
+      expect(await periodTotal(subscription)).toBe('1000000000000.000000');
+    });
+
+    it('lets only one of two concurrent batches take a subscription past the limit', async () => {
+      const subscription = await aFreshSubscription();
+      await alreadyReported(subscription, '999000000000');
+      // Each batch alone fits (999e9 + 600e9 + ... no: 999e9 + 0.6e9 ≤ 1e12), the two together do not.
+      const batches = Array.from({ length: 2 }, () => [
+        anEvent({ subscriptionId: subscription, quantity: '600000000' }),
+      ]);
+      const responses = await Promise.all(batches.map((events) => post(events)));
+      const results = responses.flatMap((r) => outcomes(r.body));
+      expect(results.sort()).toEqual(['accepted', 'period-usage-limit']);
+      expect(await periodTotal(subscription)).toBe('999600000000.000000');
+    });
   });
 });

@@ -17,6 +17,7 @@ export * from './proration';
 export * from './vat';
 export * from './price-plan';
 export * from './subscription-charges';
+export * from './usage-limits';
 export * from './service-lifecycle';
 export * from './subscription-lifecycle';
 export * from './subscription-eligibility';

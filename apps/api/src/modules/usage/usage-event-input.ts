@@ -1,5 +1,6 @@
-import { QUANTITY_DECIMAL_PLACES } from '@consortium/domain';
+import { groupThousands, MAX_USAGE_EVENT_QUANTITY, QUANTITY_DECIMAL_PLACES } from '@consortium/domain';
 import { hash } from 'node:crypto';
+import { inexactNumberAt } from '../../common/json-body';
 
 /** A usage event as received, checked for shape and put in one canonical form. */
 export interface CanonicalUsageEvent {
@@ -25,8 +26,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const METRIC = /^[a-z][a-z0-9_]{0,62}$/;
 /** A date and time with an explicit offset: a usage time without a zone is ambiguous. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-// At most 20 digits after the point (trailing zeros included), so a quantity is at most 39 characters.
+/**
+ * Plain decimal text, read generously (up to 18 digits, 20 decimals) so a quantity too large or too precise is
+ * refused with its own reason rather than as malformed; the accepted form is USAGE_QUANTITY_PATTERN (usage-event.dto.ts).
+ */
 const PLAIN_DECIMAL = /^(\d{1,18})(?:\.(\d{1,20}))?$/;
+const MAX_EVENT_WHOLE = String(MAX_USAGE_EVENT_QUANTITY);
+const GROUPED_MAX_EVENT = groupThousands(MAX_EVENT_WHOLE);
 const FIELDS = new Set(['eventId', 'subscriptionId', 'metric', 'quantity', 'occurredAt']);
 
 const reject = (eventId: string | null, code: string, reason: string): UsageEventCheck => ({
@@ -39,7 +45,8 @@ const reject = (eventId: string | null, code: string, reason: string): UsageEven
 /**
  * Checks one event's shape (not yet whether the caller may report it) and canonicalises it. Each event is judged
  * on its own, so one malformed event is rejected with its reason while the rest of the batch goes ahead.
- * A quantity may be a decimal string or a JSON number written in plain decimal notation (1.5, not 1e-7).
+ * A quantity may be a decimal string or a JSON number that JSON.parse reads exactly, from 0 to
+ * MAX_USAGE_EVENT_QUANTITY with at most QUANTITY_DECIMAL_PLACES decimal places.
  */
 export function checkUsageEventShape(raw: unknown): UsageEventCheck {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -58,6 +65,15 @@ export function checkUsageEventShape(raw: unknown): UsageEventCheck {
   if (typeof input.metric !== 'string' || !METRIC.test(input.metric)) {
     return reject(eventId, 'invalid-event', 'metric must be a lower-case name such as storage_gb');
   }
+  const inexact = typeof input.quantity === 'number' ? inexactNumberAt(input, 'quantity') : undefined;
+  if (inexact) {
+    return reject(
+      eventId,
+      'quantity-not-exact',
+      `quantity ${inexact.text} cannot be represented exactly as a JSON number (it would be read as ` +
+        `${inexact.readAs}): send it as a decimal string, e.g. "${inexact.text}"`,
+    );
+  }
   const quantityText =
     typeof input.quantity === 'number' && Number.isFinite(input.quantity)
       ? String(input.quantity)
@@ -70,12 +86,19 @@ export function checkUsageEventShape(raw: unknown): UsageEventCheck {
       'quantity must be a non-negative decimal (a string such as "12.5", or a plain number)',
     );
   }
-  const quantity = canonicalQuantity(quantityParts[1], quantityParts[2]);
-  if (quantity === null) {
+  if ((quantityParts[2]?.length ?? 0) > QUANTITY_DECIMAL_PLACES) {
     return reject(
       eventId,
       'invalid-quantity',
       `quantity may have at most ${QUANTITY_DECIMAL_PLACES} decimal places`,
+    );
+  }
+  const quantity = canonicalQuantity(quantityParts[1], quantityParts[2]);
+  if (exceedsEventBound(quantity)) {
+    return reject(
+      eventId,
+      'quantity-too-large',
+      `quantity may be at most ${GROUPED_MAX_EVENT} units per event: report larger usage as several events`,
     );
   }
   const occurredAtText = input.occurredAt;
@@ -113,15 +136,21 @@ export function usageEventHash(event: Omit<CanonicalUsageEvent, 'bodyHash' | 'oc
 /**
  * The normal form of a non-negative decimal given as its digits ("007", "50"): leading zeros of the whole part
  * and trailing zeros of the fraction dropped, so "1.50", "01.5" and 1.5 are all "1.5" and "0.000" is "0" (the
- * same text as formatDecimal(parseDecimal(…)), without BigInt arithmetic per event). Null when more than
- * QUANTITY_DECIMAL_PLACES significant decimal places remain.
+ * same text as formatDecimal(parseDecimal(…)), without BigInt arithmetic per event).
  */
-function canonicalQuantity(whole: string, fraction: string | undefined): string | null {
+function canonicalQuantity(whole: string, fraction: string | undefined): string {
   let end = fraction === undefined ? 0 : fraction.length;
   while (end > 0 && fraction?.charCodeAt(end - 1) === 48) end -= 1;
-  if (end > QUANTITY_DECIMAL_PLACES) return null;
   let start = 0;
   while (start < whole.length - 1 && whole.charCodeAt(start) === 48) start += 1;
   const integer = start === 0 ? whole : whole.slice(start);
   return end === 0 ? integer : `${integer}.${(fraction as string).slice(0, end)}`;
+}
+
+/** Whether a canonical quantity is above MAX_USAGE_EVENT_QUANTITY (compared as text: no leading zeros). */
+function exceedsEventBound(quantity: string): boolean {
+  const point = quantity.indexOf('.');
+  const whole = point === -1 ? quantity : quantity.slice(0, point);
+  if (whole.length !== MAX_EVENT_WHOLE.length) return whole.length > MAX_EVENT_WHOLE.length;
+  return whole > MAX_EVENT_WHOLE || (whole === MAX_EVENT_WHOLE && point !== -1);
 }

@@ -20,6 +20,7 @@ import { ukToday } from '../catalogue/compliance-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { MAX_USAGE_BATCH, UsageBatchResultDto, UsageEventResultDto } from './dto/usage-event.dto';
 import { type CanonicalUsageEvent, checkUsageEventShape } from './usage-event-input';
+import { PERIOD_USAGE_LIMIT_REASON, usageOverPeriodLimit } from './usage-period-limit';
 
 /**
  * Statuses in which a subscription may have usage: in force now, or ended (late usage for days it served).
@@ -169,15 +170,35 @@ export class UsageService {
       }
 
       await this.assignPeriods(manager, actor, candidates);
-      const insertable: Candidate[] = [];
+      const inOpenPeriods: Candidate[] = [];
       const periodClosed: Candidate[] = [];
       for (const candidate of candidates) {
         if (candidate.periodRow && periodAllows(candidate.periodRow.status, 'record_usage')) {
-          insertable.push(candidate);
+          inOpenPeriods.push(candidate);
         } else {
           periodClosed.push(candidate);
         }
       }
+      const overLimit = await usageOverPeriodLimit(
+        manager,
+        provider,
+        inOpenPeriods.map((candidate) => ({
+          candidate,
+          event: candidate.event,
+          periodId: (candidate.periodRow as PeriodRow).id,
+        })),
+      );
+      for (const { candidate } of overLimit) {
+        results[candidate.index] = result(
+          candidate.event.eventId,
+          'rejected',
+          'period-usage-limit',
+          PERIOD_USAGE_LIMIT_REASON,
+        );
+      }
+      const refused = new Set([...overLimit].map((usage) => usage.candidate));
+      const insertable = refused.size === 0 ? inOpenPeriods : inOpenPeriods.filter((c) => !refused.has(c));
+
 
       const inserted = await this.insert(manager, provider, insertable);
       // Ids that were not inserted, or whose period is no longer open, may have been stored before.

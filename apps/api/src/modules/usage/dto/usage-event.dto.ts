@@ -1,7 +1,12 @@
+import { MAX_USAGE_EVENT_QUANTITY, QUANTITY_DECIMAL_PLACES } from '@consortium/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, IsArray } from 'class-validator';
 
 export const MAX_USAGE_BATCH = 1000;
+
+const MAX_QUANTITY_DIGITS = String(MAX_USAGE_EVENT_QUANTITY).length;
+/** A quantity as a string: what usage-event-input.ts accepts (larger or more precise values are refused). */
+export const USAGE_QUANTITY_PATTERN = `^\\d{1,${MAX_QUANTITY_DIGITS}}(\\.\\d{1,${QUANTITY_DECIMAL_PLACES}})?$`;
 
 /** One metered usage event, as a provider reports it. */
 export class UsageEventInputDto {
@@ -21,11 +26,22 @@ export class UsageEventInputDto {
   @ApiProperty({ maxLength: 63, pattern: '^[a-z][a-z0-9_]{0,62}$', example: 'storage_gb' })
   metric!: string;
 
-  /** Non-negative, at most 6 decimal places: a decimal string (preferred) or a plain JSON number. */
+  /**
+   * From 0 to 1,000,000,000 units (`quantity-too-large` above), with at most 6 decimal places
+   * (`invalid-quantity`): a decimal string (preferred) or a JSON number that reads back exactly. A JSON number
+   * with more than 15 significant digits may not (9007199254740993 reads as 9007199254740992): the event is then
+   * rejected as `quantity-not-exact`, and the value must be sent as a string. Across events, one subscription may
+   * report at most 1,000,000,000,000 units of a metric in one billing period (`period-usage-limit`).
+   */
   @ApiProperty({
     oneOf: [
-      { type: 'string', maxLength: 39, pattern: '^\\d{1,18}(\\.\\d{1,20})?$', example: '12.5' },
-      { type: 'number', minimum: 0 },
+      {
+        type: 'string',
+        maxLength: MAX_QUANTITY_DIGITS + 1 + QUANTITY_DECIMAL_PLACES,
+        pattern: USAGE_QUANTITY_PATTERN,
+        example: '12.5',
+      },
+      { type: 'number', minimum: 0, maximum: MAX_USAGE_EVENT_QUANTITY },
     ],
   })
   quantity!: string | number;
@@ -40,7 +56,7 @@ export class UsageBatchDto {
    * 1 to 1,000 events. Each is checked on its own (shape, subscription, metric, period) and answered in
    * `results`; a larger batch is refused whole with 413.
    */
-  @ApiProperty({ type: [UsageEventInputDto], maxItems: MAX_USAGE_BATCH })
+  @ApiProperty({ type: [UsageEventInputDto], minItems: 1, maxItems: MAX_USAGE_BATCH })
   @IsArray()
   @ArrayMinSize(1)
   events!: unknown[];
@@ -59,8 +75,9 @@ export class UsageEventResultDto {
   status!: UsageEventOutcome;
 
   /**
-   * Why an event was rejected: invalid-event, invalid-quantity, occurred-in-future, not-your-subscription,
-   * subscription-not-in-force, unknown-metric, period-not-open, conflicting-duplicate.
+   * Why an event was rejected: invalid-event, invalid-quantity, quantity-not-exact, quantity-too-large,
+   * occurred-in-future, not-your-subscription, subscription-not-in-force, unknown-metric, period-not-open,
+   * period-usage-limit, conflicting-duplicate.
    */
   code?: string;
 
@@ -72,6 +89,6 @@ export class UsageBatchResultDto {
   duplicates!: number;
   rejected!: number;
   /** One result per event, in request order. */
-  @ApiProperty({ type: [UsageEventResultDto] })
+  @ApiProperty({ type: [UsageEventResultDto], maxItems: MAX_USAGE_BATCH })
   results!: UsageEventResultDto[];
 }

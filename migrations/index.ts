@@ -11,6 +11,7 @@ import { WebhookSecretRotation1796111375167 } from './1796111375167-WebhookSecre
 import { EventsFeedSequence1796113138787 } from './1796113138787-EventsFeedSequence';
 import { RefreshTokenSuccession1796123345034 } from './1796123345034-RefreshTokenSuccession';
 import { ChargeRunHeartbeat1796672934076 } from './1796672934076-ChargeRunHeartbeat';
+import { BillingCompleteness1796673054096 } from './1796673054096-BillingCompleteness';
 import { Sessions1796673132303 } from './1796673132303-Sessions';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   EventsFeedSequence1796113138787,
   RefreshTokenSuccession1796123345034,
   ChargeRunHeartbeat1796672934076,
+  BillingCompleteness1796673054096,
   Sessions1796673132303,
 ];

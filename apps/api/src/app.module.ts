@@ -26,6 +26,7 @@ import { OrganisationsModule } from './modules/organisations/organisations.modul
 import { RateLimitGuard } from './modules/rate-limits/rate-limit.guard';
 import { RateLimitedAuthenticationGuard } from './modules/rate-limits/rate-limited-authentication.guard';
 import { RateLimitsModule } from './modules/rate-limits/rate-limits.module';
+import { ReconciliationModule } from './modules/reconciliation/reconciliation.module';
 import { StatementsModule } from './modules/statements/statements.module';
 import { SettlementModule } from './modules/settlement/settlement.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
@@ -67,6 +68,7 @@ export class AppModule {
         LedgerModule,
         IdempotencyModule,
         SettlementModule,
+        ReconciliationModule,
         FinanceReviewModule,
         StatementsModule,
         WebhooksModule,

@@ -194,7 +194,7 @@ describe('period close and settlement', () => {
       [charge.id, charge.lineIds[0]],
     );
     const refused = await close(s.period.id, s.admin).expect(409);
-    expect(refused.body.details).toEqual({ draftCharges: 0, unresolvedDisputes: 1 });
+    expect(refused.body.details).toMatchObject({ draftCharges: 0, unresolvedDisputes: 1 });
 
     const reason = 'Year-end deadline: the dispute is settled outside the plan';
     const closed = await close(s.period.id, s.admin, { overrideReason: reason }).expect(200);

@@ -18,6 +18,7 @@ export * from './vat';
 export * from './price-plan';
 export * from './subscription-charges';
 export * from './usage-limits';
+export * from './charge-difference';
 export * from './service-lifecycle';
 export * from './subscription-lifecycle';
 export * from './subscription-eligibility';

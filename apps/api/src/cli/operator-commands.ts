@@ -17,6 +17,7 @@ import { actingAs, type CliOutput, withAppContext } from './context';
 import { type CommandSpec, type ParsedOptions, UsageError } from './options';
 import { resolvePeriod, UUID } from './periods';
 import { followChargeRun } from './progress';
+import { reconcile } from './reconcile-command';
 
 /** A command that works through the API's services; `run` throws (UsageError or the service's problem) to fail. */
 export interface OperatorCommand {
@@ -194,5 +195,6 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   runCharges,
   resumeChargeRun,
   closePeriod,
+  reconcile,
   financeExport,
 ];

@@ -19,3 +19,8 @@ export function crossChargeReferencePrefix(consortiumName: string, periodKey: st
 export function crossChargeReference(prefix: string, sequence: number): string {
   return `${prefix}-${String(sequence).padStart(4, '0')}`;
 }
+
+/** The reference of a pair's n-th supplementary charge: the original's with `-S<n>`, e.g. `ECIC-2026-Q4-0018-S1`. */
+export function supplementReference(originalReference: string, n: number): string {
+  return `${originalReference}-S${n}`;
+}

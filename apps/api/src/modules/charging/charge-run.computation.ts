@@ -3,21 +3,37 @@ import {
   type BillingPeriod,
   type BillingPeriodStatus,
   type BillingCycle,
+  type ChargedFigures,
   chargeLineToJson,
-  type ChargeLine,
   computeChargeLines,
+  decimal,
   DomainError,
+  type DraftLine,
+  draftLines,
+  formatDecimal,
+  type LineFigures,
+  multiplyDecimals,
+  parseDecimal,
   periodContains,
   pricePlanMetrics,
+  type QuantityChange,
   assertValidPricePlan,
+  rateToDecimalString,
   type SubscriptionStatus,
   type VatTreatment,
 } from '@consortium/domain';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { crossChargeReference, crossChargeReferencePrefix } from './charge-run-reference';
+import { NotificationsService } from '../notifications/notifications.service';
+import { lockUsageOfPeriod } from '../usage/usage-barrier';
+import type { SubscriptionNeedingAttention } from './charge-run.entity';
 import { type ClaimedRun, ChargeRunLease, LeaseLost, LeaseReleased } from './charge-run.lease';
+import {
+  crossChargeReference,
+  crossChargeReferencePrefix,
+  supplementReference,
+} from './charge-run-reference';
 
 /**
  * Subscriptions charged for a period: in force at some point of it. Suspended subscriptions ARE charged: a
@@ -73,29 +89,85 @@ interface SubscriptionRow {
   priceVersionId: string;
   startDate: string;
   endDate: string | null;
+  /** The first quantity recorded: in force before any change. */
   quantity: number;
+  quantityChanges: QuantityChange[];
   plan: unknown;
   vatTreatment: VatTreatment;
 }
 
+interface UsageTotal {
+  total: string;
+  events: number;
+  throughEventId: string;
+}
+
+/** A line as priced now, with what the stored line needs beyond its figures. */
+interface PricedLine extends LineFigures {
+  unitRate: string | null;
+  vatTreatment: VatTreatment;
+  detail: Record<string, unknown>;
+}
+
 interface ComputedLine {
   subscription: SubscriptionRow;
-  line: ChargeLine;
-  detail: Record<string, unknown>;
+  line: DraftLine<PricedLine>;
+  usage: UsageTotal | undefined;
+}
+
+interface PairCharge {
+  id: string;
+  providerId: string;
+  consumerId: string;
+  status: string;
+  reference: string;
+  supplementOfId: string | null;
+}
+
+interface AttentionItem {
+  subscriptionId: string;
+  reason: string;
+}
+
+/** Why a subscription could not be charged, in words: a domain refusal says it; anything else is not shown raw. */
+function reasonInWords(error: unknown): string {
+  if (error instanceof DomainError) return error.message;
+  return 'Its charge could not be worked out from its price plan; the operators have the details in the logs.';
 }
 
 const pairKey = (provider: string, consumer: string) => `${provider}|${consumer}`;
 
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-GB')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The stored detail: how the line was priced and, on a difference, which charges it corrects. */
+function lineDetail(line: DraftLine<PricedLine>): Record<string, unknown> {
+  if (line.correcting.length === 0 && line.desired) return line.desired.detail;
+  return {
+    ...(line.desired ? { pricedNow: line.desired.detail } : {}),
+    correcting: line.correcting,
+    difference: {
+      net: line.netMinor.toString(),
+      vat: line.vatMinor.toString(),
+      quantity: formatDecimal(line.quantity),
+      ...(line.serviceDays !== null ? { serviceDays: line.serviceDays } : {}),
+      ...(line.usageEvents !== null ? { usageEvents: line.usageEvents } : {}),
+      ...(line.usageQuantity !== null ? { usageQuantity: formatDecimal(line.usageQuantity) } : {}),
+    },
+  };
+}
+
 /**
  * The charge run's work: every subscription in force during the period, in chunks of subscriptions (one
- * transaction each), priced by the domain's computeChargeLines and grouped into one draft cross-charge per
- * provider and consumer. Idempotent and resumable: lines are unique per (period, subscription, line key) and
- * inserted with ON CONFLICT DO NOTHING, cross-charges are unique per (period, provider, consumer), and totals are
- * recomputed from the lines, so running again (after a crash or not) adds only what is missing. A cross-charge
- * that has left draft (issued, approved…) is locked and skipped, never touched.
+ * transaction each), priced by the domain's computeChargeLines (each quantity segment for its own days) and
+ * grouped into one draft cross-charge per provider and consumer.
  *
- * Simplifications (documented on purpose): the quantity charged is the one in effect on the last day served in
- * the period (subscription_quantities); lines already computed for a draft are not recomputed by a later run.
+ * Drafts follow the data: every run recomputes each subscription's lines from scratch and replaces them on the
+ * draft. Charges that have left draft are never touched: what is owed beyond them (late usage, a subscription
+ * that started after the issue, a quantity change) goes on a supplementary draft as the difference, so that for
+ * every line key the period's charges add up to exactly what is owed (see draftLines and the reconciliation).
+ * Running again, after a crash or not, therefore converges on the same drafts.
  */
 @Injectable()
 export class ChargeRunComputation {
@@ -103,6 +175,7 @@ export class ChargeRunComputation {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationsService,
     private readonly lease: ChargeRunLease,
   ) {}
 
@@ -175,6 +248,7 @@ export class ChargeRunComputation {
     let after = '00000000-0000-0000-0000-000000000000';
     let processed = 0;
     let chunks = 0;
+    const attention: AttentionItem[] = [];
     for (;;) {
       if (options.stopAfterChunks !== undefined && chunks >= options.stopAfterChunks) return false;
       const done = await this.dataSource.transaction(async (manager) => {
@@ -184,7 +258,7 @@ export class ChargeRunComputation {
         const subscriptions = await this.subscriptionsAfter(manager, locked, after, chunkSize);
         if (subscriptions.length === 0) return true;
         after = subscriptions[subscriptions.length - 1].id;
-        await this.chargeChunk(manager, run, locked, subscriptions);
+        attention.push(...(await this.chargeChunk(manager, run, locked, subscriptions)));
         processed += subscriptions.length;
         // Committed only while this process still holds the run: a zombie's chunk rolls back (LeaseLost).
         await this.lease.recordProgress(manager, run, processed);
@@ -192,21 +266,88 @@ export class ChargeRunComputation {
       });
       chunks += 1;
       this.logger.log(`charge run ${run.id}: ${processed}/${total} subscriptions`);
-      if (done) return true;
+      if (done) {
+        await this.settleDrafts(run, period);
+        await this.recordAttention(run, period, attention);
+        return true;
+      }
     }
   }
 
+  /**
+   * Subscriptions the run had to skip, named and explained on the run; the providers' finance teams and the
+   * consortium's administrators are told.
+   */
+  private async recordAttention(run: RunRow, period: PeriodRow, items: AttentionItem[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const named: (SubscriptionNeedingAttention & { providerId: string })[] =
+        items.length === 0
+          ? []
+          : await manager.query(
+              `SELECT i.subscription_id AS "subscriptionId", sv.title AS "serviceTitle",
+                      cons.name AS "consumerName", prov.name AS "providerName", i.reason,
+                      s.provider_organisation_id AS "providerId"
+                 FROM unnest($1::uuid[], $2::text[]) AS i(subscription_id, reason)
+                 JOIN subscriptions s ON s.id = i.subscription_id
+                 JOIN services sv ON sv.id = s.service_id
+                 JOIN organisations cons ON cons.id = s.consumer_organisation_id
+                 JOIN organisations prov ON prov.id = s.provider_organisation_id
+                ORDER BY prov.name, sv.title, cons.name`,
+              [items.map((i) => i.subscriptionId), items.map((i) => i.reason)],
+            );
+      await manager.query('UPDATE charge_runs SET needs_attention = $2::jsonb WHERE id = $1', [
+        run.id,
+        JSON.stringify(named.map(({ providerId: _provider, ...item }) => item)),
+      ]);
+      if (named.length === 0) return;
+      this.logger.warn(`charge run ${run.id}: ${named.length} subscription(s) need attention`);
+      const admins: { organisationId: string }[] = await manager.query(
+        `SELECT DISTINCT u.organisation_id AS "organisationId"
+           FROM consortium_admins a JOIN users u ON u.id = a.user_id WHERE a.consortium_id = $1`,
+        [period.consortiumId],
+      );
+      const recipients = new Map<string, typeof named>();
+      for (const item of named)
+        recipients.set(item.providerId, [...(recipients.get(item.providerId) ?? []), item]);
+      for (const { organisationId } of admins) {
+        if (!recipients.has(organisationId)) recipients.set(organisationId, named);
+      }
+      for (const [organisationId, list] of recipients) {
+        await this.notifications.notify(manager, {
+          organisationId,
+          consortiumId: period.consortiumId,
+          kind: 'charge_run.needs_attention',
+          title: `The ${period.key} charge run could not charge ${plural(list.length, 'subscription')}`,
+          body: list
+            .map((i) => `${i.providerName}'s ${i.serviceTitle} for ${i.consumerName}: ${i.reason}`)
+            .join(' '),
+          entityType: 'charge_run',
+          entityId: run.id,
+          dedupeKey: `charge_run.needs_attention:${run.id}:${organisationId}`,
+        });
+      }
+    });
+  }
+
+  /**
+   * Recomputes the chunk's subscriptions from scratch. For each one: everything it owes for the period (the
+   * domain prices it), less what the pair's charges that have left draft already charge, per line key
+   * (draftLines); the result replaces its lines on the pair's one draft: the original while it is still draft,
+   * else a supplementary charge (created when there is something to charge). Totals move by exactly the lines
+   * removed and added. A subscription that cannot be priced is set aside with its reason, never stopping the rest.
+   */
   private async chargeChunk(
     manager: EntityManager,
     run: RunRow,
     period: PeriodRow,
     subscriptions: SubscriptionRow[],
-  ): Promise<void> {
-    const usage = await this.usageOf(
-      manager,
-      period.id,
-      subscriptions.map((s) => s.id),
-    );
+  ): Promise<AttentionItem[]> {
+    // Waits for usage batches of this period still being written, so every event id up to the highest read
+    // here is counted now, and any later one gets a higher id (see UsageBarrier).
+    await lockUsageOfPeriod(manager, period.id, 'exclusive');
+    const ids = subscriptions.map((s) => s.id);
+    const usage = await this.usageOf(manager, period.id, ids);
+    const charged = await this.chargedOf(manager, period.id, ids);
     const billingPeriod: BillingPeriod = {
       cycle: period.cycle,
       key: period.key,
@@ -214,68 +355,70 @@ export class ChargeRunComputation {
       endDate: period.endDate,
     };
     const computed: ComputedLine[] = [];
+    const attention: AttentionItem[] = [];
     for (const subscription of subscriptions) {
       try {
-        const plan = assertValidPricePlan(subscription.plan);
-        const metrics = pricePlanMetrics(plan);
-        const used = usage.get(subscription.id) ?? new Map<string, { total: string; events: number }>();
-        const usageInput = Object.fromEntries(
-          [...used.entries()].filter(([metric]) => metrics.includes(metric)).map(([m, u]) => [m, u.total]),
-        );
-        const lines = computeChargeLines({
-          plan,
-          period: billingPeriod,
-          quantity: subscription.quantity,
-          usage: usageInput,
-          subscriptionStartDate: subscription.startDate,
-          subscriptionEndDate: subscription.endDate,
-          // The one-off fee belongs to the period the subscription started in, and only to it.
-          setupFeeDue: periodContains(billingPeriod, subscription.startDate),
-          vatTreatment: subscription.vatTreatment,
-        });
-        for (const line of lines) {
-          if (line.amount.currency !== period.currency) {
-            throw new DomainError('invalid', 'currency-mismatch', `Charged in ${line.amount.currency}`);
-          }
-          const usageEvents = line.usage ? (used.get(line.usage.metric)?.events ?? 0) : undefined;
+        const desired = this.desiredLines(subscription, billingPeriod, period, usage.get(subscription.id));
+        for (const line of draftLines(desired, charged.get(subscription.id) ?? [])) {
           computed.push({
             subscription,
             line,
-            detail: {
-              ...chargeLineToJson(line),
-              quantityInEffect: subscription.quantity,
-              ...(usageEvents !== undefined ? { usageEvents } : {}),
-            },
+            usage: usage.get(subscription.id)?.get(line.usageMetric ?? ''),
           });
         }
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`subscription ${subscription.id}: ${message}`);
+        attention.push({ subscriptionId: subscription.id, reason: reasonInWords(error) });
       }
     }
-    if (computed.length === 0) return;
 
-    const drafts = await this.draftCrossCharges(manager, run, period, [
-      ...new Set(computed.map((c) => pairKey(c.subscription.providerId, c.subscription.consumerId))),
-    ]);
+    const pairs = [...new Set(subscriptions.map((s) => pairKey(s.providerId, s.consumerId)))];
+    const drafts = await this.draftCrossCharges(
+      manager,
+      run,
+      period,
+      pairs,
+      new Set(computed.map((c) => pairKey(c.subscription.providerId, c.subscription.consumerId))),
+    );
     const rows = computed.filter((c) =>
       drafts.has(pairKey(c.subscription.providerId, c.subscription.consumerId)),
     );
-    if (rows.length === 0) return;
-    const json = rows.map((r) => r.detail as unknown as { quantity: string; unitRate: string });
+    // Replace the chunk's lines on the drafts and move each draft's totals by what left and what came.
     await manager.query(
-      `INSERT INTO cross_charge_lines (cross_charge_id, billing_period_id, subscription_id, service_id,
-                                       price_version_id, line_key, kind, description, quantity, unit_rate,
-                                       net_minor, vat_minor, vat_treatment, detail)
-       SELECT l.cross_charge_id, $1, l.subscription_id, l.service_id, l.price_version_id, l.line_key, l.kind,
-              l.description, l.quantity, l.unit_rate, l.net_minor, l.vat_minor, l.vat_treatment, l.detail
-         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[],
-                     $10::text[], $11::bigint[], $12::bigint[], $13::text[], $14::jsonb[])
-              AS l(cross_charge_id, subscription_id, service_id, price_version_id, line_key, kind, description,
-                   quantity, unit_rate, net_minor, vat_minor, vat_treatment, detail)
-       ON CONFLICT (billing_period_id, subscription_id, line_key) DO NOTHING`,
+      `WITH removed AS (
+         DELETE FROM cross_charge_lines l USING cross_charges c
+          WHERE c.id = l.cross_charge_id AND c.status = 'draft' AND c.billing_period_id = $1
+            AND l.billing_period_id = $1 AND l.subscription_id = ANY($2::uuid[])
+         RETURNING l.cross_charge_id, l.net_minor, l.vat_minor),
+       added AS (
+         INSERT INTO cross_charge_lines (cross_charge_id, billing_period_id, subscription_id, service_id,
+                                         price_version_id, line_key, kind, description, quantity, unit_rate,
+                                         net_minor, vat_minor, vat_treatment, detail, service_days, unit_days,
+                                         usage_metric, usage_quantity, usage_events, usage_through_event_id,
+                                         charge_run_id)
+         SELECT l.cross_charge_id, $1, l.subscription_id, l.service_id, l.price_version_id, l.line_key, l.kind,
+                l.description, l.quantity, l.unit_rate, l.net_minor, l.vat_minor, l.vat_treatment, l.detail,
+                l.service_days, l.unit_days, l.usage_metric, l.usage_quantity, l.usage_events, l.through, $3
+           FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[],
+                       $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::text[], $16::jsonb[],
+                       $17::int[], $18::numeric[], $19::text[], $20::numeric[], $21::int[], $22::bigint[])
+                AS l(cross_charge_id, subscription_id, service_id, price_version_id, line_key, kind, description,
+                     quantity, unit_rate, net_minor, vat_minor, vat_treatment, detail, service_days, unit_days,
+                     usage_metric, usage_quantity, usage_events, through)
+         RETURNING cross_charge_id, net_minor, vat_minor),
+       moves AS (
+         SELECT cross_charge_id, sum(net) AS net, sum(vat) AS vat
+           FROM (SELECT cross_charge_id, -net_minor AS net, -vat_minor AS vat FROM removed
+                 UNION ALL SELECT cross_charge_id, net_minor, vat_minor FROM added) m
+          GROUP BY cross_charge_id)
+       UPDATE cross_charges c
+          SET net_minor = c.net_minor + m.net, vat_minor = c.vat_minor + m.vat,
+              gross_minor = c.gross_minor + m.net + m.vat, charge_run_id = $3, updated_at = now()
+         FROM moves m
+        WHERE c.id = m.cross_charge_id`,
       [
         period.id,
+        ids,
+        run.id,
         rows.map((r) => drafts.get(pairKey(r.subscription.providerId, r.subscription.consumerId))),
         rows.map((r) => r.subscription.id),
         rows.map((r) => r.subscription.serviceId),
@@ -283,54 +426,116 @@ export class ChargeRunComputation {
         rows.map((r) => r.line.key),
         rows.map((r) => r.line.kind),
         rows.map((r) => r.line.description),
-        json.map((j) => j.quantity),
-        json.map((j) => j.unitRate),
-        rows.map((r) => r.line.amount.amountMinor.toString()),
-        rows.map((r) => r.line.vat.amountMinor.toString()),
-        rows.map((r) => r.line.vatTreatment),
-        rows.map((r) => JSON.stringify(r.detail)),
+        rows.map((r) => formatDecimal(r.line.quantity)),
+        rows.map((r) => r.line.desired?.unitRate ?? null),
+        rows.map((r) => r.line.netMinor.toString()),
+        rows.map((r) => r.line.vatMinor.toString()),
+        rows.map((r) => r.line.desired?.vatTreatment ?? r.subscription.vatTreatment),
+        rows.map((r) => JSON.stringify(lineDetail(r.line))),
+        rows.map((r) => r.line.serviceDays),
+        rows.map((r) => (r.line.unitDays ? formatDecimal(r.line.unitDays) : null)),
+        rows.map((r) => r.line.usageMetric),
+        rows.map((r) => (r.line.usageQuantity ? formatDecimal(r.line.usageQuantity) : null)),
+        rows.map((r) => r.line.usageEvents),
+        rows.map((r) => (r.line.usageMetric !== null ? (r.usage?.throughEventId ?? null) : null)),
       ],
     );
-    // A draft's totals are always the sums of its lines, recomputed rather than accumulated (so a rerun is exact).
-    await manager.query(
-      `UPDATE cross_charges c
-          SET net_minor = t.net, vat_minor = t.vat, gross_minor = t.net + t.vat, charge_run_id = $2,
-              updated_at = now()
-         FROM (SELECT cross_charge_id, sum(net_minor) AS net, sum(vat_minor) AS vat
-                 FROM cross_charge_lines WHERE cross_charge_id = ANY($1::uuid[]) GROUP BY cross_charge_id) t
-        WHERE c.id = t.cross_charge_id AND c.status = 'draft'`,
-      [[...new Set(drafts.values())], run.id],
+    return attention;
+  }
+
+  /** Everything the subscription owes for the period, as line figures the reconciliation can count. */
+  private desiredLines(
+    subscription: SubscriptionRow,
+    billingPeriod: BillingPeriod,
+    period: PeriodRow,
+    used: Map<string, UsageTotal> | undefined,
+  ): PricedLine[] {
+    const plan = assertValidPricePlan(subscription.plan);
+    const metrics = pricePlanMetrics(plan);
+    const usageInput = Object.fromEntries(
+      [...(used ?? new Map<string, UsageTotal>()).entries()]
+        .filter(([metric]) => metrics.includes(metric))
+        .map(([metric, total]) => [metric, total.total]),
     );
+    const lines = computeChargeLines({
+      plan,
+      period: billingPeriod,
+      quantity: subscription.quantity,
+      quantityChanges: subscription.quantityChanges,
+      usage: usageInput,
+      subscriptionStartDate: subscription.startDate,
+      subscriptionEndDate: subscription.endDate,
+      // The one-off fee belongs to the period the subscription started in, and only to it.
+      setupFeeDue: periodContains(billingPeriod, subscription.startDate),
+      vatTreatment: subscription.vatTreatment,
+    });
+    return lines.map((line) => {
+      if (line.amount.currency !== period.currency) {
+        throw new DomainError(
+          'invalid',
+          'currency-mismatch',
+          `The price is in ${line.amount.currency} but the consortium charges in ${period.currency}`,
+        );
+      }
+      const counted = line.usage ? used?.get(line.usage.metric) : undefined;
+      const coverage = line.coverage?.countsDays ? line.coverage : undefined;
+      return {
+        key: line.key,
+        kind: line.kind,
+        description: line.description,
+        quantity: line.quantity,
+        unitRate: rateToDecimalString(line.unitRate),
+        netMinor: line.amount.amountMinor,
+        vatMinor: line.vat.amountMinor,
+        vatTreatment: line.vatTreatment,
+        serviceDays: coverage ? coverage.days : null,
+        // A flat fee does not depend on the quantity: it charges days only.
+        unitDays:
+          coverage && plan.model !== 'flat_fee'
+            ? multiplyDecimals(decimal(BigInt(coverage.days)), coverage.quantity)
+            : null,
+        usageMetric: line.usage ? line.usage.metric : null,
+        usageQuantity: line.usage ? line.usage.used : null,
+        usageEvents: line.usage ? (counted?.events ?? 0) : null,
+        detail: {
+          ...chargeLineToJson(line),
+          ...(counted ? { usageEvents: counted.events } : {}),
+        },
+      };
+    });
   }
 
   /**
-   * The draft cross-charge of each (provider, consumer) pair, created when missing and row-locked for the rest of
-   * the chunk's transaction, so it cannot be issued while lines are being added. Pairs whose cross-charge has
-   * left draft are absent from the result: their subscriptions are skipped.
+   * The draft of each (provider, consumer) pair, row-locked with all the pair's charges for the rest of the
+   * chunk's transaction (in id order, as issuing locks them), so none can be issued while its lines change. A pair
+   * whose charges have all left draft gets a supplementary draft, but only when `charging` says it has lines.
    */
   private async draftCrossCharges(
     manager: EntityManager,
     run: RunRow,
     period: PeriodRow,
     pairs: string[],
+    charging: Set<string>,
   ): Promise<Map<string, string>> {
-    const providers = pairs.map((p) => p.split('|')[0]);
-    const consumers = pairs.map((p) => p.split('|')[1]);
     const select = () =>
       manager.query(
         `SELECT c.id, c.provider_organisation_id AS "providerId", c.consumer_organisation_id AS "consumerId",
-                c.status
+                c.status, c.reference, c.supplement_of_id AS "supplementOfId"
            FROM cross_charges c
            JOIN unnest($2::uuid[], $3::uuid[]) AS p(provider_id, consumer_id)
              ON c.provider_organisation_id = p.provider_id AND c.consumer_organisation_id = p.consumer_id
           WHERE c.billing_period_id = $1
           ORDER BY c.id
             FOR UPDATE OF c`,
-        [period.id, providers, consumers],
-      ) as Promise<{ id: string; providerId: string; consumerId: string; status: string }[]>;
+        [period.id, pairs.map((p) => p.split('|')[0]), pairs.map((p) => p.split('|')[1])],
+      ) as Promise<PairCharge[]>;
     let existing = await select();
-    const missing = pairs.filter((p) => !existing.some((e) => pairKey(e.providerId, e.consumerId) === p));
-    if (missing.length > 0) {
+    const needed = pairs.filter(
+      (pair) =>
+        charging.has(pair) &&
+        !existing.some((e) => e.status === 'draft' && pairKey(e.providerId, e.consumerId) === pair),
+    );
+    if (needed.length > 0) {
       const prefix = crossChargeReferencePrefix(period.consortiumName, period.key);
       // References are numbered per prefix; consortia sharing initials take turns (transaction-scoped lock).
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`cross-charge-reference:${prefix}`]);
@@ -339,21 +544,36 @@ export class ChargeRunComputation {
            FROM cross_charges WHERE reference ~ ('^' || $1 || '-[0-9]+$')`,
         [prefix, prefix.length + 2],
       );
+      let next = last;
+      const created = needed.map((pair) => {
+        const original = existing.find(
+          (e) =>
+            e.supplementOfId === null && e.status !== 'void' && pairKey(e.providerId, e.consumerId) === pair,
+        );
+        if (!original) return { pair, reference: crossChargeReference(prefix, ++next), supplementOf: null };
+        const supplements = existing.filter((e) => e.supplementOfId === original.id).length;
+        return {
+          pair,
+          reference: supplementReference(original.reference, supplements + 1),
+          supplementOf: original.id,
+        };
+      });
       await manager.query(
         `INSERT INTO cross_charges (consortium_id, billing_period_id, provider_organisation_id,
                                     consumer_organisation_id, status, reference, currency, net_minor, vat_minor,
-                                    gross_minor, charge_run_id)
-         SELECT $1, $2, p.provider_id, p.consumer_id, 'draft', p.reference, $3, 0, 0, 0, $4
-           FROM unnest($5::uuid[], $6::uuid[], $7::text[]) AS p(provider_id, consumer_id, reference)
-         ON CONFLICT (billing_period_id, provider_organisation_id, consumer_organisation_id) DO NOTHING`,
+                                    gross_minor, charge_run_id, supplement_of_id)
+         SELECT $1, $2, p.provider_id, p.consumer_id, 'draft', p.reference, $3, 0, 0, 0, $4, p.supplement_of
+           FROM unnest($5::uuid[], $6::uuid[], $7::text[], $8::uuid[])
+                AS p(provider_id, consumer_id, reference, supplement_of)`,
         [
           period.consortiumId,
           period.id,
           period.currency,
           run.id,
-          missing.map((p) => p.split('|')[0]),
-          missing.map((p) => p.split('|')[1]),
-          missing.map((_, index) => crossChargeReference(prefix, last + index + 1)),
+          created.map((c) => c.pair.split('|')[0]),
+          created.map((c) => c.pair.split('|')[1]),
+          created.map((c) => c.reference),
+          created.map((c) => c.supplementOf),
         ],
       );
       existing = await select();
@@ -361,6 +581,40 @@ export class ChargeRunComputation {
     return new Map(
       existing.filter((e) => e.status === 'draft').map((e) => [pairKey(e.providerId, e.consumerId), e.id]),
     );
+  }
+
+  /**
+   * After the last chunk: lines on the period's drafts that this run did not write (their subscription is no
+   * longer charged) are removed, with the drafts' totals, and drafts left with no line are voided.
+   */
+  private async settleDrafts(run: RunRow, period: PeriodRow): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.period(manager, period.id, true);
+      await manager.query(
+        `SELECT id FROM cross_charges WHERE billing_period_id = $1 AND status = 'draft' ORDER BY id FOR UPDATE`,
+        [period.id],
+      );
+      await manager.query(
+        `WITH removed AS (
+           DELETE FROM cross_charge_lines l USING cross_charges c
+            WHERE c.id = l.cross_charge_id AND c.status = 'draft' AND c.billing_period_id = $1
+              AND l.charge_run_id IS DISTINCT FROM $2
+           RETURNING l.cross_charge_id, l.net_minor, l.vat_minor),
+         moves AS (SELECT cross_charge_id, sum(net_minor) AS net, sum(vat_minor) AS vat
+                     FROM removed GROUP BY cross_charge_id)
+         UPDATE cross_charges c
+            SET net_minor = c.net_minor - m.net, vat_minor = c.vat_minor - m.vat,
+                gross_minor = c.gross_minor - m.net - m.vat, updated_at = now()
+           FROM moves m WHERE c.id = m.cross_charge_id`,
+        [period.id, run.id],
+      );
+      await manager.query(
+        `UPDATE cross_charges c SET status = 'void', updated_at = now()
+          WHERE c.billing_period_id = $1 AND c.status = 'draft'
+            AND NOT EXISTS (SELECT 1 FROM cross_charge_lines l WHERE l.cross_charge_id = c.id)`,
+        [period.id],
+      );
+    });
   }
 
   private async period(manager: EntityManager, id: string, lock: boolean): Promise<PeriodRow> {
@@ -376,6 +630,10 @@ export class ChargeRunComputation {
     return rows[0];
   }
 
+  /**
+   * The next subscriptions in force in the period, with their quantity history: the first recorded quantity
+   * stands before any change, each change from its day on.
+   */
   private subscriptionsAfter(
     manager: EntityManager,
     period: PeriodRow,
@@ -387,10 +645,12 @@ export class ChargeRunComputation {
               s.service_id AS "serviceId", s.price_version_id AS "priceVersionId",
               s.start_date::text AS "startDate", s.end_date::text AS "endDate", pv.plan,
               sv.vat_treatment AS "vatTreatment",
-              coalesce((SELECT q.quantity FROM subscription_quantities q
-                         WHERE q.subscription_id = s.id
-                           AND q.effective_from <= LEAST(coalesce(s.end_date, $3::date), $3::date)
-                         ORDER BY q.effective_from DESC LIMIT 1), s.quantity) AS quantity
+              coalesce((SELECT q.quantity FROM subscription_quantities q WHERE q.subscription_id = s.id
+                         ORDER BY q.effective_from LIMIT 1), s.quantity) AS quantity,
+              coalesce((SELECT json_agg(json_build_object('effectiveFrom', q.effective_from::text,
+                                                          'quantity', q.quantity) ORDER BY q.effective_from)
+                          FROM subscription_quantities q
+                         WHERE q.subscription_id = s.id AND q.effective_from <= $3::date), '[]') AS "quantityChanges"
          FROM subscriptions s
          JOIN price_versions pv ON pv.id = s.price_version_id
          JOIN services sv ON sv.id = s.service_id
@@ -401,27 +661,83 @@ export class ChargeRunComputation {
     );
   }
 
-  /** Usage of the period per subscription and metric: totals (exact decimals) and event counts. */
+  /** Usage of the period per subscription and metric, withdrawn events aside: totals, counts, last event id. */
   private async usageOf(
     manager: EntityManager,
     periodId: string,
     subscriptionIds: string[],
-  ): Promise<Map<string, Map<string, { total: string; events: number }>>> {
-    const rows: { subscriptionId: string; metric: string; total: string; events: number }[] =
-      await manager.query(
-        `SELECT subscription_id AS "subscriptionId", metric, sum(quantity)::text AS total, count(*)::int AS events
+  ): Promise<Map<string, Map<string, UsageTotal>>> {
+    const rows: ({ subscriptionId: string; metric: string } & UsageTotal)[] = await manager.query(
+      `SELECT subscription_id AS "subscriptionId", metric, sum(quantity)::text AS total, count(*)::int AS events,
+              max(id)::text AS "throughEventId"
          FROM usage_events
-        WHERE billing_period_id = $1 AND subscription_id = ANY($2::uuid[])
+        WHERE billing_period_id = $1 AND subscription_id = ANY($2::uuid[]) AND voided_at IS NULL
         GROUP BY subscription_id, metric`,
-        [periodId, subscriptionIds],
-      );
-    const usage = new Map<string, Map<string, { total: string; events: number }>>();
-    for (const row of rows) {
-      const perMetric = usage.get(row.subscriptionId) ?? new Map();
-      perMetric.set(row.metric, { total: row.total, events: row.events });
-      usage.set(row.subscriptionId, perMetric);
+      [periodId, subscriptionIds],
+    );
+    const usage = new Map<string, Map<string, UsageTotal>>();
+    for (const { subscriptionId, metric, ...total } of rows) {
+      const perMetric = usage.get(subscriptionId) ?? new Map<string, UsageTotal>();
+      perMetric.set(metric, total);
+      usage.set(subscriptionId, perMetric);
     }
     return usage;
+  }
+
+  /** What the subscriptions' charges that have left draft (issued, disputed, approved) charge, per line key. */
+  private async chargedOf(
+    manager: EntityManager,
+    periodId: string,
+    subscriptionIds: string[],
+  ): Promise<Map<string, ChargedFigures[]>> {
+    const rows: {
+      subscriptionId: string;
+      key: string;
+      kind: string;
+      description: string;
+      quantity: string;
+      netMinor: string;
+      vatMinor: string;
+      serviceDays: number | null;
+      unitDays: string | null;
+      usageMetric: string | null;
+      usageQuantity: string | null;
+      usageEvents: number | null;
+      references: string[];
+    }[] = await manager.query(
+      `SELECT l.subscription_id AS "subscriptionId", l.line_key AS key, min(l.kind) AS kind,
+              (array_agg(l.description ORDER BY c.created_at))[1] AS description,
+              sum(l.quantity::numeric)::text AS quantity, sum(l.net_minor)::text AS "netMinor",
+              sum(l.vat_minor)::text AS "vatMinor", sum(l.service_days)::int AS "serviceDays",
+              sum(l.unit_days)::text AS "unitDays", min(l.usage_metric) AS "usageMetric",
+              sum(l.usage_quantity)::text AS "usageQuantity", sum(l.usage_events)::int AS "usageEvents",
+              array_agg(DISTINCT c.reference ORDER BY c.reference) AS references
+         FROM cross_charge_lines l JOIN cross_charges c ON c.id = l.cross_charge_id
+        WHERE l.billing_period_id = $1 AND l.subscription_id = ANY($2::uuid[])
+          AND c.status NOT IN ('draft', 'void')
+        GROUP BY l.subscription_id, l.line_key`,
+      [periodId, subscriptionIds],
+    );
+    const charged = new Map<string, ChargedFigures[]>();
+    for (const row of rows) {
+      const list = charged.get(row.subscriptionId) ?? [];
+      list.push({
+        key: row.key,
+        kind: row.kind,
+        description: row.description,
+        quantity: parseDecimal(row.quantity),
+        netMinor: BigInt(row.netMinor),
+        vatMinor: BigInt(row.vatMinor),
+        serviceDays: row.serviceDays,
+        unitDays: row.unitDays === null ? null : parseDecimal(row.unitDays),
+        usageMetric: row.usageMetric,
+        usageQuantity: row.usageQuantity === null ? null : parseDecimal(row.usageQuantity),
+        usageEvents: row.usageEvents,
+        references: row.references,
+      });
+      charged.set(row.subscriptionId, list);
+    }
+    return charged;
   }
 
   private async finish(run: RunRow): Promise<void> {

@@ -4,14 +4,17 @@ import { Subscription } from '../subscriptions/subscription.entity';
 import { CrossCharge } from './cross-charge.entity';
 
 /**
- * One charge line, traceable to its subscription, price version and usage. `(billing_period_id, subscription_id,
- * line_key)` is unique, so a subscription is charged once per period for each thing it is charged for.
+ * One charge line, traceable to its subscription, price version and usage. A line key appears once per charge and
+ * subscription; across a period's original and supplementary charges the lines of one key add up to what the
+ * subscription owes for it (a supplementary line is the difference). What a line covers is kept in columns the
+ * reconciliation sums: the days in force (and days × quantity) on the one line per quantity segment that counts
+ * them, and the usage events and quantity on usage lines, with the last event id counted.
  */
 @Entity({ name: 'cross_charge_lines' })
-@Index('uq_charge_line_period_subscription_key', ['billingPeriodId', 'subscriptionId', 'lineKey'], {
+@Index('uq_charge_line_charge_subscription_key', ['crossChargeId', 'subscriptionId', 'lineKey'], {
   unique: true,
 })
-@Index('ix_charge_line_cross_charge', ['crossChargeId'])
+@Index('ix_charge_line_period_subscription', ['billingPeriodId', 'subscriptionId'])
 export class CrossChargeLine {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -69,6 +72,32 @@ export class CrossChargeLine {
 
   @Column({ name: 'vat_treatment', type: 'text' })
   vatTreatment!: string;
+
+  /** Days in force this line charges (negative on a correction); set on one line per quantity segment. */
+  @Column({ name: 'service_days', type: 'integer', nullable: true })
+  serviceDays!: number | null;
+
+  /** Days × quantity in force this line charges, exact; set with serviceDays. */
+  @Column({ name: 'unit_days', type: 'numeric', nullable: true })
+  unitDays!: string | null;
+
+  @Column({ name: 'usage_metric', type: 'text', nullable: true })
+  usageMetric!: string | null;
+
+  /** Usage this line charges (reported, before the allowance; negative on a correction). */
+  @Column({ name: 'usage_quantity', type: 'numeric', nullable: true })
+  usageQuantity!: string | null;
+
+  /** Usage events this line charges (negative on a correction). */
+  @Column({ name: 'usage_events', type: 'integer', nullable: true })
+  usageEvents!: number | null;
+
+  /** The highest usage event id counted when the line was computed: later events belong to a later line. */
+  @Column({ name: 'usage_through_event_id', type: 'bigint', nullable: true })
+  usageThroughEventId!: string | null;
+
+  @Column({ name: 'charge_run_id', type: 'uuid', nullable: true })
+  chargeRunId!: string | null;
 
   /** How the line was computed: proration days, tier bounds, usage total and allowance. */
   @Column({ type: 'jsonb' })

@@ -12,15 +12,26 @@ import {
 import { Organisation } from '../organisations/organisation.entity';
 import { BillingPeriodRecord } from '../billing-periods/billing-period.entity';
 
-/** What one provider charges one consumer for one period: one per (period, provider, consumer). */
+/**
+ * What one provider charges one consumer for one period. The first charge of a pair is its original; what is
+ * charged after the original has left draft (late usage, a subscription that started later, a quantity change)
+ * goes on a supplementary charge linked to it (`supplementOfId`, reference `…-S1`). A pair has at most one draft
+ * at a time, which a charge run recomputes.
+ */
 @Entity({ name: 'cross_charges' })
 @Index(
-  'uq_cross_charge_period_parties',
+  'uq_cross_charge_pair_draft',
   ['billingPeriodId', 'providerOrganisationId', 'consumerOrganisationId'],
   {
     unique: true,
+    where: "status = 'draft'",
   },
 )
+@Index('ix_cross_charge_period_parties', [
+  'billingPeriodId',
+  'providerOrganisationId',
+  'consumerOrganisationId',
+])
 @Index('ix_cross_charge_consumer', ['consumerOrganisationId', 'billingPeriodId'])
 @Index('ix_cross_charge_provider', ['providerOrganisationId', 'billingPeriodId'])
 export class CrossCharge {
@@ -70,6 +81,14 @@ export class CrossCharge {
 
   @Column({ name: 'gross_minor', type: 'bigint' })
   grossMinor!: string;
+
+  /** The original charge this one supplements; null on an original. */
+  @Column({ name: 'supplement_of_id', type: 'uuid', nullable: true })
+  supplementOfId!: string | null;
+
+  @ManyToOne(() => CrossCharge, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'supplement_of_id' })
+  supplementOf?: CrossCharge;
 
   @Column({ name: 'charge_run_id', type: 'uuid', nullable: true })
   chargeRunId!: string | null;

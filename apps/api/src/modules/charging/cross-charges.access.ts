@@ -5,6 +5,7 @@ import { forbidden, notFound } from '../../common/problem';
 import { lockPeriodFor } from '../billing-periods/period-lock';
 import type { BillingPeriodRecord } from '../billing-periods/billing-period.entity';
 import { administers } from '../consortia/consortium-access';
+import { assertNoChargeRunInProgress } from './charge-run-guard';
 import { CrossCharge } from './cross-charge.entity';
 
 /**
@@ -76,15 +77,20 @@ export async function findVisibleCharge(
 /**
  * The charge locked FOR UPDATE for the rest of the transaction, after its billing period FOR SHARE (so a period
  * close waits for us, and we for it). One lock order everywhere: period, then charge, then its disputes.
+ * `unlessChargeRunIs` refuses (409) while a charge run recomputes the period's drafts, saying what to do after.
  * Visibility is checked again on the locked row, which may have changed while we waited.
  */
 export async function lockChargeForChange(
   manager: EntityManager,
   actor: Actor,
   id: string,
+  options: { unlessChargeRunIs?: string } = {},
 ): Promise<{ charge: CrossCharge; period: BillingPeriodRecord }> {
   const unlocked = await findVisibleCharge(manager, actor, id);
   const period = await lockPeriodFor(manager, unlocked.billingPeriodId, null);
+  if (options.unlessChargeRunIs && canSeeCharge(actor, unlocked)) {
+    await assertNoChargeRunInProgress(manager, period, options.unlessChargeRunIs);
+  }
   const charge = await manager
     .getRepository(CrossCharge)
     .createQueryBuilder('c')

@@ -21,6 +21,7 @@ import { PriceVersion } from '../catalogue/price-version.entity';
 import { canSeeConsortium } from '../consortia/consortium-access';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
+import { assertNoChargeRunInProgress } from './charge-run-guard';
 import { ChargeComment } from './charge-comment.entity';
 import { ChargeCommentsService } from './charge-comments.service';
 import { CreditNote } from './credit-note.entity';
@@ -28,6 +29,7 @@ import { CrossChargeLine } from './cross-charge-line.entity';
 import { CrossCharge } from './cross-charge.entity';
 import {
   assertSide,
+  canSeeCharge,
   findVisibleCharge,
   lockChargeForChange,
   whereChargeVisible,
@@ -187,6 +189,14 @@ export class CrossChargesService {
       where: { crossChargeId: id },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
+    const supplements = (
+      await manager.find(CrossCharge, { where: { supplementOfId: id }, order: { createdAt: 'ASC' } })
+    ).filter((supplement) => canSeeCharge(actor, supplement));
+    const supplementLines = await manager.find(CrossChargeLine, {
+      where: { crossChargeId: In(supplements.map((s) => s.id)) },
+      order: { lineKey: 'ASC' },
+    });
+    const supplementReference = new Map(supplements.map((s) => [s.id, s.reference]));
     const titleOf = new Map(services.map((s) => [s.id, s.title]));
     const versionOf = new Map(versions.map((v) => [v.id, v.version]));
     const creditedOnLine = new Map<string, bigint>();
@@ -227,13 +237,19 @@ export class CrossChargesService {
       disputes: disputes.map(toDisputeDto),
       creditNotes: creditNotes.map(toCreditNoteDto),
       comments: comments.map(toChargeCommentDto),
+      supplements: supplements.map((s) => ({ id: s.id, reference: s.reference })),
+      supplementNotes: supplementLines.map(
+        (line) => `${line.description}, charged on ${supplementReference.get(line.crossChargeId)}`,
+      ),
     };
   }
 
   /** The provider issues a draft: draft → issued, posted to the ledger, and the consumer is told. */
   async issue(actor: Actor, id: string): Promise<CrossChargeDetailDto> {
     return this.dataSource.transaction(async (manager) => {
-      const { charge, period } = await lockChargeForChange(manager, actor, id);
+      const { charge, period } = await lockChargeForChange(manager, actor, id, {
+        unlessChargeRunIs: 'issue the charge',
+      });
       assertSide(actor, charge, 'provider', 'issue it');
       await this.issueLocked(manager, actor, charge, period);
       return this.detail(manager, actor, id);
@@ -247,6 +263,8 @@ export class CrossChargesService {
       if (!unlocked || !canSeeConsortium(actor, unlocked.consortiumId)) throw notFound('Billing period');
       const period = await lockPeriodFor(manager, billingPeriodId, null);
       assertPeriodAllows(period.status, 'issue_charges');
+      await assertNoChargeRunInProgress(manager, period, 'issue the charges');
+      // Locked in id order, as a charge run locks a pair's charges, so the two never deadlock.
       const drafts = await manager
         .getRepository(CrossCharge)
         .createQueryBuilder('c')
@@ -258,7 +276,7 @@ export class CrossChargesService {
             own: actor.organisationId,
           },
         )
-        .orderBy('c.reference')
+        .orderBy('c.id')
         .getMany();
       if (drafts.length > 0 && !drafts.every((draft) => actor.activeConsortia.includes(draft.consortiumId))) {
         throw forbidden("Only the consortium's active members may issue charges");
@@ -282,6 +300,7 @@ export class CrossChargesService {
   ): Promise<void> {
     const status = crossChargeLifecycle.next(charge.status, 'issue');
     assertPeriodAllows(period.status, 'issue_charges');
+    await assertTotalsAreItsLines(manager, charge);
     const issuedAt = new Date();
     await manager.update(CrossCharge, { id: charge.id }, { status, issuedAt });
     const gross = BigInt(charge.grossMinor);
@@ -339,7 +358,9 @@ export class CrossChargesService {
   /** The consumer approves an issued charge with no dispute left unresolved. */
   async approve(actor: Actor, id: string): Promise<CrossChargeDetailDto> {
     return this.dataSource.transaction(async (manager) => {
-      const { charge } = await lockChargeForChange(manager, actor, id);
+      const { charge } = await lockChargeForChange(manager, actor, id, {
+        unlessChargeRunIs: 'approve the charge',
+      });
       assertSide(actor, charge, 'consumer', 'approve it');
       const unresolved = await manager.countBy(Dispute, {
         crossChargeId: charge.id,
@@ -438,5 +459,23 @@ export class CrossChargesService {
 
   private formatted(amountMinor: string, currency: string): string {
     return formatMoney({ amountMinor: BigInt(amountMinor), currency: currency.trim() as Currency });
+  }
+}
+
+/**
+ * What is posted must be what the lines say: a draft's totals move with its lines in the run that writes them, and
+ * this checks it once more before the charge is fixed for good.
+ */
+async function assertTotalsAreItsLines(manager: EntityManager, charge: CrossCharge): Promise<void> {
+  const [sums]: { net: string; vat: string }[] = await manager.query(
+    `SELECT coalesce(sum(net_minor), 0)::text AS net, coalesce(sum(vat_minor), 0)::text AS vat
+       FROM cross_charge_lines WHERE cross_charge_id = $1`,
+    [charge.id],
+  );
+  if (BigInt(sums.net) !== BigInt(charge.netMinor) || BigInt(sums.vat) !== BigInt(charge.vatMinor)) {
+    throw conflict(
+      `The totals of ${charge.reference} disagree with its lines: run charges for the period again before issuing it`,
+      'charge-totals-disagree',
+    );
   }
 }

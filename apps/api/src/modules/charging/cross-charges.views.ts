@@ -46,7 +46,15 @@ export function toCrossChargeDto(actor: Actor, charge: CrossCharge): CrossCharge
     issuedAt: charge.issuedAt,
     approvedAt: charge.approvedAt,
     createdAt: charge.createdAt,
+    supplementOf: charge.supplementOfId
+      ? { id: charge.supplementOfId, reference: originalReference(charge.reference) }
+      : null,
   };
+}
+
+/** A supplementary charge's reference is its original's with `-S<n>`. */
+function originalReference(reference: string): string {
+  return reference.replace(/-S\d+$/, '');
 }
 
 export function toDisputeDto(dispute: Dispute): DisputeDto {

@@ -21,7 +21,9 @@ import { findVisiblePeriod } from '../billing-periods/billing-periods.service';
 import { lockPeriodFor } from '../billing-periods/period-lock';
 import { administers, canSeeConsortium } from '../consortia/consortium-access';
 import { LedgerService } from '../ledger/ledger.service';
+import { assertNoChargeRunInProgress } from '../charging/charge-run-guard';
 import { NotificationsService } from '../notifications/notifications.service';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { MemberPositionDto, SettlementDto, SettlementPaymentDto } from './dto/settlement.dto';
 
 interface PositionRow {
@@ -56,6 +58,20 @@ const PAYMENT_COLUMNS = `sp.id, sp.billing_period_id, sp.payer_organisation_id, 
   JOIN organisations payer ON payer.id = sp.payer_organisation_id
   JOIN organisations payee ON payee.id = sp.payee_organisation_id`;
 
+/** Differences named in a refused close (the reconciliation has them all) and recorded by an override. */
+const CLOSE_DIFFERENCES_SHOWN = 20;
+const CLOSE_DIFFERENCES_RECORDED = 200;
+
+/** Where to look and what to do about a period that cannot close: API addresses the admin UI follows. */
+function closeLinks(periodId: string): Record<string, string> {
+  return {
+    reconciliation: `/api/v1/billing-periods/${periodId}/reconciliation`,
+    chargeRuns: `/api/v1/billing-periods/${periodId}/charge-runs`,
+    draftCharges: `/api/v1/cross-charges?billingPeriodId=${periodId}&status=draft`,
+    disputes: `/api/v1/cross-charges?billingPeriodId=${periodId}&status=disputed`,
+  };
+}
+
 /** Members whose people may record their own organisation's payments. */
 const PAYER_ROLES = ['finance', 'org_admin'] as const;
 
@@ -75,6 +91,7 @@ export class SettlementService {
     private readonly audit: AuditService,
     private readonly ledger: LedgerService,
     private readonly notifications: NotificationsService,
+    private readonly reconciliation: ReconciliationService,
   ) {}
 
   /**
@@ -95,17 +112,35 @@ export class SettlementService {
       }
       const closedStatus = billingPeriodLifecycle.next(period.status, 'close');
 
+      // Never while a run recomputes the drafts, override or not: the run would fail half-way.
+      await assertNoChargeRunInProgress(manager, period, 'close the period');
       const blockers = await this.closeBlockers(manager, period.id);
-      const blocked = blockers.draftCharges > 0 || blockers.unresolvedDisputes > 0;
+      const unbilled = await this.reconciliation.differences(manager, period.id);
+      const blocked =
+        blockers.draftCharges > 0 || blockers.unresolvedDisputes > 0 || unbilled.summary.differences > 0;
       if (blocked && !overrideReason) {
+        const missing = [
+          blockers.draftCharges > 0 ? `${plural(blockers.draftCharges, 'charge')} still draft` : '',
+          blockers.unresolvedDisputes > 0
+            ? `${plural(blockers.unresolvedDisputes, 'dispute')} unresolved`
+            : '',
+          unbilled.summary.differences > 0
+            ? `${plural(unbilled.summary.differences, 'subscription measure')} not completely charged ` +
+              `(${plural(unbilled.summary.unbilledDays, 'day')} in force and ` +
+              `${plural(unbilled.summary.unbilledEvents, 'usage report')} not on any charge)`
+            : '',
+        ].filter(Boolean);
         throw new DomainError(
           'conflict',
           'period-not-ready-to-close',
-          `${billingPeriodLabel(billingPeriodFromKey(period.key))} cannot close yet: ` +
-            `${plural(blockers.draftCharges, 'charge')} still draft and ` +
-            `${plural(blockers.unresolvedDisputes, 'dispute')} unresolved. Issue or void the charges and resolve ` +
-            'the disputes, or close with an overrideReason.',
-          { ...blockers },
+          `${billingPeriodLabel(billingPeriodFromKey(period.key))} cannot close yet: ${missing.join('; ')}. ` +
+            'Run charges, issue the drafts and resolve the disputes, or close with an overrideReason.',
+          {
+            ...blockers,
+            unbilled: unbilled.summary,
+            differences: unbilled.rows.slice(0, CLOSE_DIFFERENCES_SHOWN),
+            links: closeLinks(period.id),
+          },
         );
       }
 
@@ -156,7 +191,14 @@ export class SettlementService {
           members: positions.length,
           payments: plan.payments.length,
           method: plan.method,
-          ...(blocked ? { overrideReason, ...blockers } : {}),
+          ...(blocked
+            ? {
+                overrideReason,
+                ...blockers,
+                unbilled: unbilled.summary,
+                leftUnbilled: unbilled.rows.slice(0, CLOSE_DIFFERENCES_RECORDED),
+              }
+            : {}),
         },
       });
 

@@ -50,4 +50,14 @@ export class UsageEvent {
 
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt!: Date;
+
+  /** Withdrawn by the provider before it reached an issued charge: kept, counted apart, never charged. */
+  @Column({ name: 'voided_at', type: 'timestamptz', nullable: true })
+  voidedAt!: Date | null;
+
+  @Column({ name: 'void_reason', type: 'text', nullable: true })
+  voidReason!: string | null;
+
+  @Column({ name: 'voided_by_label', type: 'text', nullable: true })
+  voidedByLabel!: string | null;
 }

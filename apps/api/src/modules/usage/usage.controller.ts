@@ -5,6 +5,8 @@ import { Idempotent } from '../idempotency/idempotent.decorator';
 import { UsageBatchDto, UsageBatchResultDto } from './dto/usage-event.dto';
 import { UsageBatchPipe } from './usage-batch.pipe';
 import { UsageService } from './usage.service';
+import { UsageVoidService } from './usage-void.service';
+import { VoidUsageEventsDto, VoidUsageEventsResultDto } from './dto/usage-void.dto';
 
 /**
  * The body as UsageBatchPipe returns it. A type, not the class, so the global validation pipe (which would copy
@@ -18,7 +20,10 @@ type UsageBatch = Pick<UsageBatchDto, 'events'>;
 @ApiSecurity('api-key')
 @Controller('usage-events')
 export class UsageController {
-  constructor(private readonly usage: UsageService) {}
+  constructor(
+    private readonly usage: UsageService,
+    private readonly voids: UsageVoidService,
+  ) {}
 
   /**
    * Records a batch of up to 1,000 usage events for your organisation's subscriptions (an API key with
@@ -35,5 +40,21 @@ export class UsageController {
   @ApiBody({ type: UsageBatchDto })
   record(@CurrentActor() actor: Actor, @Body(UsageBatchPipe) body: UsageBatch): Promise<UsageBatchResultDto> {
     return this.usage.ingest(actor, body.events);
+  }
+
+  /**
+   * Withdraws usage events your organisation reported, by event id, with a reason (an API key with `usage:write`,
+   * or a `service_manager`/`org_admin` of the provider). Only events not yet on an issued charge can be withdrawn:
+   * the next charge run leaves them out and the reconciliation counts them apart. An event an issued charge
+   * already counts is `rejected` (`on-issued-charge`): correct it with a dispute and credit note. Withdrawing
+   * again is `already-voided` and changes nothing; with an `Idempotency-Key`, a retry returns the first answer.
+   */
+  @Roles('service_manager', 'org_admin')
+  @Scopes('usage:write')
+  @Idempotent()
+  @Post('void')
+  @HttpCode(HttpStatus.OK)
+  void(@CurrentActor() actor: Actor, @Body() body: VoidUsageEventsDto): Promise<VoidUsageEventsResultDto> {
+    return this.voids.void(actor, body);
   }
 }

@@ -20,6 +20,7 @@ import { ukToday } from '../catalogue/compliance-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { MAX_USAGE_BATCH, UsageBatchResultDto, UsageEventResultDto } from './dto/usage-event.dto';
 import { type CanonicalUsageEvent, checkUsageEventShape } from './usage-event-input';
+import { lockUsageOfPeriod } from './usage-barrier';
 import { PERIOD_USAGE_LIMIT_REASON, usageOverPeriodLimit } from './usage-period-limit';
 
 /**
@@ -383,6 +384,10 @@ export class UsageService {
   /** One statement for the whole batch, in event-id order so concurrent batches lock ids in the same order. */
   private async insert(manager: EntityManager, provider: string, rows: Candidate[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
+    // After the periods' row locks, as a charge run takes them: a run never reads a period's usage half-written.
+    for (const periodId of [...new Set(rows.map((r) => r.periodRow?.id as string))].sort()) {
+      await lockUsageOfPeriod(manager, periodId, 'shared');
+    }
     const returned: { event_id: string }[] = await manager.query(
       `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
                                  quantity, occurred_at, body_hash)

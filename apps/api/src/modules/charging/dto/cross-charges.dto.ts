@@ -69,6 +69,13 @@ export class ChargePartyDto {
   name!: string;
 }
 
+/** Another charge of the same pair and period: the original a supplementary charge adds to, or a supplement. */
+export class RelatedChargeDto {
+  id!: string;
+  /** e.g. `ECIC-2026-Q4-0018`, or `ECIC-2026-Q4-0018-S1` for its first supplementary charge. */
+  reference!: string;
+}
+
 export class ChargePeriodDto {
   id!: string;
   /** e.g. `2026-11` or `2026-Q4`. */
@@ -98,6 +105,13 @@ export class CrossChargeDto {
   issuedAt!: Date | null;
   approvedAt!: Date | null;
   createdAt!: Date;
+  /**
+   * Set on a supplementary charge: the original it adds to. A supplementary charge holds what was reported or
+   * changed after the original left draft (late usage, a subscription that started later, a quantity change),
+   * each line the difference to what is already charged; it is reviewed like any other charge.
+   */
+  @ApiProperty({ type: RelatedChargeDto, nullable: true })
+  supplementOf!: RelatedChargeDto | null;
 }
 
 export class CrossChargePageDto {
@@ -181,6 +195,14 @@ export class CrossChargeDetailDto extends CrossChargeDto {
   creditNotes!: CreditNoteDto[];
   /** The comment thread, oldest first. */
   comments!: ChargeCommentDto[];
+  /** On an original: its supplementary charges you can see, oldest first. */
+  supplements!: RelatedChargeDto[];
+  /**
+   * What the supplementary charges hold, in words, e.g. "3 storage_gb in 2 reports reported after
+   * ECIC-2026-Q4-0018 was issued…, charged on ECIC-2026-Q4-0018-S1".
+   */
+  @ApiProperty({ type: [String], maxItems: 10000 })
+  supplementNotes!: string[];
 }
 
 export class IssuedChargesDto {

@@ -4,6 +4,7 @@ import {
   isRunInProgress,
   membershipActions,
   membershipQuestion,
+  needsAttentionHeading,
   paysPhrase,
   runProgress,
   shortName,
@@ -67,6 +68,37 @@ describe('what consortium administrators read', () => {
     expect(runProgress({ ...run, status: 'failed', error: 'the database went away' }).text).toBe(
       'Failed after 10 of 40 subscriptions: the database went away',
     );
+  });
+
+  it('says an interrupted run is resuming, with how far it got and its last heartbeat in UK time', () => {
+    const interrupted = { ...run, interrupted: true, heartbeatAt: '2026-07-01T18:42:10Z' };
+    expect(runProgress(interrupted)).toEqual({
+      percent: 25,
+      text: 'Interrupted at 10 of 40 subscriptions, resuming (last heartbeat 1 Jul 2026, 19:42)',
+    });
+    expect(isRunInProgress(interrupted)).toBe(true);
+  });
+
+  it('counts the subscriptions a completed run could not charge', () => {
+    const item = {
+      subscriptionId: 'a',
+      serviceTitle: 'Backup',
+      consumerName: 'Kent',
+      providerName: 'Norfolk',
+      reason: 'The amount is too large to charge',
+    };
+    const completed = {
+      ...run,
+      status: 'completed' as const,
+      processedSubscriptions: 40,
+      crossCharges: 12,
+      chargeLines: 30,
+      needsAttention: [item],
+    };
+    expect(runProgress(completed).text).toBe(
+      'Completed: 39 of 40 subscriptions charged, 12 cross-charges with 30 lines in the period; 1 subscription needs attention',
+    );
+    expect(needsAttentionHeading(2)).toBe('2 subscriptions need attention');
   });
 
   it('shows a run with nothing to charge as not started rather than dividing by zero', () => {

@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Card, CardContent, LinearProgress, Typography } from '@mui/material';
+import { Alert, AlertTitle, Box, Button, Card, CardContent, LinearProgress, Typography } from '@mui/material';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import {
@@ -17,10 +17,35 @@ import { formatDateTime } from '../format/date';
 import { sendOnce } from './idempotency';
 import { ScrollX } from './ScrollX';
 import { type BillingPeriod, type ChargeRun, RESOURCES } from './resources';
-import { CHARGE_RUN_STATUS_LABELS, isRunInProgress, runProgress } from './words';
+import { isRunInProgress, needsAttentionHeading, runProgress } from './words';
 
 /** How often a running charge run is asked how far it has got. */
 const POLL_MS = 1_000;
+
+/** The subscriptions a run could not charge, each with its reason; the run charged everyone else. */
+function NeedsAttention({ items }: { items: ChargeRun['needsAttention'] }) {
+  return (
+    <Alert severity="warning" sx={{ mt: 2 }} data-testid="charge-run-needs-attention">
+      <AlertTitle component="h3">{needsAttentionHeading(items.length)}</AlertTitle>
+      <Typography variant="body2" sx={{ mb: 1 }}>
+        The run charged every other subscription. These were left out until what is wrong is put right; the
+        providers&apos; finance teams have been told.
+      </Typography>
+      <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+        {items.map((item) => (
+          <li key={item.subscriptionId}>
+            <Typography variant="body2" component="span">
+              <strong>
+                {item.providerName}&apos;s {item.serviceTitle}
+              </strong>{' '}
+              for {item.consumerName}: {item.reason}
+            </Typography>
+          </li>
+        ))}
+      </Box>
+    </Alert>
+  );
+}
 
 /**
  * Follows one run until it ends. `startedHere` says this screen has just started it: a run that finishes before
@@ -36,6 +61,8 @@ function RunProgress({ runId, startedHere }: { runId: string; startedHere: boole
     refetchInterval: (query) => (query.state.data && !isRunInProgress(query.state.data) ? false : POLL_MS),
   });
   const wasRunning = useRef(startedHere);
+  const [resuming, setResuming] = useState(false);
+  const [resumeError, setResumeError] = useState<unknown>(null);
   const status = run.data?.status;
   useEffect(() => {
     if (!status) return;
@@ -51,6 +78,28 @@ function RunProgress({ runId, startedHere }: { runId: string; startedHere: boole
     }
   }, [status, notify, refresh]);
 
+  // Takes an interrupted run over now, rather than waiting for an instance to do it on its own.
+  const resume = async () => {
+    setResuming(true);
+    setResumeError(null);
+    try {
+      await sendOnce(async (key) =>
+        unwrap(
+          await api.POST('/api/v1/charge-runs/{id}/resume', {
+            params: { path: { id: runId }, header: { 'Idempotency-Key': key } },
+          }),
+        ),
+      );
+      notify('The charge run is resuming', { type: 'info' });
+    } catch (caught) {
+      // Often an instance got there first (409): the refreshed run says so.
+      setResumeError(caught);
+    } finally {
+      setResuming(false);
+      await run.refetch();
+    }
+  };
+
   if (run.error) {
     return (
       <Alert severity="error" role="alert">
@@ -62,14 +111,20 @@ function RunProgress({ runId, startedHere }: { runId: string; startedHere: boole
   const progress = runProgress(run.data);
   return (
     <Box data-testid="charge-run-progress" sx={{ my: 2 }}>
-      <Typography variant="subtitle2" component="p">
-        Latest run: {CHARGE_RUN_STATUS_LABELS[run.data.status]}
+      <Typography variant="subtitle2" component="p" data-testid="charge-run-status">
+        Latest run: {run.data.statusText}
       </Typography>
       <LinearProgress
         variant={run.data.status === 'queued' ? 'indeterminate' : 'determinate'}
         value={progress.percent}
         color={
-          run.data.status === 'failed' ? 'error' : run.data.status === 'completed' ? 'success' : 'primary'
+          run.data.status === 'failed'
+            ? 'error'
+            : run.data.interrupted || run.data.needsAttention.length > 0
+              ? 'warning'
+              : run.data.status === 'completed'
+                ? 'success'
+                : 'primary'
         }
         aria-label="Charge run progress"
         aria-valuetext={progress.text}
@@ -78,6 +133,26 @@ function RunProgress({ runId, startedHere }: { runId: string; startedHere: boole
       <Typography variant="body2" data-testid="charge-run-progress-text" aria-live="polite">
         {progress.text}
       </Typography>
+      {run.data.interrupted ? (
+        <Alert
+          severity="warning"
+          sx={{ mt: 1 }}
+          action={
+            <Button color="inherit" size="small" onClick={resume} disabled={resuming}>
+              {resuming ? 'Resuming…' : 'Resume'}
+            </Button>
+          }
+        >
+          Its worker stopped. Another instance takes the run over on its own within a minute; Resume takes it
+          over now.
+        </Alert>
+      ) : null}
+      {resumeError ? (
+        <Alert severity="error" role="alert" sx={{ mt: 1 }}>
+          {messageFor(resumeError)}
+        </Alert>
+      ) : null}
+      {run.data.needsAttention.length > 0 ? <NeedsAttention items={run.data.needsAttention} /> : null}
     </Box>
   );
 }
@@ -164,11 +239,7 @@ export function ChargeRuns({ period }: { period: BillingPeriod }) {
                 source="createdAt"
                 render={(run: ChargeRun) => formatDateTime(run.createdAt)}
               />
-              <FunctionField
-                label="Status"
-                sortable={false}
-                render={(run: ChargeRun) => CHARGE_RUN_STATUS_LABELS[run.status]}
-              />
+              <FunctionField label="Status" sortable={false} render={(run: ChargeRun) => run.statusText} />
               <FunctionField
                 label="Subscriptions"
                 sortable={false}

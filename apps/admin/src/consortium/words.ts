@@ -1,4 +1,5 @@
 import type { components } from '../api/schema';
+import { formatDateTime } from '../format/date';
 import { formatMoneyAbsolute } from '../format/money';
 
 /** What consortium administrators read on their screens: statuses and types in words. Plain TypeScript, unit-tested. */
@@ -62,13 +63,6 @@ export const BILLING_PERIOD_STATUS_LABELS: Record<
   settled: 'Settled',
 };
 
-export const CHARGE_RUN_STATUS_LABELS: Record<components['schemas']['ChargeRunDto']['status'], string> = {
-  queued: 'Waiting to start',
-  running: 'Running',
-  completed: 'Completed',
-  failed: 'Failed',
-};
-
 export const SETTLEMENT_STATUS_LABELS: Record<components['schemas']['SettlementDto']['status'], string> = {
   provisional: 'Provisional: the period is still open, so these figures may change until it is closed',
   awaiting_payments: 'Closed: these figures are fixed and the payments below settle them',
@@ -109,25 +103,43 @@ export function isRunInProgress(run: Pick<ChargeRun, 'status'>): boolean {
   return run.status === 'queued' || run.status === 'running';
 }
 
-/** A run's progress as a percentage (0–100) and in words. */
+/** "1 subscription needs attention", "3 subscriptions need attention". */
+export function needsAttentionHeading(count: number): string {
+  return count === 1 ? '1 subscription needs attention' : `${count} subscriptions need attention`;
+}
+
+/**
+ * A run's progress as a percentage (0–100) and in words. An interrupted run (its worker stopped) says so with its
+ * last heartbeat; a completed one counts the subscriptions it could not charge.
+ */
 export function runProgress(
   run: Pick<
     ChargeRun,
     'status' | 'totalSubscriptions' | 'processedSubscriptions' | 'crossCharges' | 'chargeLines' | 'error'
-  >,
+  > &
+    Partial<Pick<ChargeRun, 'interrupted' | 'heartbeatAt' | 'needsAttention'>>,
 ): { percent: number; text: string } {
   const total = run.totalSubscriptions;
   const done = Math.min(run.processedSubscriptions, total);
   const percent = run.status === 'completed' ? 100 : total > 0 ? Math.floor((done / total) * 100) : 0;
+  const attention = run.needsAttention?.length ?? 0;
   switch (run.status) {
     case 'queued':
       return { percent, text: 'Waiting to start…' };
     case 'running':
-      return { percent, text: `${done} of ${total} subscriptions charged` };
+      return run.interrupted
+        ? {
+            percent,
+            text: `Interrupted at ${done} of ${total} subscriptions, resuming (last heartbeat ${formatDateTime(run.heartbeatAt)})`,
+          }
+        : { percent, text: `${done} of ${total} subscriptions charged` };
     case 'completed':
       return {
         percent,
-        text: `Completed: ${total} subscriptions charged, ${run.crossCharges} cross-charges with ${run.chargeLines} lines in the period`,
+        text:
+          attention === 0
+            ? `Completed: ${total} subscriptions charged, ${run.crossCharges} cross-charges with ${run.chargeLines} lines in the period`
+            : `Completed: ${total - attention} of ${total} subscriptions charged, ${run.crossCharges} cross-charges with ${run.chargeLines} lines in the period; ${needsAttentionHeading(attention)}`,
       };
     case 'failed':
       return {

@@ -3,6 +3,7 @@ import { createSuperadmin } from '../src/cli/commands';
 import { ukToday } from '../src/modules/catalogue/compliance-status';
 import { seedDemo } from '../src/seed/seed';
 import { DEMO_CONSORTIUM, DEMO_PASSWORD, DEMO_SERVICES } from '../src/seed/demo-data';
+import { reconcilePeriod } from '../src/modules/reconciliation/reconciliation.query';
 import { createTestApp, TestApp } from './support/test-app';
 
 describe('demo data and the command line', () => {
@@ -280,6 +281,13 @@ describe('demo data and the command line', () => {
           issued: expect.any(Number),
         });
         expect(rows.some((r) => r.status === 'draft')).toBe(false);
+      });
+
+      it('charges every day in force and every accepted usage event of each quarter exactly once', async () => {
+        for (const period of await periodsQuery()) {
+          const differences = await reconcilePeriod(test.dataSource.manager, period.id, { differencesOnly: true });
+          expect({ period: period.key, differences }).toEqual({ period: period.key, differences: [] });
+        }
       });
 
       it('records every settlement payment of the settled quarters, leaving every member’s position at zero', async () => {

@@ -96,3 +96,23 @@ describe('loadEnvironment: settings where empty means something', () => {
     expect(() => loadEnvironment({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });
+
+describe('loadEnvironment: resuming interrupted charge runs', () => {
+  it('counts a run as interrupted after 30 s without a heartbeat, and leaves the sweep interval to the app', () => {
+    const env = loadEnvironment({});
+    expect(env.CHARGE_RUN_STALE_SECONDS).toBe(30);
+    // Unset: every 10 s, or off in tests (ChargeRunReclaimer decides).
+    expect(env.CHARGE_RUN_RECLAIM_INTERVAL_SECONDS).toBeUndefined();
+    expect(
+      loadEnvironment({ CHARGE_RUN_RECLAIM_INTERVAL_SECONDS: '0' }).CHARGE_RUN_RECLAIM_INTERVAL_SECONDS,
+    ).toBe(0);
+  });
+
+  it.each([
+    [{ CHARGE_RUN_STALE_SECONDS: '2' }, 'CHARGE_RUN_STALE_SECONDS'],
+    [{ CHARGE_RUN_STALE_SECONDS: 'half a minute' }, 'CHARGE_RUN_STALE_SECONDS'],
+    [{ CHARGE_RUN_RECLAIM_INTERVAL_SECONDS: '-1' }, 'CHARGE_RUN_RECLAIM_INTERVAL_SECONDS'],
+  ])('names the bad setting in %j', (source, name) => {
+    expect(() => loadEnvironment(source)).toThrow(new RegExp(name));
+  });
+});

@@ -370,6 +370,20 @@ describe('Usage ingestion (POST /api/v1/usage-events)', () => {
       expect(await storedCount([events[3].eventId, events[5].eventId])).toBe(0);
     });
 
+    it('does not count withdrawn (voided) usage toward the limit', async () => {
+      const subscription = await aFreshSubscription();
+      await alreadyReported(subscription, '999999999000');
+      const refused = await post([anEvent({ subscriptionId: subscription, quantity: '1001' })]).expect(200);
+      expect(outcomes(refused.body)).toEqual(['period-usage-limit']);
+      await test.dataSource.query(
+        `UPDATE usage_events SET voided_at = now(), void_reason = 'Meter fault', voided_by_label = 'test'
+          WHERE subscription_id = $1 AND quantity = 999999999000`,
+        [subscription],
+      );
+      const accepted = await post([anEvent({ subscriptionId: subscription, quantity: '1001' })]).expect(200);
+      expect(outcomes(accepted.body)).toEqual(['accepted']);
+    });
+
     it('answers a replay at the limit as a duplicate, not as usage past the limit', async () => {
       const subscription = await aFreshSubscription();
       await alreadyReported(subscription, '999999999000');

@@ -37,10 +37,11 @@ interface Total {
  * The events that would take their subscription's usage of a metric in a billing period past
  * MAX_USAGE_PER_SUBSCRIPTION_PERIOD: refused one by one, in request order, the others stored.
  *
- * One aggregate query over the batch's (subscription, metric, period) totals, and most batches end there. A total
- * that the batch brings within one event's maximum of the limit, or grows by more than one event's maximum, is at
- * risk: for each the batch takes a transaction-scoped advisory lock (in key order, so batches never deadlock),
- * reads the total again and judges exactly, leaving out events already stored (replays are not stored twice).
+ * One aggregate query over the batch's (subscription, metric, period) totals (voided events left out), and most
+ * batches end there. A total that the batch brings within one event's maximum of the limit, or grows by more than
+ * one event's maximum, is at risk: for each the batch takes a transaction-scoped advisory lock (in key order, so
+ * batches never deadlock), reads the total again and judges exactly, leaving out events already stored (replays
+ * are not stored twice).
  * Batches at risk on the same total are so judged one after the other, each against what the one before
  * committed. Batches that add at most one event's maximum to a total far from the limit take no lock, so the
  * usual path costs one query: the limit can then be passed only while several batches for the same total are in
@@ -96,10 +97,7 @@ export async function usageOverPeriodLimit<T extends PeriodUsage>(
   return refused;
 }
 
-/**
- * Stored usage per total, in millionths of a unit. Once events can be voided (the usage_events.voided_at column of
- * issue 10), voided ones must be left out here too.
- */
+/** Stored usage per total, in millionths of a unit; withdrawn (voided) events do not count. */
 async function storedTotals(manager: EntityManager, totals: readonly Total[]): Promise<Map<string, bigint>> {
   const rows: { subscriptionId: string; metric: string; periodId: string; micro: string }[] =
     await manager.query(
@@ -109,6 +107,7 @@ async function storedTotals(manager: EntityManager, totals: readonly Total[]): P
        JOIN usage_events u
          ON u.subscription_id = t.subscription_id AND u.billing_period_id = t.billing_period_id
         AND u.metric = t.metric
+      WHERE u.voided_at IS NULL
       GROUP BY 1, 2, 3`,
       [totals.map((t) => t.subscriptionId), totals.map((t) => t.metric), totals.map((t) => t.periodId)],
     );

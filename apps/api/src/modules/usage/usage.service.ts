@@ -200,7 +200,6 @@ export class UsageService {
       const refused = new Set([...overLimit].map((usage) => usage.candidate));
       const insertable = refused.size === 0 ? inOpenPeriods : inOpenPeriods.filter((c) => !refused.has(c));
 
-
       const inserted = await this.insert(manager, provider, insertable);
       // Ids that were not inserted, or whose period is no longer open, may have been stored before.
       const stored = await this.storedHashes(manager, provider, [

@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_HEADER, OPENAPI_PUBLIC_EXTENSION, OPENAPI_SCOPES_EXTENSION } from '@consortium/auth';
+import { MAX_PAGE_SIZE } from './common/pagination';
 import { NO_RATE_LIMIT } from './modules/rate-limits/no-rate-limit.decorator';
 
 const PROBLEM_SCHEMA = {
@@ -174,7 +175,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   // Declared once at the top, so documentation tools group operations under them.
   document.tags = [...tags].sort().map((name) => ({ name }));
+  boundPages(document.components.schemas ?? {});
   return sortEnums(boundsFromFormats(document));
+}
+
+/** A page of a list (`…PageDto`) holds at most MAX_PAGE_SIZE items: paginate() never returns more. */
+function boundPages(schemas: Record<string, unknown>): void {
+  for (const [name, schema] of Object.entries(schemas)) {
+    const data = (schema as { properties?: Record<string, Record<string, unknown>> }).properties?.data;
+    if (name.endsWith('PageDto') && data?.type === 'array') data.maxItems ??= MAX_PAGE_SIZE;
+  }
 }
 
 /** Lengths that a string format fixes: a UUID is 36 characters, an RFC 3339 full-date (YYYY-MM-DD) 10. */

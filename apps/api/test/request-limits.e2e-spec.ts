@@ -153,6 +153,18 @@ describe('Request bodies over the size limits', () => {
     expect(keys).toHaveLength(0);
   });
 
+  it('refuses a quote whose usage names more metrics than its documented maxProperties', async () => {
+    const service = await aService(test.dataSource, world.consortium, world.home);
+    const usage = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`metric_${i}`, '1']));
+    const response = await test
+      .http()
+      .post(`/api/v1/services/${service.id}/quote`)
+      .set(await bearerFor(test, world.otherUsers.viewer))
+      .send({ quantity: 1, usage })
+      .expect(400);
+    expect(response.body.errors).toEqual([{ field: 'usage', message: 'usage may have at most 10 entries' }]);
+  });
+
   it.each(['toString', 'constructor', 'valueOf', 'hasOwnProperty'])(
     'refuses a body property named %s as unknown instead of ignoring it, and creates nothing',
     async (name) => {

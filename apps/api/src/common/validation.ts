@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { type InexactNumber, inexactNumbersOf } from './json-body';
 import { invalid, ProblemFieldError } from './problem';
 
@@ -23,6 +23,21 @@ export function validationProblem(errors: ValidationError[]) {
  * means something ("clear it") say so in their type (`string | null`) and keep their own ValidateIf.
  */
 export const IsOmittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/**
+ * A map (an object of free keys) holds at most `max` entries: the check behind an OpenAPI `maxProperties`, which
+ * class-validator lacks.
+ */
+export const MaxProperties = (max: number) =>
+  ValidateBy({
+    name: 'maxProperties',
+    constraints: [max],
+    validator: {
+      validate: (value: unknown) =>
+        typeof value !== 'object' || value === null || Object.keys(value).length <= max,
+      defaultMessage: (args) => `${args?.property ?? 'value'} may have at most ${max} entries`,
+    },
+  });
 
 /** The options every validation uses: unknown fields are refused. */
 export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;

@@ -97,8 +97,13 @@ export const PRICE_PLAN_MODELS = [
   MeteredPricePlanDto,
 ];
 
-/** The OpenAPI schema of a price plan: one of the models, told apart by `model`. */
+/**
+ * The OpenAPI schema of a price plan: one of the models, told apart by `model`. A plan has at most 7 fields (a
+ * metered one: model, currency, setupFee, metric, unitPrice, includedPerPeriod, unitName); validatePricePlan
+ * refuses any other.
+ */
 export const PRICE_PLAN_SCHEMA = {
+  maxProperties: 7,
   oneOf: PRICE_PLAN_MODELS.map((model) => ({ $ref: getSchemaPath(model) })),
   discriminator: {
     propertyName: 'model',

@@ -10,6 +10,10 @@ import {
 } from '@consortium/domain';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { MaxProperties } from '../../../common/validation';
+
+/** Metrics a quote's usage may name: far more than any plan charges for (one today; others are refused). */
+export const MAX_QUOTE_METRICS = 10;
 
 export class QuoteRequestDto {
   /** Units to price (seats, sites, devices); flat-fee and metered plans ignore it. */
@@ -25,6 +29,7 @@ export class QuoteRequestDto {
   @ApiProperty({
     required: false,
     type: Object,
+    maxProperties: MAX_QUOTE_METRICS,
     // As checked by PriceVersionsService: up to 15 digits and 6 decimal places.
     additionalProperties: {
       type: 'string',
@@ -35,6 +40,7 @@ export class QuoteRequestDto {
   })
   @IsOptional()
   @IsObject()
+  @MaxProperties(MAX_QUOTE_METRICS)
   usage?: Record<string, string>;
 }
 

@@ -232,6 +232,77 @@ describe('the consortium administrators’ screens', () => {
     await expect(page.getByRole('main').textContent()).resolves.not.toContain('dismissed.');
   });
 
+  it('does not let the administrator decide a dispute Norfolk is party to, and says another administrator decides', async () => {
+    // Norfolk's finance officer disputes a line of Kent's PSN charge and escalates it at once.
+    const norfolk = { Authorization: `Bearer ${await tokenFor('finance@norfolk.gov.uk')}` };
+    const issued = await demo.test.http().get('/api/v1/cross-charges?status=issued').set(norfolk).expect(200);
+    const fromKent = (issued.body.data as { id: string; provider: { name: string } }[]).find(
+      (c) => c.provider.name === 'Kent County Council',
+    )!;
+    const charge = await demo.test
+      .http()
+      .get(`/api/v1/cross-charges/${fromKent.id}`)
+      .set(norfolk)
+      .expect(200);
+    const dispute = await demo.test
+      .http()
+      .post(`/api/v1/cross-charges/${fromKent.id}/lines/${charge.body.lines[0].id}/dispute`)
+      .set(norfolk)
+      .send({ reason: 'Two of the health checks were not carried out' })
+      .expect(201);
+    await demo.test
+      .http()
+      .post(`/api/v1/disputes/${dispute.body.id}/escalate`)
+      .set(norfolk)
+      .send({ reason: 'Kent has not answered' })
+      .expect(200);
+
+    await openAs(ADMIN);
+    await menuEntry('Escalated disputes').click();
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'Norfolk County Council disputes Kent County Council' });
+    await expect(row.textContent()).resolves.toContain(
+      'Your organisation is a party: another administrator decides',
+    );
+    await row.click();
+    await page
+      .getByRole('alert')
+      .filter({
+        hasText:
+          'Your organisation, Norfolk County Council, is the consumer of this charge, so you may not decide this ' +
+          'dispute: that would be a conflict of interest. Another administrator of the consortium decides it.',
+      })
+      .waitFor();
+    await expect(page.getByRole('button', { name: /^(Uphold|Dismiss)$/ }).count()).resolves.toBe(0);
+    await screenshot(page, 'consortium-escalated-dispute-conflict-of-interest');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // Another administrator of the consortium (Suffolk's, made one for the purpose) decides it, and steps down.
+    const admin = { Authorization: `Bearer ${await tokenFor(ADMIN)}` };
+    const suffolk = { Authorization: `Bearer ${await tokenFor('admin@suffolk.gov.uk')}` };
+    const me = await demo.test.http().get('/api/v1/auth/me').set(suffolk).expect(200);
+    const consortiumId = charge.body.consortiumId as string;
+    await demo.test
+      .http()
+      .post(`/api/v1/consortia/${consortiumId}/admins`)
+      .set(admin)
+      .send({ userId: me.body.id })
+      .expect(201);
+    const asSuffolk = { Authorization: `Bearer ${await tokenFor('admin@suffolk.gov.uk')}` };
+    await demo.test
+      .http()
+      .post(`/api/v1/disputes/${dispute.body.id}/dismiss`)
+      .set(asSuffolk)
+      .send({ reason: 'The checks were carried out in the following week' })
+      .expect(200);
+    await demo.test
+      .http()
+      .delete(`/api/v1/consortia/${consortiumId}/admins/${me.body.id}`)
+      .set(admin)
+      .expect(204);
+  });
+
   it('closes the quarter after explaining what closing does, then shows who pays whom and records a payment', async () => {
     await openAs(ADMIN);
     await page.goto(`${demo.baseUrl}/${openPeriodPath}`);

@@ -1,5 +1,11 @@
 import { DataSource } from 'typeorm';
-import { auditEventsFor, anIssuedChargeBetweenMembers } from './support/builders';
+import {
+  auditEventsFor,
+  anIssuedChargeBetweenMembers,
+  aUser,
+  bearerFor,
+  makeConsortiumAdmin,
+} from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
 type Auth = Record<string, string>;
@@ -166,6 +172,69 @@ describe('disputes and credit notes', () => {
     expect(await position(scene, scene.provider.id)).toBe(130_060n);
   });
 
+  describe('conflict of interest', () => {
+    /** A dispute of the scene's charge, rejected by the provider and escalated by the consumer. */
+    async function anEscalatedDispute(scene: Scene) {
+      const disputeId = await raise(scene);
+      await step(scene.auth.provider, disputeId, 'reject').expect(200);
+      await step(scene.auth.consumer, disputeId, 'escalate').expect(200);
+      return disputeId;
+    }
+
+    it('refuses to let an administrator of the consortium decide a dispute their own organisation is party to, naming the conflict; another administrator decides', async () => {
+      const scene = await anIssuedCharge();
+      const disputeId = await anEscalatedDispute(scene);
+      const consumerSideAdmin = await aUser(ds, scene.consumer, ['viewer']);
+      await makeConsortiumAdmin(ds, scene.consortium, consumerSideAdmin);
+      const asConsumerSide = await bearerFor(test, consumerSideAdmin);
+
+      const attempts = [
+        await step(scene.auth.partyAdmin, disputeId, 'dismiss').expect(403),
+        await step(scene.auth.partyAdmin, disputeId, 'uphold', {
+          reason: 'Ours to say',
+          creditNetMinor: '1',
+        }).expect(403),
+        await step(asConsumerSide, disputeId, 'uphold', { reason: 'Credit us in full' }).expect(403),
+      ];
+
+      for (const [response, party] of [
+        [attempts[0], `${scene.provider.name}, is the provider`],
+        [attempts[1], `${scene.provider.name}, is the provider`],
+        [attempts[2], `${scene.consumer.name}, is the consumer`],
+      ] as const) {
+        expect(response.body).toMatchObject({ ...FORBIDDEN, code: 'conflict-of-interest' });
+        expect(response.body.detail).toBe(
+          `You may not decide this dispute: your organisation, ${party} of ${scene.charge.reference} (a conflict ` +
+            'of interest). Another administrator of the consortium must decide it.',
+        );
+      }
+      const charge = await chargeOf(scene);
+      expect(charge.disputes.map((d: { status: string }) => d.status)).toEqual(['escalated']);
+      expect(charge.credited).toEqual({ amountMinor: '0', currency: 'GBP' });
+      expect(await position(scene, scene.provider.id)).toBe(130_060n);
+      expect((await auditEventsFor(ds, disputeId)).map((e) => e.action)).toEqual([
+        'dispute.opened',
+        'dispute.rejected',
+        'dispute.escalated',
+      ]);
+
+      const decided = await step(scene.auth.consortiumAdmin, disputeId, 'dismiss').expect(200);
+      expect(decided.body.dispute.status).toBe('dismissed');
+    });
+
+    it('tells a party’s administrator of the conflict whatever state the dispute is in', async () => {
+      const scene = await anIssuedCharge();
+      const open = await raise(scene);
+
+      const response = await step(scene.auth.partyAdmin, open, 'uphold').expect(403);
+
+      expect(response.body.code).toBe('conflict-of-interest');
+      expect((await step(scene.auth.consortiumAdmin, open, 'uphold').expect(409)).body).toMatchObject(
+        conflictWith('illegal-transition'),
+      );
+    });
+  });
+
   it('keeps the charge disputed while another dispute still awaits a decision', async () => {
     const scene = await anIssuedCharge();
     const first = await raise(scene, 0);
@@ -235,7 +304,7 @@ describe('disputes and credit notes', () => {
         test.http().post(`/api/v1/cross-charges/${scene.charge.id}/comments`).set(auth).send({ body });
       await post(scene.auth.consumer, 'Which purchase order is this against?').expect(201);
       await post(scene.auth.provider, 'PO 4500123').expect(201);
-      await post(scene.auth.consortiumAdmin, 'Noted <b>by</b> the board').expect(201);
+      await post(scene.auth.partyAdmin, 'Noted <b>by</b> the board').expect(201);
       expect((await post(scene.auth.consumerViewer, 'Me too').expect(403)).body).toMatchObject(FORBIDDEN);
       await post(scene.auth.bystander, 'Nosy').expect(404);
       const thread = await test
@@ -248,7 +317,7 @@ describe('disputes and credit notes', () => {
         'PO 4500123',
         'Noted <b>by</b> the board',
       ]);
-      // The consortium admin of this scene works for the provider, so its comment is news to the consumer only.
+      // This consortium admin works for the provider, so its comment is news to the consumer only.
       const notices = await ds.query(
         `SELECT organisation_id AS "organisationId", count(*)::int AS count FROM notifications
           WHERE kind = 'cross_charge.commented' AND entity_id = $1 GROUP BY organisation_id`,

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
+import { Organisation } from '../src/modules/organisations/organisation.entity';
 import {
   aBillingPeriod,
   aConsortiumWithMembers,
@@ -111,12 +112,13 @@ describe('Idempotency-Key on every money-moving write', () => {
     return { ...world, third, period };
   }
 
-  /** A consortium admin of the world's consortium who is a user of `organisation`. */
+  /** A consortium admin of the world's consortium who is a user of its home organisation, its other, or this one. */
   async function anotherConsortiumAdmin(
     world: Awaited<ReturnType<typeof aConsortiumWithMembers>>,
-    home = true,
+    home: boolean | Organisation = true,
   ) {
-    const user = await aUser(test.dataSource, home ? world.home : world.other, ['viewer']);
+    const organisation = home === true ? world.home : home === false ? world.other : home;
+    const user = await aUser(test.dataSource, organisation, ['viewer']);
     await makeConsortiumAdmin(test.dataSource, world.consortium, user);
     return bearerFor(test, user);
   }
@@ -311,8 +313,9 @@ describe('Idempotency-Key on every money-moving write', () => {
       return {
         path: `/api/v1/disputes/${scene.disputeId}/uphold`,
         body: { ...REASON, creditNetMinor: '25000' },
+        // The deciding administrator sits in the bystander: a party's may not decide (a conflict of interest).
         caller: scene.auth.consortiumAdmin,
-        sameOrganisationCaller: await anotherConsortiumAdmin(scene),
+        sameOrganisationCaller: await anotherConsortiumAdmin(scene, scene.bystander),
         otherOrganisationCaller: await anotherConsortiumAdmin(scene, false),
         consortiumId: scene.consortium.id,
       };
@@ -325,8 +328,9 @@ describe('Idempotency-Key on every money-moving write', () => {
       return {
         path: `/api/v1/disputes/${scene.disputeId}/dismiss`,
         body: REASON,
+        // The deciding administrator sits in the bystander: a party's may not decide (a conflict of interest).
         caller: scene.auth.consortiumAdmin,
-        sameOrganisationCaller: await anotherConsortiumAdmin(scene),
+        sameOrganisationCaller: await anotherConsortiumAdmin(scene, scene.bystander),
         otherOrganisationCaller: await anotherConsortiumAdmin(scene, false),
         consortiumId: scene.consortium.id,
       };

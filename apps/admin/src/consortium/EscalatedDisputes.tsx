@@ -78,7 +78,16 @@ function Disputes({ consortium }: { consortium: AdministeredConsortium }) {
           <FunctionField
             label="Between"
             sortable={false}
-            render={(d: EscalatedDispute) => `${d.consumerName} disputes ${d.providerName}'s charge`}
+            render={(d: EscalatedDispute) => (
+              <>
+                {d.consumerName} disputes {d.providerName}&apos;s charge
+                {d.ourSide ? (
+                  <Typography variant="body2" color="text.secondary">
+                    Your organisation is a party: another administrator decides
+                  </Typography>
+                ) : null}
+              </>
+            )}
           />
           <TextField source="serviceTitle" label="Service" sortable={false} />
           <FunctionField
@@ -183,6 +192,17 @@ function Decide({ dispute }: { dispute: EscalatedDispute }) {
   );
 }
 
+/** An administrator whose organisation is a party may not decide (the API refuses it too): someone else must. */
+function ConflictOfInterest({ dispute }: { dispute: EscalatedDispute }) {
+  const ours = dispute.ourSide === 'provider' ? dispute.providerName : dispute.consumerName;
+  return (
+    <Alert severity="info">
+      Your organisation, {ours}, is the {dispute.ourSide} of this charge, so you may not decide this dispute:
+      that would be a conflict of interest. Another administrator of the consortium decides it.
+    </Alert>
+  );
+}
+
 function DisputePage() {
   const dispute = useRecordContext<EscalatedDispute>();
   if (!dispute) return null;
@@ -219,7 +239,11 @@ function DisputePage() {
             </>
           ) : null}
           {dispute.status === 'escalated' ? (
-            <Decide dispute={dispute} />
+            dispute.ourSide ? (
+              <ConflictOfInterest dispute={dispute} />
+            ) : (
+              <Decide dispute={dispute} />
+            )
           ) : (
             <Alert severity="info">
               {DISPUTE_STATUS_LABELS[dispute.status]}.

@@ -29,6 +29,8 @@ export interface EscalatedDispute {
   resolution: string | null;
   raisedAt: string;
   comments: Schemas['ChargeCommentDto'][];
+  /** The signed-in person's organisation's side of the charge, when it is a party: then it may not decide. */
+  ourSide: 'provider' | 'consumer' | null;
 }
 
 /** The resources of the consortium administrators' screens, named so no other feature's can clash. */
@@ -75,6 +77,7 @@ function disputesOf(
       resolution: dispute.resolution,
       raisedAt: dispute.createdAt,
       comments: charge.comments.filter((c) => c.disputeId === dispute.id),
+      ourSide: charge.direction === 'from_us' ? 'provider' : charge.direction === 'to_us' ? 'consumer' : null,
     };
   });
 }

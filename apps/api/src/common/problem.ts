@@ -74,8 +74,8 @@ export function problem(
 
 export const notFound = (what: string) =>
   new ProblemException(HttpStatus.NOT_FOUND, 'not-found', `${what} was not found`);
-export const forbidden = (detail = 'You are not allowed to do this') =>
-  new ProblemException(HttpStatus.FORBIDDEN, 'forbidden', detail);
+export const forbidden = (detail = 'You are not allowed to do this', code?: string) =>
+  new ProblemException(HttpStatus.FORBIDDEN, 'forbidden', detail, code ? { code } : {});
 export const conflict = (detail: string, code?: string) =>
   new ProblemException(HttpStatus.CONFLICT, 'conflict', detail, code ? { code } : {});
 export const unauthenticated = (detail = 'Sign in or present a valid API key') =>

@@ -582,13 +582,17 @@ export async function someUsage(
 
 /**
  * An issued charge from `home` (provider) to `other` (consumer) in a fresh consortium: a £1,000 line and a
- * £250.50 + £50.10 VAT line, a third member (`bystander`) and bearer headers for each side.
+ * £250.50 + £50.10 VAT line, a third member (`bystander`) and bearer headers for each side. Its
+ * `auth.consortiumAdmin` administers the consortium from the bystander, so may decide escalated disputes (a
+ * party's own administrator, `consortiumAdmin` of the world, may not: a conflict of interest).
  */
 export async function anIssuedChargeBetweenMembers(test: TestApp) {
   const ds = test.dataSource;
   const world = await aConsortiumWithMembers(ds);
   const bystander = await anOrganisation(ds);
   await aMembership(ds, world.consortium, bystander);
+  const neutralAdmin = await aUser(ds, bystander, ['viewer']);
+  await makeConsortiumAdmin(ds, world.consortium, neutralAdmin);
   const period = await aChargePeriod(ds, world.consortium, '2026-10');
   const charge = await aDraftCrossCharge(ds, {
     consortium: world.consortium,
@@ -604,11 +608,21 @@ export async function anIssuedChargeBetweenMembers(test: TestApp) {
     provider: await bearerFor(test, world.homeUsers.finance),
     consumer: await bearerFor(test, world.otherUsers.finance),
     consumerViewer: await bearerFor(test, world.otherUsers.viewer),
-    consortiumAdmin: await bearerFor(test, world.consortiumAdmin),
+    consortiumAdmin: await bearerFor(test, neutralAdmin),
+    partyAdmin: await bearerFor(test, world.consortiumAdmin),
     bystander: await bearerFor(test, await aUser(ds, bystander, ['finance'])),
   };
   await test.http().post(`/api/v1/cross-charges/${charge.id}/issue`).set(auth.provider).expect(200);
-  return { ...world, bystander, period, charge, auth, provider: world.home, consumer: world.other };
+  return {
+    ...world,
+    bystander,
+    neutralAdmin,
+    period,
+    charge,
+    auth,
+    provider: world.home,
+    consumer: world.other,
+  };
 }
 
 /** The body of `POST /services`: a disaster recovery service of the consortium, with `overrides` applied. */

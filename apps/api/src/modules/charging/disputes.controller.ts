@@ -59,7 +59,10 @@ export class DisputesController {
     return this.disputes.escalate(actor, id, body.reason);
   }
 
-  /** A consortium administrator upholds an escalated dispute: a credit note for the line, or `creditNetMinor` of it. */
+  /**
+   * A consortium administrator upholds an escalated dispute: a credit note for the line, or `creditNetMinor` of it.
+   * An administrator whose organisation is a party of the charge may not (403 `conflict-of-interest`).
+   */
   @Roles('consortium_admin', 'superadmin')
   @Idempotent()
   @Post(':id/uphold')
@@ -72,7 +75,10 @@ export class DisputesController {
     return this.disputes.uphold(actor, id, body);
   }
 
-  /** A consortium administrator dismisses an escalated dispute: the line stands as charged. */
+  /**
+   * A consortium administrator dismisses an escalated dispute: the line stands as charged. An administrator whose
+   * organisation is a party of the charge may not (403 `conflict-of-interest`).
+   */
   @Roles('consortium_admin', 'superadmin')
   @Idempotent()
   @Post(':id/dismiss')

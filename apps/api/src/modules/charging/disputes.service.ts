@@ -14,6 +14,7 @@ import { forbidden, notFound } from '../../common/problem';
 import { AuditService } from '../audit/audit.service';
 import { administers } from '../consortia/consortium-access';
 import { NotificationsService } from '../notifications/notifications.service';
+import { Organisation } from '../organisations/organisation.entity';
 import { ChargeCommentsService } from './charge-comments.service';
 import { CreditNote } from './credit-note.entity';
 import { type CreditAmount, CreditNotesService } from './credit-notes.service';
@@ -107,6 +108,9 @@ export class DisputesService {
         .where('d.id = :id', { id })
         .getOneOrFail();
       this.assertMayDecide(actor, charge, action);
+      if (DECIDED_BY[action] === 'consortium_admin') {
+        await this.assertNoConflictOfInterest(manager, actor, charge);
+      }
       const status = disputeLifecycle.next(dispute.status, action);
       const resolved = !UNRESOLVED_DISPUTE_STATUSES.includes(status);
 
@@ -189,6 +193,30 @@ export class DisputesService {
             : `the charge's ${who}`;
       throw forbidden(`Only ${doer} may ${action} a dispute`);
     }
+  }
+
+  /**
+   * An administrator whose own organisation is a party of the charge may not decide its escalated dispute, nor may
+   * a superadmin of a party: another administrator of the consortium decides.
+   */
+  private async assertNoConflictOfInterest(
+    manager: EntityManager,
+    actor: Actor,
+    charge: CrossCharge,
+  ): Promise<void> {
+    const party =
+      actor.organisationId === charge.providerOrganisationId
+        ? 'provider'
+        : actor.organisationId === charge.consumerOrganisationId
+          ? 'consumer'
+          : null;
+    if (!party) return;
+    const organisation = await manager.findOneByOrFail(Organisation, { id: actor.organisationId });
+    throw forbidden(
+      `You may not decide this dispute: your organisation, ${organisation.name}, is the ${party} of ` +
+        `${charge.reference} (a conflict of interest). Another administrator of the consortium must decide it.`,
+      'conflict-of-interest',
+    );
   }
 
   /** A disputed charge with no dispute left awaiting a decision returns to issued, ready for approval. */

@@ -153,6 +153,67 @@ describe('events feed', () => {
     expect(feed.data).toHaveLength(1);
   });
 
+  describe('cursors', () => {
+    it('say nothing of how many events the whole platform has: opaque, not the feed position', async () => {
+      const { organisation, auth } = await aReader();
+      const event = await anEvent(organisation);
+
+      const feed = await readFeed(auth);
+
+      const [{ position }] = await ds.query(
+        'SELECT feed_seq::text AS position FROM outbox_events WHERE event_id = $1',
+        [feed.data[0].id],
+      );
+      expect(feed.data.map((e) => e.data.title)).toEqual([event!.title]);
+      expect(feed.page.nextCursor).not.toBe(Buffer.from(`s:${position}`).toString('base64url'));
+      expect(Buffer.from(feed.page.nextCursor, 'base64url').toString('latin1')).not.toContain(position);
+      // The platform's count moves on between two reads that find nothing new; the cursor handed back does not.
+      await anEvent((await aReader()).organisation);
+      const again = await readFeed(auth, `?after=${feed.page.nextCursor}`);
+      expect(again.page.nextCursor).toBe(feed.page.nextCursor);
+    });
+
+    it('refuses a cursor issued to another organisation (400) and shows nothing of its events', async () => {
+      const { auth } = await aReader();
+      const other = await aReader();
+      await anEvent(other.organisation);
+      const theirs = await readFeed(other.auth, '?limit=1');
+
+      const response = await read(auth, `?after=${theirs.page.nextCursor}`).expect(400);
+
+      expect(response.body).toMatchObject({ type: 'urn:consortium:problem:validation-error', status: 400 });
+      expect(response.body.errors).toEqual([
+        {
+          field: 'after',
+          message: 'after must be the page.nextCursor of an earlier read by your organisation',
+        },
+      ]);
+      expect(response.text).not.toContain(other.organisation.id);
+    });
+
+    it('refuses a cursor that was altered, or forged in the old readable form, with a validation problem', async () => {
+      const { organisation, auth } = await aReader();
+      await anEvent(organisation);
+      await anEvent(organisation);
+      const first = await readFeed(auth, '?limit=1');
+      const bytes = Buffer.from(first.page.nextCursor, 'base64url');
+      bytes[bytes.length - 20] ^= 0x01;
+      const [{ position }] = await ds.query(
+        'SELECT max(feed_seq)::text AS position FROM outbox_events WHERE organisation_id = $1',
+        [organisation.id],
+      );
+
+      for (const forged of [
+        bytes.toString('base64url'),
+        Buffer.from('s:0').toString('base64url'),
+        Buffer.from(`s:${BigInt(position) - 1n}`).toString('base64url'),
+      ]) {
+        const response = await read(auth, `?after=${forged}`).expect(400);
+        expect(response.body.errors.map((e: { field: string }) => e.field)).toEqual(['after']);
+      }
+    });
+  });
+
   it.each([
     ['an unknown type', '?type=ledger.exploded', 'type'],
     ['a cursor it did not issue', `?after=${Buffer.from('nonsense').toString('base64url')}`, 'after'],

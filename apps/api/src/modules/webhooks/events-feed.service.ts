@@ -1,30 +1,18 @@
 import type { Actor } from '@consortium/auth';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DEFAULT_PAGE_SIZE } from '../../common/pagination';
 import { invalid } from '../../common/problem';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { EventFeedDto, EventFeedQuery } from './dto/event.dto';
 import { type OutboxEventRow, toEventBody } from './event-body';
 import { TOPICS, topicsOf } from './event-types';
+import { FeedCursors } from './feed-cursor';
 
 /** The advisory lock that lets one transaction at a time number events (any constant unique to this use). */
 const FEED_SEQUENCING_LOCK = 7_311_002_026;
 const SEQUENCING_BATCH = 1000;
-
-function encode(position: string): string {
-  return Buffer.from(`s:${position}`).toString('base64url');
-}
-
-function decode(cursor: string): string {
-  const match = /^s:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) {
-    throw invalid('after is not a cursor this API issued', [
-      { field: 'after', message: 'after must be the page.nextCursor of an earlier read' },
-    ]);
-  }
-  return match[1];
-}
 
 /**
  * The events feed for integrators who poll. Unlike list pages it always hands back a cursor, so a poller resumes
@@ -35,7 +23,28 @@ function decode(cursor: string): string {
  */
 @Injectable()
 export class EventsFeedService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly cursors: FeedCursors;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(RUNTIME_CONFIG) config: RuntimeConfig,
+  ) {
+    this.cursors = new FeedCursors(config.secretsKey);
+  }
+
+  /** Where a cursor points: only one issued to the caller's organisation, unaltered, is read. */
+  private positionOf(actor: Actor, cursor: string): string {
+    const position = this.cursors.open(actor.organisationId, cursor);
+    if (position === null) {
+      throw invalid('after is not a cursor this API issued to your organisation', [
+        {
+          field: 'after',
+          message: 'after must be the page.nextCursor of an earlier read by your organisation',
+        },
+      ]);
+    }
+    return position;
+  }
 
   /** Numbers the committed events that have no place in the feed yet, oldest first. Returns how many. */
   async sequence(): Promise<number> {
@@ -61,7 +70,7 @@ export class EventsFeedService {
 
   async read(actor: Actor, query: EventFeedQuery): Promise<EventFeedDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.after ? decode(query.after) : '0';
+    const after = query.after ? this.positionOf(actor, query.after) : '0';
     const topics = query.type ? topicsOf(query.type.split(',')) : TOPICS;
     await this.sequence();
     const rows = (await this.dataSource.query(
@@ -76,7 +85,10 @@ export class EventsFeedService {
     return {
       data: page.map(toEventBody),
       page: {
-        nextCursor: encode(page.length > 0 ? page[page.length - 1].position : after),
+        nextCursor: this.cursors.seal(
+          actor.organisationId,
+          page.length > 0 ? page[page.length - 1].position : after,
+        ),
         limit,
         hasMore: rows.length > limit,
       },

@@ -52,7 +52,10 @@ export class EventDto {
 }
 
 export class EventFeedPageInfo {
-  /** Pass as `after` next time. Always set, even on the last page, so polling carries on from here. */
+  /**
+   * Pass as `after` next time. Always set, even on the last page, so polling carries on from here. Opaque, and
+   * good only for your organisation.
+   */
   nextCursor!: string;
   limit!: number;
   /** True when more events are waiting now: read again at once rather than after your polling interval. */

@@ -13,6 +13,7 @@ import { RefreshTokenSuccession1796123345034 } from './1796123345034-RefreshToke
 import { ChargeRunHeartbeat1796672934076 } from './1796672934076-ChargeRunHeartbeat';
 import { BillingCompleteness1796673054096 } from './1796673054096-BillingCompleteness';
 import { Sessions1796673132303 } from './1796673132303-Sessions';
+import { SignInThrottles1796674334657 } from './1796674334657-SignInThrottles';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ChargeRunHeartbeat1796672934076,
   BillingCompleteness1796673054096,
   Sessions1796673132303,
+  SignInThrottles1796674334657,
 ];

@@ -1,6 +1,6 @@
-import { sha256 } from '@consortium/auth';
+import { sha256, throttledAddress } from '@consortium/auth';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Response, Test } from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadEnvironment } from '../src/config/environment';
@@ -12,6 +12,7 @@ import {
   anOrganisation,
   auditEventsFor,
   aUser,
+  bearerFor,
   signIn,
   TEST_PASSWORD,
 } from './support/builders';
@@ -28,14 +29,17 @@ describe('authentication', () => {
   // A second instance on the same database, and one with the reuse grace period turned off.
   let otherInstance: TestApp;
   let strict: TestApp;
+  // And one whose sign-in waits start at a minute, so no test could outrun one.
+  let throttled: TestApp;
   beforeAll(async () => {
     test = await createTestApp();
     ds = test.dataSource;
     otherInstance = await createTestApp();
     strict = await createTestApp({ REFRESH_TOKEN_REUSE_GRACE_SECONDS: '0' });
+    throttled = await createTestApp({ SIGN_IN_FIRST_DELAY_SECONDS: '60', SIGN_IN_MAX_DELAY_SECONDS: '3600' });
   });
   afterAll(async () => {
-    await Promise.all([test.close(), otherInstance.close(), strict.close()]);
+    await Promise.all([test.close(), otherInstance.close(), strict.close(), throttled.close()]);
   });
 
   const login = (body: object, address = aClientAddress()) =>
@@ -123,55 +127,254 @@ describe('authentication', () => {
       const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
       await login({ email: user.email, password: '' }).expect(400);
       const [{ count }] = await ds.query(
-        'SELECT count(*)::int AS count FROM login_failures WHERE email = $1',
+        'SELECT count(*)::int AS count FROM sign_in_throttles WHERE email = $1',
         [user.email],
       );
       expect(count).toBe(0);
     });
   });
 
-  describe('rate limiting of failed sign-ins', () => {
-    it('refuses further attempts for an email after five failures (429 problem), even with the right password', async () => {
-      const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
-      for (let attempt = 0; attempt < 5; attempt++) {
-        await login({ email: user.email, password: 'wrong-password' }).expect(401);
-      }
+  describe('slowing down failed sign-ins (per email and address, never a lock of the account)', () => {
+    const RATE_LIMITED = { type: 'urn:consortium:problem:rate-limited', status: 429 };
+    /** The throttled app's first wait: long enough that no test outruns it, so nothing depends on timing. */
+    const FIRST_DELAY = 60;
+    const MAX_DELAY = 3600;
+    const attempt = (email: string, password: string, address: string) =>
+      throttled.http().post('/api/v1/auth/login').set('X-Forwarded-For', address).send({ email, password });
+    /** Fails to sign in as `email` from `address`, `times` times (each a 401). */
+    async function fail(email: string, address: string, times = 1) {
+      for (let n = 0; n < times; n++) await attempt(email, 'not-the-password', address).expect(401);
+    }
 
-      const response = await login({ email: user.email, password: TEST_PASSWORD }).expect(429);
+    /** The count of an email from an address ('' for the address's own, across emails), and the wait it set. */
+    async function throttleOf(email: string, address: string) {
+      const [row] = await ds.query<{ failures: number; wait: number }[]>(
+        `SELECT failures, round(extract(epoch FROM not_before - updated_at))::int AS wait
+           FROM sign_in_throttles WHERE email = $1 AND address = $2`,
+        [email, address],
+      );
+      return row;
+    }
 
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({
-        type: 'urn:consortium:problem:rate-limited',
-        status: 429,
-        retryAfterSeconds: 900,
+    /** Moves every wait of an address into the past, as if the time had passed. */
+    async function letTheWaitPass(address: string) {
+      await ds.query(
+        `UPDATE sign_in_throttles SET not_before = now() - interval '1 second' WHERE address = $1`,
+        [address],
+      );
+    }
+
+    it('refuses the right password from the address that kept failing, with a 429 naming when to try again', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['finance']);
+      const attacker = aClientAddress();
+      await fail(user.email, attacker, 5);
+
+      const refused = await attempt(user.email, TEST_PASSWORD, attacker).expect(429);
+
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({ ...RATE_LIMITED, notBefore: expect.any(String) });
+      expect(refused.body.detail).toBe(
+        'Too many failed sign-ins for this email from your address: ' +
+          `try again in ${refused.body.retryAfterSeconds === 60 ? '1 minute' : `${refused.body.retryAfterSeconds} seconds`} ` +
+          `(not before ${(refused.body.notBefore as string).slice(11, 19)} UTC)`,
+      );
+      expect(refused.body.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(refused.body.retryAfterSeconds).toBeLessThanOrEqual(FIRST_DELAY);
+      expect(refused.headers['retry-after']).toBe(String(refused.body.retryAfterSeconds));
+      expect(refused.body).not.toHaveProperty('accessToken');
+      // Refused attempts are not counted: the wait does not grow while the client waits.
+      expect(await throttleOf(user.email, throttledAddress(attacker))).toEqual({
+        failures: 5,
+        wait: FIRST_DELAY,
       });
-      expect(response.body).not.toHaveProperty('accessToken');
     });
 
-    it('forgets an email’s failures once it signs in successfully', async () => {
+    it('lets the owner sign in with the right password from another address while an attacker is slowed down', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['finance']);
+      const attacker = aClientAddress();
+      await fail(user.email, attacker, 5);
+      await attempt(user.email, 'another-guess', attacker).expect(429);
+
+      const owner = await attempt(user.email, TEST_PASSWORD, aClientAddress()).expect(200);
+
+      await me(bearer(owner.body.accessToken)).expect(200);
+      // The owner signing in does not give the attacker's address its guesses back.
+      await attempt(user.email, TEST_PASSWORD, attacker).expect(429);
+    });
+
+    it('doubles the wait with each further failure, up to the longest, and lets the right password in once it is over', async () => {
       const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
-      for (let attempt = 0; attempt < 4; attempt++) {
-        await login({ email: user.email, password: 'wrong-password' }).expect(401);
+      const address = aClientAddress();
+      const counted = throttledAddress(address);
+      await fail(user.email, address, 5);
+      expect(await throttleOf(user.email, counted)).toEqual({ failures: 5, wait: FIRST_DELAY });
+
+      const waits = [];
+      for (let n = 0; n < 3; n++) {
+        await letTheWaitPass(counted);
+        await fail(user.email, address);
+        waits.push((await throttleOf(user.email, counted)).wait);
       }
-      await login({ email: user.email, password: TEST_PASSWORD }).expect(200);
-      for (let attempt = 0; attempt < 4; attempt++) {
-        await login({ email: user.email, password: 'wrong-password' }).expect(401);
-      }
-      await login({ email: user.email, password: TEST_PASSWORD }).expect(200);
+      expect(waits).toEqual([2 * FIRST_DELAY, 4 * FIRST_DELAY, 8 * FIRST_DELAY]);
+      await ds.query(`UPDATE sign_in_throttles SET failures = 40 WHERE email = $1 AND address = $2`, [
+        user.email,
+        counted,
+      ]);
+      await letTheWaitPass(counted);
+      await fail(user.email, address);
+      expect(await throttleOf(user.email, counted)).toEqual({ failures: 41, wait: MAX_DELAY });
+
+      await letTheWaitPass(counted);
+      await attempt(user.email, TEST_PASSWORD, address).expect(200);
+      expect(await throttleOf(user.email, counted)).toBeUndefined();
     });
 
-    it('refuses an address that failed thirty times, whatever email it tries next', async () => {
+    it('forgets an email’s failures from an address once it signs in there', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
+      const address = aClientAddress();
+      await fail(user.email, address, 4);
+      await attempt(user.email, TEST_PASSWORD, address).expect(200);
+      await fail(user.email, address, 4);
+      await attempt(user.email, TEST_PASSWORD, address).expect(200);
+    });
+
+    it('forgets failures after a day without any', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
+      const address = aClientAddress();
+      await fail(user.email, address, 5);
+      await ds.query(
+        `UPDATE sign_in_throttles SET updated_at = now() - interval '25 hours', not_before = now() - interval '24 hours'
+          WHERE address = $1`,
+        [throttledAddress(address)],
+      );
+
+      await fail(user.email, address);
+
+      expect(await throttleOf(user.email, throttledAddress(address))).toEqual({ failures: 1, wait: 0 });
+    });
+
+    it('lets only the free attempts of a burst of simultaneous guesses reach the password check', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
+      const address = aClientAddress();
+
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, () => attempt(user.email, 'not-the-password', address).then((r) => r)),
+      );
+
+      const statuses = burst.map((response) => response.status).sort();
+      expect(statuses).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
+      expect(await throttleOf(user.email, throttledAddress(address))).toEqual({
+        failures: 5,
+        wait: FIRST_DELAY,
+      });
+    });
+
+    it('counts an IPv6 client by its /64, so a fresh address in the same network does not start afresh', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
+      const network = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
+      for (let n = 1; n <= 5; n++) await fail(user.email, `${network}::${n}`);
+
+      await attempt(user.email, TEST_PASSWORD, `${network}::99`).expect(429);
+      await attempt(user.email, TEST_PASSWORD, `${network}:1::1`).expect(429);
+      await attempt(user.email, TEST_PASSWORD, aClientAddress()).expect(200);
+    });
+
+    it('slows an address that failed thirty times, whatever email it tries next, and no one else', async () => {
       const address = aClientAddress();
       const user = await aUser(ds, await anOrganisation(ds), ['viewer']);
-      for (let attempt = 0; attempt < 30; attempt++) {
-        await login(
-          { email: `guess.${attempt}.${randomUUID()}@example.gov.uk`, password: 'x' },
-          address,
-        ).expect(401);
-      }
+      for (let n = 0; n < 30; n++) await fail(`guess.${n}.${randomUUID()}@example.gov.uk`, address);
 
-      await login({ email: user.email, password: TEST_PASSWORD }, address).expect(429);
-      await login({ email: user.email, password: TEST_PASSWORD }, aClientAddress()).expect(200);
+      const refused = await attempt(user.email, TEST_PASSWORD, address).expect(429);
+
+      expect(refused.body.detail).toMatch(/^Too many failed sign-ins from your address: try again in /);
+      await attempt(user.email, TEST_PASSWORD, aClientAddress()).expect(200);
+    });
+
+    it('gives an address its attempt back when the password is right, so an office is not slowed by its own sign-ins', async () => {
+      const address = aClientAddress();
+      const counted = throttledAddress(address);
+      const [colleague, other] = await Promise.all([
+        aUser(ds, await anOrganisation(ds), ['viewer']),
+        aUser(ds, await anOrganisation(ds), ['viewer']),
+      ]);
+      await fail(colleague.email, address);
+      await ds.query(`UPDATE sign_in_throttles SET failures = 28 WHERE email = '' AND address = $1`, [
+        counted,
+      ]);
+
+      await attempt(other.email, TEST_PASSWORD, address).expect(200);
+      await attempt(other.email, TEST_PASSWORD, address).expect(200);
+
+      expect((await throttleOf('', counted)).failures).toBe(28);
+      await fail(colleague.email, address, 2);
+      await attempt(other.email, TEST_PASSWORD, address).expect(429);
+    });
+
+    it('records an audit event for the account when an address starts being slowed down for it, once', async () => {
+      const user = await aUser(ds, await anOrganisation(ds), ['finance']);
+      const address = aClientAddress();
+
+      await fail(user.email, address, 5);
+      await letTheWaitPass(throttledAddress(address));
+      await fail(user.email, address);
+
+      const throttledEvents = (await auditEventsFor(ds, user.id)).filter(
+        (event) => event.action === 'auth.sign_in_throttled',
+      );
+      expect(throttledEvents).toEqual([
+        expect.objectContaining({
+          actorType: 'system',
+          organisationId: user.organisationId,
+          changes: { address: throttledAddress(address), failures: 5, notBefore: expect.any(String) },
+        }),
+      ]);
+    });
+
+    it('tells the organisation’s administrators (a notification and an audit event) when an account keeps failing, from anywhere', async () => {
+      const organisation = await anOrganisation(ds);
+      const [user, admin] = await Promise.all([
+        aUser(ds, organisation, ['finance']),
+        aUser(ds, organisation, ['org_admin']),
+      ]);
+      const addresses = [aClientAddress(), aClientAddress(), aClientAddress()];
+      // Ten failures spread over three addresses, so none of them is slowed down: still reported.
+      await fail(user.email, addresses[0], 4);
+      await fail(user.email, addresses[1], 3);
+      await fail(user.email, addresses[2], 2);
+      const notifications = async () =>
+        (
+          await test
+            .http()
+            .get('/api/v1/notifications?kind=security.sign_in_failures')
+            .set(await bearerFor(test, admin))
+            .expect(200)
+        ).body.data;
+      expect(await notifications()).toEqual([]);
+
+      await fail(user.email, addresses[2]);
+
+      expect(await notifications()).toEqual([
+        expect.objectContaining({
+          kind: 'security.sign_in_failures',
+          title: `Repeated failed sign-ins for ${user.email}`,
+          body: expect.stringContaining('10 failed sign-in attempts'),
+          entityType: 'user',
+          entityId: user.id,
+        }),
+      ]);
+      const reported = (await auditEventsFor(ds, user.id)).filter(
+        (event) => event.action === 'auth.sign_in_failures_reported',
+      );
+      expect(reported).toEqual([
+        expect.objectContaining({
+          actorType: 'system',
+          organisationId: organisation.id,
+          changes: { failures: 10, addresses: 3 },
+        }),
+      ]);
+      // Not again for the next failure: at twice as many.
+      await fail(user.email, aClientAddress());
+      expect(await notifications()).toHaveLength(1);
     });
   });
 
@@ -469,6 +672,28 @@ describe('authentication', () => {
       expect(responses.map((response) => response.status).sort()).toEqual([200, 401]);
       const winner = responses.find((response) => response.status === 200)!;
       await refresh(winner.body.refreshToken).expect(401);
+    });
+  });
+
+  describe('the sign-in throttle settings', () => {
+    it('default to five failures per email and address, thirty per address, waits from 1 s to 15 min, a report at ten', () => {
+      expect(loadEnvironment({})).toMatchObject({
+        SIGN_IN_FAILURES_BEFORE_DELAY: 5,
+        SIGN_IN_ADDRESS_FAILURES_BEFORE_DELAY: 30,
+        SIGN_IN_FIRST_DELAY_SECONDS: 1,
+        SIGN_IN_MAX_DELAY_SECONDS: 900,
+        SIGN_IN_ALERT_AFTER_FAILURES: 10,
+      });
+    });
+
+    it.each([
+      ['SIGN_IN_FAILURES_BEFORE_DELAY', '0'],
+      ['SIGN_IN_ADDRESS_FAILURES_BEFORE_DELAY', 'many'],
+      ['SIGN_IN_FIRST_DELAY_SECONDS', '0'],
+      ['SIGN_IN_MAX_DELAY_SECONDS', '86401'],
+      ['SIGN_IN_ALERT_AFTER_FAILURES', '-1'],
+    ])('refuse %s=%s at start', (name, value) => {
+      expect(() => loadEnvironment({ [name]: value })).toThrow(new RegExp(name));
     });
   });
 

@@ -53,6 +53,7 @@ const MONEY_MOVING_WRITES = [
   'POST /api/v1/disputes/{id}/dismiss',
   'POST /api/v1/disputes/{id}/withdraw',
   'POST /api/v1/usage-events',
+  'POST /api/v1/usage-events/void',
 ] as const;
 
 const METERED = {
@@ -368,6 +369,16 @@ describe('Idempotency-Key on every money-moving write', () => {
         sameOrganisationCaller: (await anApiKey(test.dataSource, world.home, ['usage:write'])).header,
         otherOrganisationCaller: (await anApiKey(test.dataSource, world.other, ['usage:write'])).header,
         consortiumId: world.consortium.id,
+      };
+    },
+    'POST /api/v1/usage-events/void': async () => {
+      const reported = await SCENES['POST /api/v1/usage-events']();
+      await test.http().post(reported.path).set(reported.caller).send(reported.body).expect(200);
+      const events = (reported.body as { events: { eventId: string }[] }).events;
+      return {
+        ...reported,
+        path: '/api/v1/usage-events/void',
+        body: { eventIds: events.map((e) => e.eventId), reason: 'Meter read twice' },
       };
     },
   };

@@ -416,6 +416,20 @@ const MATRIX: Record<string, Case> = {
     viewer: 403,
   },
 
+  'POST /api/v1/usage-events/void': {
+    body: () => ({ eventIds: [`evt-${randomUUID()}`], reason: 'Checking who may withdraw usage.' }),
+    outsider: 'hidden',
+    sibling: 'hidden',
+    viewer: 403,
+  },
+
+  'GET /api/v1/billing-periods/{id}/reconciliation': {
+    params: (f) => ({ id: f.periodId }),
+    outsider: 404,
+    sibling: 'hidden',
+    viewer: 403,
+  },
+
   'GET /api/v1/consortia/{id}/billing-periods': {
     params: (f) => ({ id: f.consortiumId }),
     outsider: 404,

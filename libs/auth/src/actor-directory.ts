@@ -8,7 +8,8 @@ import type { Actor } from './actor';
 export interface ActorDirectory {
   /**
    * The actor for an email and password, or null when they do not match an active user.
-   * Throws (429) when too many recent attempts failed for that email or address.
+   * Throws (429, saying when to try again) while too many recent attempts failed for that email from that
+   * address, or from that address: a wait that grows with each failure, never a lock of the account.
    */
   actorForCredentials(email: string, password: string, ip: string | null): Promise<Actor | null>;
   /** The actor for a user (the CLI, the demo seed), or null when the user is gone or disabled. */

@@ -7,3 +7,4 @@ export * from './jwt.strategy';
 export * from './api-key.strategy';
 export * from './guards';
 export * from './local.strategy';
+export * from './sign-in-throttle';

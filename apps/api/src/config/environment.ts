@@ -65,6 +65,47 @@ export class Environment {
   @Max(300)
   REFRESH_TOKEN_REUSE_GRACE_SECONDS = 30;
 
+  /**
+   * Failed sign-ins of one email from one client address (an IPv6 /64) before each further attempt from there
+   * must wait; the email signs in from anywhere else as usual. Nothing locks an account.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SIGN_IN_FAILURES_BEFORE_DELAY = 5;
+
+  /** Failed sign-ins from one client address, whatever the emails, before each further attempt must wait. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SIGN_IN_ADDRESS_FAILURES_BEFORE_DELAY = 30;
+
+  /** The first wait once the free failures are used up; each further failure doubles it. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  SIGN_IN_FIRST_DELAY_SECONDS = 1;
+
+  /** The longest wait between two attempts of a throttled email and address (or address). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 900 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  SIGN_IN_MAX_DELAY_SECONDS = 900;
+
+  /**
+   * Failed sign-ins of one account, from anywhere, within a day, at which its organisation is told (a notification
+   * and an audit event), and again each time the count doubles.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  SIGN_IN_ALERT_AFTER_FAILURES = 10;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -15,9 +15,9 @@ import { SettlementPayment } from '../modules/settlement/settlement-payment.enti
 import { UsageEvent } from '../modules/usage/usage-event.entity';
 import { ApiKey } from '../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
-import { LoginFailure } from '../modules/auth/login-failure.entity';
 import { RefreshToken } from '../modules/auth/refresh-token.entity';
 import { Session } from '../modules/auth/session.entity';
+import { SignInThrottle } from '../modules/auth/sign-in-throttle.entity';
 import { ComplianceAttestation } from '../modules/catalogue/compliance-attestation.entity';
 import { PriceVersion } from '../modules/catalogue/price-version.entity';
 import { Service } from '../modules/catalogue/service.entity';
@@ -46,7 +46,7 @@ export const ENTITIES = [
   User,
   Session,
   RefreshToken,
-  LoginFailure,
+  SignInThrottle,
   ApiKey,
   AuditEvent,
   Service,

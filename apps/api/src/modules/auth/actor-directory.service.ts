@@ -9,17 +9,11 @@ import {
   verifyPassword,
 } from '@consortium/auth';
 import type { OrganisationRole } from '@consortium/domain';
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ProblemException } from '../../common/problem';
 import { User } from '../users/user.entity';
-import { LoginFailure } from './login-failure.entity';
-
-/** Failed sign-ins allowed in the window before further attempts are refused. */
-const MAX_FAILURES_PER_EMAIL = 5;
-const MAX_FAILURES_PER_ADDRESS = 30;
-const FAILURE_WINDOW_MINUTES = 15;
+import { SignInThrottleService } from './sign-in-throttle.service';
 
 interface ActorRow {
   id: string;
@@ -42,14 +36,17 @@ interface PresentedKeyRow {
   active_consortia: string[];
 }
 
-/** Where authentication meets the database: users, API keys and the failed-login record. */
+/** Where authentication meets the database: users, sessions, API keys and the sign-in throttle. */
 @Injectable()
 export class ActorDirectoryService implements ActorDirectory {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly throttle: SignInThrottleService,
+  ) {}
 
   async actorForCredentials(email: string, password: string, ip: string | null): Promise<Actor | null> {
     const normalised = email.trim().toLowerCase();
-    await this.refuseWhenRateLimited(normalised, ip);
+    const attempt = await this.throttle.admit(normalised, ip);
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
@@ -60,11 +57,12 @@ export class ActorDirectoryService implements ActorDirectory {
       ? await verifyPassword(user.passwordHash, password)
       : (await burnPasswordCheck(password), false);
     if (!user || !valid || user.status !== 'active') {
-      await this.dataSource.getRepository(LoginFailure).insert({ email: normalised, ip });
+      const account = user ? { id: user.id, email: user.email, organisationId: user.organisationId } : null;
+      await this.throttle.failed(attempt, account);
       return null;
     }
     await this.dataSource.transaction(async (manager) => {
-      await manager.delete(LoginFailure, { email: normalised });
+      await this.throttle.succeeded(manager, attempt);
       await manager.update(User, { id: user.id }, { lastLoginAt: new Date() });
     });
     return this.actorForUser(user.id);
@@ -143,26 +141,5 @@ export class ActorDirectoryService implements ActorDirectory {
       consortiumAdminOf: user.administered,
       activeConsortia: user.active_consortia,
     };
-  }
-
-  private async refuseWhenRateLimited(email: string, ip: string | null): Promise<void> {
-    const [row] = await this.dataSource.query<{ by_email: string; by_address: string }[]>(
-      `SELECT count(*) FILTER (WHERE email = $1) AS by_email,
-              count(*) FILTER (WHERE ip IS NOT DISTINCT FROM $2) AS by_address
-         FROM login_failures
-        WHERE occurred_at > now() - make_interval(mins => $3) AND (email = $1 OR ip IS NOT DISTINCT FROM $2)`,
-      [email, ip, FAILURE_WINDOW_MINUTES],
-    );
-    if (
-      Number(row.by_email) >= MAX_FAILURES_PER_EMAIL ||
-      (ip && Number(row.by_address) >= MAX_FAILURES_PER_ADDRESS)
-    ) {
-      throw new ProblemException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        'rate-limited',
-        `Too many failed sign-in attempts: try again in ${FAILURE_WINDOW_MINUTES} minutes`,
-        { retryAfterSeconds: FAILURE_WINDOW_MINUTES * 60 },
-      );
-    }
   }
 }

@@ -11,7 +11,11 @@ import { ValidateBodyGuard } from './validate-body.guard';
 export class AuthController {
   constructor(private readonly tokens: TokenService) {}
 
-  /** Sign in with email and password. Repeated failures for an email or address are refused for 15 minutes (429). */
+  /**
+   * Sign in with email and password. After repeated failures for an email from one address (or from one address),
+   * each further attempt from there must wait longer: it is refused with a 429 naming when to try again
+   * (`Retry-After`, `notBefore`). The same email signs in from elsewhere as usual: no account is locked.
+   */
   @Public()
   @NoRateLimit()
   @Post('login')

@@ -11,13 +11,16 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../../config/runtime-config';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ActorDirectoryService } from './actor-directory.service';
 import { AuthController } from './auth.controller';
+import { SignInThrottleService } from './sign-in-throttle.service';
 import { TokenService } from './token.service';
 
 @Module({
   imports: [
     PassportModule,
+    NotificationsModule,
     JwtModule.registerAsync({
       inject: [RUNTIME_CONFIG],
       useFactory: (config: RuntimeConfig) => ({
@@ -41,6 +44,7 @@ import { TokenService } from './token.service';
     ApiKeyStrategy,
     LocalStrategy,
     TokenService,
+    SignInThrottleService,
   ],
   exports: [TokenService],
 })

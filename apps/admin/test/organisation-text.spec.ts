@@ -47,6 +47,10 @@ describe('the audit log in words', () => {
     expect(actionLabel('subscription.quantity_changed')).toBe('Subscription quantity changed');
     expect(actionLabel('api_key.created')).toBe('API key created');
     expect(actionLabel('auth.login')).toBe('Signed in');
+    expect(actionLabel('auth.session_ended')).toBe('Session ended');
+    expect(actionLabel('auth.sign_in_throttled')).toBe(
+      'Sign-ins from one address slowed down after failures',
+    );
     expect(actionLabel('compliance.attested')).toBe('Compliance certificate attested');
   });
 

@@ -30,6 +30,9 @@ export function entityTypeLabel(entityType: string): string {
 const ACTION_LABELS: Record<string, string> = {
   'auth.login': 'Signed in',
   'auth.logout': 'Signed out',
+  'auth.session_ended': 'Session ended',
+  'auth.sign_in_throttled': 'Sign-ins from one address slowed down after failures',
+  'auth.sign_in_failures_reported': 'Repeated failed sign-ins reported',
   'seed.demo_data': 'Demo data loaded',
 };
 

@@ -267,8 +267,12 @@ export class ChargeRunComputation {
       chunks += 1;
       this.logger.log(`charge run ${run.id}: ${processed}/${total} subscriptions`);
       if (done) {
-        await this.settleDrafts(run, period);
-        await this.recordAttention(run, period, attention);
+        // The run's last step, like each chunk committed only while this process still holds the run.
+        await this.dataSource.transaction(async (manager) => {
+          await this.settleDrafts(manager, run, period);
+          await this.recordAttention(manager, run, period, attention);
+          await this.lease.recordProgress(manager, run, processed);
+        });
         return true;
       }
     }
@@ -278,55 +282,58 @@ export class ChargeRunComputation {
    * Subscriptions the run had to skip, named and explained on the run; the providers' finance teams and the
    * consortium's administrators are told.
    */
-  private async recordAttention(run: RunRow, period: PeriodRow, items: AttentionItem[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const named: (SubscriptionNeedingAttention & { providerId: string })[] =
-        items.length === 0
-          ? []
-          : await manager.query(
-              `SELECT i.subscription_id AS "subscriptionId", sv.title AS "serviceTitle",
-                      cons.name AS "consumerName", prov.name AS "providerName", i.reason,
-                      s.provider_organisation_id AS "providerId"
-                 FROM unnest($1::uuid[], $2::text[]) AS i(subscription_id, reason)
-                 JOIN subscriptions s ON s.id = i.subscription_id
-                 JOIN services sv ON sv.id = s.service_id
-                 JOIN organisations cons ON cons.id = s.consumer_organisation_id
-                 JOIN organisations prov ON prov.id = s.provider_organisation_id
-                ORDER BY prov.name, sv.title, cons.name`,
-              [items.map((i) => i.subscriptionId), items.map((i) => i.reason)],
-            );
-      await manager.query('UPDATE charge_runs SET needs_attention = $2::jsonb WHERE id = $1', [
-        run.id,
-        JSON.stringify(named.map(({ providerId: _provider, ...item }) => item)),
-      ]);
-      if (named.length === 0) return;
-      this.logger.warn(`charge run ${run.id}: ${named.length} subscription(s) need attention`);
-      const admins: { organisationId: string }[] = await manager.query(
-        `SELECT DISTINCT u.organisation_id AS "organisationId"
-           FROM consortium_admins a JOIN users u ON u.id = a.user_id WHERE a.consortium_id = $1`,
-        [period.consortiumId],
-      );
-      const recipients = new Map<string, typeof named>();
-      for (const item of named)
-        recipients.set(item.providerId, [...(recipients.get(item.providerId) ?? []), item]);
-      for (const { organisationId } of admins) {
-        if (!recipients.has(organisationId)) recipients.set(organisationId, named);
-      }
-      for (const [organisationId, list] of recipients) {
-        await this.notifications.notify(manager, {
-          organisationId,
-          consortiumId: period.consortiumId,
-          kind: 'charge_run.needs_attention',
-          title: `The ${period.key} charge run could not charge ${plural(list.length, 'subscription')}`,
-          body: list
-            .map((i) => `${i.providerName}'s ${i.serviceTitle} for ${i.consumerName}: ${i.reason}`)
-            .join(' '),
-          entityType: 'charge_run',
-          entityId: run.id,
-          dedupeKey: `charge_run.needs_attention:${run.id}:${organisationId}`,
-        });
-      }
-    });
+  private async recordAttention(
+    manager: EntityManager,
+    run: RunRow,
+    period: PeriodRow,
+    items: AttentionItem[],
+  ): Promise<void> {
+    const named: (SubscriptionNeedingAttention & { providerId: string })[] =
+      items.length === 0
+        ? []
+        : await manager.query(
+            `SELECT i.subscription_id AS "subscriptionId", sv.title AS "serviceTitle",
+                    cons.name AS "consumerName", prov.name AS "providerName", i.reason,
+                    s.provider_organisation_id AS "providerId"
+               FROM unnest($1::uuid[], $2::text[]) AS i(subscription_id, reason)
+               JOIN subscriptions s ON s.id = i.subscription_id
+               JOIN services sv ON sv.id = s.service_id
+               JOIN organisations cons ON cons.id = s.consumer_organisation_id
+               JOIN organisations prov ON prov.id = s.provider_organisation_id
+              ORDER BY prov.name, sv.title, cons.name`,
+            [items.map((i) => i.subscriptionId), items.map((i) => i.reason)],
+          );
+    await manager.query('UPDATE charge_runs SET needs_attention = $2::jsonb WHERE id = $1', [
+      run.id,
+      JSON.stringify(named.map(({ providerId: _provider, ...item }) => item)),
+    ]);
+    if (named.length === 0) return;
+    this.logger.warn(`charge run ${run.id}: ${named.length} subscription(s) need attention`);
+    const admins: { organisationId: string }[] = await manager.query(
+      `SELECT DISTINCT u.organisation_id AS "organisationId"
+         FROM consortium_admins a JOIN users u ON u.id = a.user_id WHERE a.consortium_id = $1`,
+      [period.consortiumId],
+    );
+    const recipients = new Map<string, typeof named>();
+    for (const item of named)
+      recipients.set(item.providerId, [...(recipients.get(item.providerId) ?? []), item]);
+    for (const { organisationId } of admins) {
+      if (!recipients.has(organisationId)) recipients.set(organisationId, named);
+    }
+    for (const [organisationId, list] of recipients) {
+      await this.notifications.notify(manager, {
+        organisationId,
+        consortiumId: period.consortiumId,
+        kind: 'charge_run.needs_attention',
+        title: `The ${period.key} charge run could not charge ${plural(list.length, 'subscription')}`,
+        body: list
+          .map((i) => `${i.providerName}'s ${i.serviceTitle} for ${i.consumerName}: ${i.reason}`)
+          .join(' '),
+        entityType: 'charge_run',
+        entityId: run.id,
+        dedupeKey: `charge_run.needs_attention:${run.id}:${organisationId}`,
+      });
+    }
   }
 
   /**
@@ -587,34 +594,32 @@ export class ChargeRunComputation {
    * After the last chunk: lines on the period's drafts that this run did not write (their subscription is no
    * longer charged) are removed, with the drafts' totals, and drafts left with no line are voided.
    */
-  private async settleDrafts(run: RunRow, period: PeriodRow): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await this.period(manager, period.id, true);
-      await manager.query(
-        `SELECT id FROM cross_charges WHERE billing_period_id = $1 AND status = 'draft' ORDER BY id FOR UPDATE`,
-        [period.id],
-      );
-      await manager.query(
-        `WITH removed AS (
-           DELETE FROM cross_charge_lines l USING cross_charges c
-            WHERE c.id = l.cross_charge_id AND c.status = 'draft' AND c.billing_period_id = $1
-              AND l.charge_run_id IS DISTINCT FROM $2
-           RETURNING l.cross_charge_id, l.net_minor, l.vat_minor),
-         moves AS (SELECT cross_charge_id, sum(net_minor) AS net, sum(vat_minor) AS vat
-                     FROM removed GROUP BY cross_charge_id)
-         UPDATE cross_charges c
-            SET net_minor = c.net_minor - m.net, vat_minor = c.vat_minor - m.vat,
-                gross_minor = c.gross_minor - m.net - m.vat, updated_at = now()
-           FROM moves m WHERE c.id = m.cross_charge_id`,
-        [period.id, run.id],
-      );
-      await manager.query(
-        `UPDATE cross_charges c SET status = 'void', updated_at = now()
-          WHERE c.billing_period_id = $1 AND c.status = 'draft'
-            AND NOT EXISTS (SELECT 1 FROM cross_charge_lines l WHERE l.cross_charge_id = c.id)`,
-        [period.id],
-      );
-    });
+  private async settleDrafts(manager: EntityManager, run: RunRow, period: PeriodRow): Promise<void> {
+    await this.period(manager, period.id, true);
+    await manager.query(
+      `SELECT id FROM cross_charges WHERE billing_period_id = $1 AND status = 'draft' ORDER BY id FOR UPDATE`,
+      [period.id],
+    );
+    await manager.query(
+      `WITH removed AS (
+         DELETE FROM cross_charge_lines l USING cross_charges c
+          WHERE c.id = l.cross_charge_id AND c.status = 'draft' AND c.billing_period_id = $1
+            AND l.charge_run_id IS DISTINCT FROM $2
+         RETURNING l.cross_charge_id, l.net_minor, l.vat_minor),
+       moves AS (SELECT cross_charge_id, sum(net_minor) AS net, sum(vat_minor) AS vat
+                   FROM removed GROUP BY cross_charge_id)
+       UPDATE cross_charges c
+          SET net_minor = c.net_minor - m.net, vat_minor = c.vat_minor - m.vat,
+              gross_minor = c.gross_minor - m.net - m.vat, updated_at = now()
+         FROM moves m WHERE c.id = m.cross_charge_id`,
+      [period.id, run.id],
+    );
+    await manager.query(
+      `UPDATE cross_charges c SET status = 'void', updated_at = now()
+        WHERE c.billing_period_id = $1 AND c.status = 'draft'
+          AND NOT EXISTS (SELECT 1 FROM cross_charge_lines l WHERE l.cross_charge_id = c.id)`,
+      [period.id],
+    );
   }
 
   private async period(manager: EntityManager, id: string, lock: boolean): Promise<PeriodRow> {

@@ -1,6 +1,8 @@
 import type { Actor } from '@consortium/auth';
 import {
   billingPeriodFor,
+  billingPeriodFromKey,
+  billingPeriodLabel,
   type BillingCycle,
   type BillingPeriod,
   type BillingPeriodStatus,
@@ -221,7 +223,8 @@ export class UsageService {
                 eventId,
                 'rejected',
                 'period-not-open',
-                `The billing period ${candidate.periodRow?.key ?? candidate.period.key} is closed to new usage`,
+                `${billingPeriodLabel(billingPeriodFromKey(candidate.periodRow?.key ?? candidate.period.key))} ` +
+                  `is closed to new usage: its net positions are fixed, so usage for its days can no longer be charged`,
               );
       }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { aConsortiumWithMembers, TEST_PASSWORD } from '../../api/test/support/builders';
 import { createTestApp, type TestApp } from '../../api/test/support/test-app';
+import { openPage } from './support/browser';
 import { launchChromium } from './support/chromium';
 import { ADMIN_BROWSER_BUILD_DIR, SCREENSHOT_DIR } from './support/paths';
 
@@ -43,12 +44,8 @@ describe('the admin UI in a browser', () => {
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    // Fail on a missing element well before jest's timeout, with playwright's account of what it was waiting for.
-    page.setDefaultTimeout(10_000);
-    pageErrors = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Records uncaught errors and breaches of the Content-Security-Policy, checked after each test.
+    ({ context, page, pageErrors } = await openPage(browser));
   });
 
   afterEach(async () => {
@@ -82,6 +79,41 @@ describe('the admin UI in a browser', () => {
     const asset = await fetch(`${baseUrl}/${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('is served under a Content-Security-Policy and frame protection, and a breach of the policy is caught', async () => {
+    const index = await fetch(`${baseUrl}/`);
+    expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('x-frame-options')).toBe('DENY');
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // What an injected inline script would meet: refused, and reported the way every test here would see it.
+    const reported = page.waitForEvent('console', (message) =>
+      message.text().includes('Content Security Policy'),
+    );
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.head.append(script);
+      return (window as unknown as { injected?: boolean }).injected ?? false;
+    });
+    await reported;
+
+    expect(ran).toBe(false);
+    expect(pageErrors).toEqual([expect.stringContaining("script-src 'self'")]);
+    pageErrors.length = 0;
+  });
+
+  it('shows the API docs (Swagger UI) within the same policy', async () => {
+    await page.goto(`${baseUrl}/api/docs`);
+
+    await page.getByRole('heading', { name: /Consortium shared-services marketplace API/ }).waitFor();
+    await page
+      .getByRole('button', { name: /\/api\/v1\/auth\/login/ })
+      .first()
+      .waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'api-docs.png'), fullPage: false });
   });
 
   it('signs a user in, shows their organisation, roles and consortium, and signs them out', async () => {

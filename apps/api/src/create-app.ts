@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -11,6 +12,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { parseJsonBody } from './common/json-body';
 import { answerClientError, ProblemFilter } from './common/problem.filter';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import type { Environment } from './config/environment';
 import { RuntimeConfig } from './config/runtime-config';
@@ -77,6 +79,8 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(problems);
   app.enableShutdownHooks();
+  // Before any route (metrics, docs, the UI's files, the API), so every answer carries them, problems included.
+  await app.register(helmet, securityHeaders(config.env));
   app
     .getHttpAdapter()
     .getInstance()
@@ -89,6 +93,8 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
     yamlDocumentUrl: 'api/docs/openapi.yaml',
+    // No badge from validator.swagger.io: the page loads nothing from elsewhere (see security-headers.ts).
+    swaggerOptions: { validatorUrl: null },
   });
 
   const adminDir = adminUiDirectory(config.env);

@@ -14,11 +14,15 @@ export interface Session {
 
 /**
  * sessionStorage: the session survives a reload of this tab and ends when the tab is closed, and tokens are not
- * shared with other tabs. Each refresh token is single-use: a duplicated tab (which copies sessionStorage) keeps
- * its session only because the API lets a just-rotated token be used again for a short grace period
+ * shared with tabs signed in apart. Each refresh token is single-use and has one successor: a duplicated tab
+ * (which copies sessionStorage) holds the same tokens as its original, so whichever tab refreshes hands the new
+ * pair to the others (below); presenting a used token later would end the session of both. Two tabs refreshing
+ * at once both get the one successor: the API accepts a just-rotated token again for a short grace period
  * (REFRESH_TOKEN_REUSE_GRACE_SECONDS), which also covers a refresh retried after its answer was lost.
  */
 const STORAGE_KEY = 'consortium.session';
+/** Where tabs of this origin announce a rotation: the refresh token it replaced and the pair that replaced it. */
+const ROTATIONS_CHANNEL = 'consortium.session.rotations';
 /** Refresh this long before the access token expires, so a request never goes out with a token about to lapse. */
 const REFRESH_MARGIN_MS = 60_000;
 /** After a failed refresh that was not a refusal (the network, a 5xx), try again this much later. */
@@ -31,6 +35,20 @@ let current: Session | null = read();
 let timer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<Session | null> | undefined;
 const endListeners = new Set<() => void>();
+
+interface Rotation {
+  replaced: string;
+  pair: TokenPair;
+}
+/** Only in a browser (a Node test importing this module must not be kept alive by an open channel). */
+const rotations =
+  typeof window !== 'undefined' && typeof BroadcastChannel !== 'undefined'
+    ? new BroadcastChannel(ROTATIONS_CHANNEL)
+    : null;
+// Another tab rotated the refresh token this tab holds (a duplicated tab): take its pair, as if refreshed here.
+rotations?.addEventListener('message', (event: MessageEvent<Rotation>) => {
+  if (current && event.data?.replaced === current.refreshToken) startSession(event.data.pair);
+});
 
 function read(): Session | null {
   try {
@@ -99,8 +117,12 @@ export function refreshSession(): Promise<Session | null> {
     const { data, error, response } = await publicClient.POST('/api/v1/auth/refresh', {
       body: { refreshToken: session.refreshToken },
     });
-    if (current?.refreshToken !== session.refreshToken) return current; // signed out or in again meanwhile
-    if (data) return startSession(data);
+    // Signed out or in again meanwhile, or another tab's rotation of this token was taken instead.
+    if (current?.refreshToken !== session.refreshToken) return current;
+    if (data) {
+      rotations?.postMessage({ replaced: session.refreshToken, pair: data } satisfies Rotation);
+      return startSession(data);
+    }
     if (response.status === 400 || response.status === 401) {
       endSession();
       return null;

@@ -14,6 +14,7 @@ import { ChargeRunHeartbeat1796672934076 } from './1796672934076-ChargeRunHeartb
 import { BillingCompleteness1796673054096 } from './1796673054096-BillingCompleteness';
 import { Sessions1796673132303 } from './1796673132303-Sessions';
 import { SignInThrottles1796674334657 } from './1796674334657-SignInThrottles';
+import { LedgerGuards1796675160757 } from './1796675160757-LedgerGuards';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   BillingCompleteness1796673054096,
   Sessions1796673132303,
   SignInThrottles1796674334657,
+  LedgerGuards1796675160757,
 ];

@@ -1,5 +1,11 @@
 import { DataSource } from 'typeorm';
-import { aConsortium, anOrganisation, aService, aSubscriptionTo } from './support/builders';
+import {
+  aConsortium,
+  anOrganisation,
+  aService,
+  aSubscriptionTo,
+  moveBillingPeriodTo,
+} from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** The ledger's invariants hold even against SQL that bypasses the application. */
@@ -44,8 +50,8 @@ describe('ledger invariants in the database', () => {
   ): Promise<string> {
     return ds.transaction(async (manager) => {
       const [{ id }] = await manager.query(
-        `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id, created_by_label)
-         VALUES ($1, $2, $3, 'test entry', 'test', $4, 'test') RETURNING id`,
+        `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id, created_by_label, currency)
+         VALUES ($1, $2, $3, 'test entry', 'test', $4, 'test', 'GBP') RETURNING id`,
         [consortiumId, periodId, kind, source],
       );
       for (const [index, amount] of amounts.entries()) {
@@ -103,22 +109,23 @@ describe('ledger invariants in the database', () => {
 
   it('refuses to post a charge into a closed period but accepts its settlement payments', async () => {
     const [{ id: closedPeriod }] = await ds.query(
-      `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date, status)
-       VALUES ($1, '2026-09', 'monthly', '2026-09-01', '2026-09-30', 'closed') RETURNING id`,
+      `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date)
+       VALUES ($1, '2026-09', 'monthly', '2026-09-01', '2026-09-30') RETURNING id`,
       [consortiumId],
     );
+    await moveBillingPeriodTo(ds, closedPeriod, 'closed');
     const insertEntry = (kind: string) =>
       ds.query(
-        `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id, created_by_label)
-         VALUES ($1, $2, $3, 'late', 'test', $4, 'test') RETURNING id`,
+        `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id, created_by_label, currency)
+         VALUES ($1, $2, $3, 'late', 'test', $4, 'test', 'GBP') RETURNING id`,
         [consortiumId, closedPeriod, kind, `late:${kind}`],
       );
     await expect(insertEntry('charge')).rejects.toThrow(/closed: nothing more can be posted/);
     await expect(
       ds.transaction(async (manager) => {
         const [{ id }] = await manager.query(
-          `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id, created_by_label)
-           VALUES ($1, $2, 'settlement', 'payment', 'test', 'settle:1', 'test') RETURNING id`,
+          `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id, created_by_label, currency)
+           VALUES ($1, $2, 'settlement', 'payment', 'test', 'settle:1', 'test', 'GBP') RETURNING id`,
           [consortiumId, closedPeriod],
         );
         await manager.query(
@@ -131,10 +138,11 @@ describe('ledger invariants in the database', () => {
 
   it('refuses usage into a period that is not open', async () => {
     const [{ id: closingPeriod }] = await ds.query(
-      `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date, status)
-       VALUES ($1, '2026-08', 'monthly', '2026-08-01', '2026-08-31', 'closing') RETURNING id`,
+      `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date)
+       VALUES ($1, '2026-08', 'monthly', '2026-08-01', '2026-08-31') RETURNING id`,
       [consortiumId],
     );
+    await moveBillingPeriodTo(ds, closingPeriod, 'closing');
     const insertUsage = (period: string, eventId: string) =>
       ds.query(
         `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric, quantity, occurred_at, body_hash)

@@ -1,7 +1,14 @@
 import { DomainError } from '@consortium/domain';
 import { DataSource } from 'typeorm';
 import { LedgerEntryInput, LedgerService } from '../src/modules/ledger/ledger.service';
-import { aBillingPeriod, aConsortium, aMembership, anOrganisation, aPostedCharge } from './support/builders';
+import {
+  aBillingPeriod,
+  aConsortium,
+  aMembership,
+  anOrganisation,
+  aPostedCharge,
+  moveBillingPeriodTo,
+} from './support/builders';
 import { createTestApp, TestApp } from './support/test-app';
 
 /** LedgerService is the only way money is posted: these are its promises to the rest of the API. */
@@ -107,6 +114,22 @@ describe('LedgerService', () => {
     const odd = chargeOf(s, 500n);
     (odd.postings[0] as { accountKind: string }).accountKind = 'suspense';
     await expect(post(odd)).rejects.toMatchObject({ code: 'invalid-entry' });
+  });
+
+  it('records the entry in its postings’ currency and chains it to the consortium’s previous entry at commit', async () => {
+    const s = await aSetting();
+    const first = await post(chargeOf(s, 1_000n));
+    const second = await post(chargeOf(s, 2_000n));
+    const links = await ds.query(
+      `SELECT e.id, e.currency, h.position::int AS position, h.previous_hash, h.hash
+         FROM journal_entries e JOIN journal_entry_hashes h ON h.journal_entry_id = e.id
+        WHERE e.consortium_id = $1 ORDER BY h.position`,
+      [s.consortium.id],
+    );
+    expect(links).toEqual([
+      { id: first, currency: 'GBP', position: 1, previous_hash: '0'.repeat(64), hash: expect.any(String) },
+      { id: second, currency: 'GBP', position: 2, previous_hash: links[0].hash, hash: expect.any(String) },
+    ]);
   });
 
   it('returns the existing entry when the same source is posted again, writing nothing more', async () => {
@@ -217,7 +240,7 @@ describe('LedgerService', () => {
     const period = await aBillingPeriod(test, s.consortium, '2026-08-10');
     const input = { ...chargeOf(s, 3_000n, `late-retry-${Math.random()}`), billingPeriodId: period.id };
     const entryId = await post(input);
-    await ds.query(`UPDATE billing_periods SET status = 'closed' WHERE id = $1`, [period.id]);
+    await moveBillingPeriodTo(ds, period.id, 'closed');
     expect(await post(input)).toBe(entryId);
   });
 

@@ -188,11 +188,15 @@ describe('period close and settlement', () => {
       consumer: s.b,
       lines: [{ netMinor: 10_000 }],
     });
-    await ds.query(`UPDATE cross_charges SET status = 'disputed' WHERE id = $1`, [charge.id]);
-    await ds.query(
-      `INSERT INTO disputes (cross_charge_id, cross_charge_line_id, status, reason) VALUES ($1, $2, 'escalated', 'Not delivered')`,
+    // Issued, disputed and escalated, one step of each lifecycle at a time (the database refuses a jump).
+    for (const status of ['issued', 'disputed']) {
+      await ds.query('UPDATE cross_charges SET status = $2 WHERE id = $1', [charge.id, status]);
+    }
+    const [dispute] = await ds.query(
+      `INSERT INTO disputes (cross_charge_id, cross_charge_line_id, reason) VALUES ($1, $2, 'Not delivered') RETURNING id`,
       [charge.id, charge.lineIds[0]],
     );
+    await ds.query(`UPDATE disputes SET status = 'escalated' WHERE id = $1`, [dispute.id]);
     const refused = await close(s.period.id, s.admin).expect(409);
     expect(refused.body.details).toMatchObject({ draftCharges: 0, unresolvedDisputes: 1 });
 

@@ -166,15 +166,14 @@ describe('statements', () => {
 
   it('includes the settlement payments that involve the member', async () => {
     const trade = await aPeriodOfTrade();
-    await ds.query(
-      `INSERT INTO member_positions (billing_period_id, organisation_id, net_minor, currency) VALUES ($1, $2, -9940, 'GBP')`,
-      [trade.period.id, trade.norfolk.id],
-    );
-    await ds.query(
-      `INSERT INTO settlement_payments (billing_period_id, payer_organisation_id, payee_organisation_id, amount_minor,
-                                        currency, position) VALUES ($1, $2, $3, 9940, 'GBP', 1)`,
-      [trade.period.id, trade.norfolk.id, trade.kent.id],
-    );
+    // Closed as administrators close it (the database takes positions and payments only from a close), past the
+    // draft to Suffolk: Norfolk's position is −£99.40, paid to Kent.
+    await test
+      .http()
+      .post(`/api/v1/billing-periods/${trade.period.id}/close`)
+      .set(trade.auth.admin)
+      .send({ overrideReason: 'The draft to Suffolk is left out on purpose' })
+      .expect(200);
     const { body } = await statement(trade, trade.auth.norfolkViewer).expect(200);
     expect(body.settlement).toEqual({
       position: { amountMinor: '-9940', currency: 'GBP' },

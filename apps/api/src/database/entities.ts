@@ -8,7 +8,9 @@ import { Dispute } from '../modules/charging/dispute.entity';
 import { IdempotencyRecord } from '../modules/idempotency/idempotency-record.entity';
 import { AccountBalance } from '../modules/ledger/account-balance.entity';
 import { JournalEntryRecord } from '../modules/ledger/journal-entry.entity';
+import { JournalEntryHash } from '../modules/ledger/journal-entry-hash.entity';
 import { LedgerAccount } from '../modules/ledger/ledger-account.entity';
+import { LedgerVerification } from '../modules/ledger/ledger-verification.entity';
 import { PostingRecord } from '../modules/ledger/posting.entity';
 import { MemberPosition } from '../modules/settlement/member-position.entity';
 import { SettlementPayment } from '../modules/settlement/settlement-payment.entity';
@@ -62,6 +64,8 @@ export const ENTITIES = [
   JournalEntryRecord,
   PostingRecord,
   AccountBalance,
+  JournalEntryHash,
+  LedgerVerification,
   UsageEvent,
   ChargeRun,
   CrossCharge,

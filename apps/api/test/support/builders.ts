@@ -335,7 +335,10 @@ export async function aSubscriptionTo(
   return row.id as string;
 }
 
-/** A billing period of the consortium, by key (`2026-11` or `2026-Q4`), open unless `status` says otherwise. */
+/**
+ * A billing period of the consortium, by key (`2026-11` or `2026-Q4`), open unless `status` says otherwise (then
+ * moved there along the period's lifecycle, as the database allows).
+ */
 export async function aChargePeriod(
   ds: DataSource,
   consortium: Consortium,
@@ -350,17 +353,17 @@ export async function aChargePeriod(
   const pad = (n: number) => String(n).padStart(2, '0');
   const endDay = new Date(Date.UTC(year, last, 0)).getUTCDate();
   const [row] = await ds.query(
-    `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date, status)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, key, start_date::text AS "startDate", end_date::text AS "endDate"`,
+    `INSERT INTO billing_periods (consortium_id, key, cycle, start_date, end_date)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id, key, start_date::text AS "startDate", end_date::text AS "endDate"`,
     [
       consortium.id,
       key,
       quarter ? 'quarterly' : 'monthly',
       `${year}-${pad(first)}-01`,
       `${year}-${pad(last)}-${pad(endDay)}`,
-      status,
     ],
   );
+  await moveBillingPeriodTo(ds, row.id, status);
   return row;
 }
 
@@ -447,7 +450,7 @@ import { LedgerService } from '../../src/modules/ledger/ledger.service';
 
 /**
  * The consortium's billing period containing `date` (by its billing cycle), as the API opens it; then moved to
- * `status` directly when given.
+ * `status` along the period's lifecycle when given (directly, without the close's positions and payments).
  */
 export async function aBillingPeriod(
   test: TestApp,
@@ -458,8 +461,7 @@ export async function aBillingPeriod(
   const period = await test.dataSource.transaction((manager) =>
     test.app.get(BillingPeriodsService).ensurePeriodFor(manager, consortium.id, date),
   );
-  if (status)
-    await test.dataSource.query('UPDATE billing_periods SET status = $2 WHERE id = $1', [period.id, status]);
+  if (status) await moveBillingPeriodTo(test.dataSource, period.id, status);
   return { id: period.id, key: period.key, startDate: period.startDate, endDate: period.endDate };
 }
 
@@ -644,3 +646,27 @@ export const aNewServiceBody = (consortiumId: string, overrides: Record<string, 
   contacts: [{ name: 'Jo Byrne', email: 'Jo.Byrne@norfolk.gov.uk', role: 'Service owner' }],
   ...overrides,
 });
+
+// ---- Statuses moved directly, one lifecycle step at a time (the database refuses any other move) ----
+
+const PERIOD_STEPS = ['open', 'closing', 'closed', 'settled'] as const;
+
+/**
+ * Moves an open (or later) billing period on to `status` one step at a time, as the database allows: open →
+ * closing → closed → settled. It writes no positions or payments, so a period "closed" this way has none.
+ */
+export async function moveBillingPeriodTo(
+  ds: DataSource,
+  periodId: string,
+  status: (typeof PERIOD_STEPS)[number],
+): Promise<void> {
+  const [{ status: current }] = await ds.query('SELECT status FROM billing_periods WHERE id = $1', [
+    periodId,
+  ]);
+  for (const step of PERIOD_STEPS.slice(
+    PERIOD_STEPS.indexOf(current) + 1,
+    PERIOD_STEPS.indexOf(status) + 1,
+  )) {
+    await ds.query('UPDATE billing_periods SET status = $2 WHERE id = $1', [periodId, step]);
+  }
+}

@@ -21,8 +21,12 @@
  *   nothing; the same source with different postings is refused (409 ledger-source-reused), never silently
  *   ignored. Use a stable source per business fact (the cross-charge id, the credit note id, the settlement
  *   payment id), so a retry or a re-run can never post twice.
- * - Amounts are bigint minor units (pence). Every entry has at least two non-zero postings summing to zero per
- *   currency (checked here with the domain's assertValidJournalEntry, and again by the database at commit).
+ * - Amounts are bigint minor units (pence). Every entry has at least two non-zero postings summing to zero, all
+ *   in one currency, the entry's (checked here with the domain's assertValidJournalEntry, and again by the
+ *   database: the currency per posting, the balance at commit).
+ * - The database lets postings join only an entry created in the same transaction, and at commit chains the entry
+ *   to the previous one of its consortium (journal_entry_hashes: sha256 over its canonical text and the previous
+ *   hash; see ledger-chain.ts). `verify-ledger` recomputes the chain and every balance.
  * - Every organisation (and counterparty) must be, or have been, a member of the consortium (active, suspended or
  *   left); accounts are created on first use.
  * - The period is locked (FOR SHARE) and must allow the posting: charges, credit notes and reversals only while it
@@ -47,8 +51,9 @@
  * - A settlement payment of £Y from C to P:              C.payable +Y,             P.receivable −Y.
  * - A member's net position = receivable balance + payable balance: positive means the consortium owes it money
  *   (a creditor), negative means it owes (a debtor). Per period the positions of all members sum to zero.
- * - Balances are kept per account and period in account_balances by a trigger in the posting transaction: read
- *   them (see AccountsService) instead of summing postings.
+ * - Balances are kept per account and period in account_balances by a trigger in the posting transaction, and
+ *   changed by nothing else (the database refuses any other write): read them (see AccountsService) instead of
+ *   summing postings.
  */
 import {
   assertValidJournalEntry,
@@ -163,8 +168,8 @@ export class LedgerService {
 
     const inserted = (await manager.query(
       `INSERT INTO journal_entries (consortium_id, billing_period_id, kind, description, source_type, source_id,
-                                    reverses_entry_id, created_by_label)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                    reverses_entry_id, created_by_label, currency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (source_type, source_id, kind) DO NOTHING
        RETURNING id`,
       [
@@ -176,6 +181,7 @@ export class LedgerService {
         input.sourceId,
         input.reversesEntryId ?? null,
         input.actorLabel,
+        input.postings[0].currency,
       ],
     )) as { id: string }[];
     if (inserted.length === 0) {
@@ -211,9 +217,11 @@ export class LedgerService {
    * Idempotent per (sourceType, sourceId, kind) like post(); refuses an entry something else already reverses.
    */
   async reverse(manager: EntityManager, entryId: string, reversal: ReversalInput): Promise<string> {
-    // Serialises reversals of one entry (a row lock, not an update: entries stay append-only).
+    // Serialises reversals of one entry. An advisory lock, not a row lock: locking a row needs UPDATE, and the
+    // API's database role may only read and add journal entries.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`journal-entry-reversal:${entryId}`]);
     const [original] = (await manager.query(
-      `SELECT id, consortium_id, billing_period_id FROM journal_entries WHERE id = $1 FOR NO KEY UPDATE`,
+      'SELECT id, consortium_id, billing_period_id FROM journal_entries WHERE id = $1',
       [entryId],
     )) as { id: string; consortium_id: string; billing_period_id: string }[];
     if (!original) {
@@ -295,6 +303,11 @@ export class LedgerService {
         problems.push(`posting ${index + 1} has an unknown account kind`);
       }
       if (!isCurrency(posting.currency)) problems.push(`posting ${index + 1} has an unknown currency`);
+      if (posting.currency !== input.postings[0].currency) {
+        problems.push(
+          `posting ${index + 1} is in ${posting.currency}, the entry in ${input.postings[0].currency}`,
+        );
+      }
     });
     if (problems.length > 0) {
       throw new DomainError(

@@ -175,12 +175,15 @@ export class SettlementService {
         BillingPeriodRecord,
         { id: period.id },
         {
-          status: finalStatus,
+          status: closedStatus,
           closedAt: now,
-          settledAt: settlesAtOnce ? now : null,
           closeOverrideReason: blocked ? (overrideReason ?? null) : null,
         },
       );
+      // One step at a time: the database allows each status only the lifecycle's single steps.
+      if (settlesAtOnce) {
+        await manager.update(BillingPeriodRecord, { id: period.id }, { status: finalStatus, settledAt: now });
+      }
       await this.audit.record(manager, actor, {
         action: 'billing_period.closed',
         entityType: 'billing_period',

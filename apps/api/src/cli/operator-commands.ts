@@ -18,6 +18,7 @@ import { type CommandSpec, type ParsedOptions, UsageError } from './options';
 import { resolvePeriod, UUID } from './periods';
 import { followChargeRun } from './progress';
 import { reconcile } from './reconcile-command';
+import { verifyLedger } from './verify-ledger-command';
 
 /** A command that works through the API's services; `run` throws (UsageError or the service's problem) to fail. */
 export interface OperatorCommand {
@@ -196,5 +197,6 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = [
   resumeChargeRun,
   closePeriod,
   reconcile,
+  verifyLedger,
   financeExport,
 ];

@@ -1,5 +1,5 @@
 import { HttpError } from 'ra-core';
-import { ApiProblem, fieldProblems, unwrap } from '../src/api/problem';
+import { ApiProblem, fieldProblems, problemCode, unwrap } from '../src/api/problem';
 
 describe('an API problem thrown by the typed client', () => {
   const refusal = () =>
@@ -83,5 +83,29 @@ describe('an API validation problem met by a react-admin form', () => {
     expect(fieldProblems(problem)).not.toHaveProperty('root');
     expect(fieldProblems(new TypeError('Failed to fetch'))).toEqual({});
     expect(fieldProblems(new ApiProblem(409, { title: 'Conflict', detail: 'Taken' }))).toEqual({});
+  });
+
+  it('carries the refusal’s stable code, which screens switch on (a charge run in progress, a period not ready)', () => {
+    let caught: unknown;
+    try {
+      unwrap({
+        error: {
+          type: 'urn:consortium:problem:conflict',
+          title: 'Conflict with the current state',
+          status: 409,
+          detail:
+            'A charge run is recomputing the drafts of Q4 2026: wait for it to finish, then issue the charge',
+          code: 'charge-run-in-progress',
+        },
+        response: new Response(null, { status: 409 }),
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(problemCode(caught)).toBe('charge-run-in-progress');
+    expect((caught as ApiProblem).message).toBe(
+      'A charge run is recomputing the drafts of Q4 2026: wait for it to finish, then issue the charge.',
+    );
+    expect(problemCode(new TypeError('Failed to fetch'))).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import {
   closeBlockers,
   closeRefusalText,
+  closeSteps,
+  screenFor,
   isRunInProgress,
   membershipActions,
   membershipQuestion,
@@ -9,6 +11,23 @@ import {
   runProgress,
   shortName,
 } from '../src/consortium/words';
+
+const NOTHING_UNBILLED = {
+  differences: 0,
+  unbilledDays: 0,
+  unbilledEvents: 0,
+  overchargedDays: 0,
+  overchargedEvents: 0,
+  withdrawnEvents: 0,
+};
+
+/** The API paths a refusal to close names (apps/api settlement.service closeLinks). */
+const LINKS = {
+  reconciliation: '/api/v1/billing-periods/p-1/reconciliation',
+  chargeRuns: '/api/v1/billing-periods/p-1/charge-runs',
+  draftCharges: '/api/v1/cross-charges?billingPeriodId=p-1&status=draft',
+  disputes: '/api/v1/cross-charges?billingPeriodId=p-1&status=disputed',
+};
 
 const run = {
   status: 'running' as const,
@@ -114,9 +133,48 @@ describe('what consortium administrators read', () => {
     const refusal = {
       type: 'urn:consortium:problem:conflict',
       code: 'period-not-ready-to-close',
-      details: { draftCharges: 0, unresolvedDisputes: 1 },
+      details: {
+        draftCharges: 1,
+        unresolvedDisputes: 1,
+        unbilled: { ...NOTHING_UNBILLED, differences: 1, unbilledEvents: 2 },
+        differences: [
+          {
+            providerName: 'Lincolnshire County Council',
+            consumerName: 'Suffolk County Council',
+            serviceTitle: 'Offsite backup storage',
+            explanation: '2 storage_gb reports accepted but not on any charge yet: run charges to bill them',
+          },
+        ],
+        links: LINKS,
+      },
     };
-    expect(closeBlockers(refusal)).toEqual({ draftCharges: 0, unresolvedDisputes: 1 });
+    expect(closeBlockers(refusal)).toEqual({
+      draftCharges: 1,
+      unresolvedDisputes: 1,
+      unbilled: { ...NOTHING_UNBILLED, differences: 1, unbilledEvents: 2 },
+      differences: [
+        {
+          providerName: 'Lincolnshire County Council',
+          consumerName: 'Suffolk County Council',
+          serviceTitle: 'Offsite backup storage',
+          explanation: '2 storage GB reports accepted but not on any charge yet: run charges to bill them',
+        },
+      ],
+      links: LINKS,
+    });
+    // An older API sent only the counts: nothing unbilled, no links.
+    expect(
+      closeBlockers({
+        code: 'period-not-ready-to-close',
+        details: { draftCharges: 0, unresolvedDisputes: 1 },
+      }),
+    ).toEqual({
+      draftCharges: 0,
+      unresolvedDisputes: 1,
+      unbilled: NOTHING_UNBILLED,
+      differences: [],
+      links: {},
+    });
     expect(closeBlockers({ type: 'urn:consortium:problem:conflict', code: 'period-not-open' })).toBeNull();
     expect(closeBlockers(undefined)).toBeNull();
   });
@@ -128,5 +186,81 @@ describe('what consortium administrators read', () => {
     expect(closeRefusalText('Q4 2026', { draftCharges: 3, unresolvedDisputes: 2 })).toBe(
       'Q4 2026 cannot close yet: 3 charges are still draft (not yet issued by their providers) and 2 disputes are still to be decided.',
     );
+  });
+
+  it('says what is not on any charge yet, or charged beyond what is owed, before drafts and disputes', () => {
+    const unbilled = (figures: Partial<typeof NOTHING_UNBILLED>) => ({ ...NOTHING_UNBILLED, ...figures });
+    expect(
+      closeRefusalText('Q4 2026', {
+        draftCharges: 0,
+        unresolvedDisputes: 1,
+        unbilled: unbilled({ differences: 1, unbilledEvents: 1 }),
+      }),
+    ).toBe(
+      'Q4 2026 cannot close yet: 1 usage report is not on any charge yet and 1 dispute is still to be decided.',
+    );
+    expect(
+      closeRefusalText('Q4 2026', {
+        draftCharges: 1,
+        unresolvedDisputes: 0,
+        unbilled: unbilled({ differences: 3, unbilledDays: 31, unbilledEvents: 2, overchargedDays: 1 }),
+      }),
+    ).toBe(
+      'Q4 2026 cannot close yet: 31 days in force and 2 usage reports are not on any charge yet, ' +
+        '1 day or usage report is charged beyond what is owed ' +
+        'and 1 charge is still draft (not yet issued by its provider).',
+    );
+    // A quantity that differs with every day charged: no days or reports are missing, but the charges differ.
+    expect(
+      closeRefusalText('Q4 2026', {
+        draftCharges: 0,
+        unresolvedDisputes: 0,
+        unbilled: unbilled({ differences: 2 }),
+      }),
+    ).toBe('Q4 2026 cannot close yet: 2 charges differ from the quantities in force.');
+  });
+
+  it('links each thing that stops a close to the admin UI’s own screen for it, in the order to deal with them', () => {
+    const blockers = closeBlockers({
+      code: 'period-not-ready-to-close',
+      details: {
+        draftCharges: 2,
+        unresolvedDisputes: 1,
+        unbilled: { ...NOTHING_UNBILLED, differences: 1, unbilledEvents: 1 },
+        differences: [],
+        links: LINKS,
+      },
+    });
+    const draftFilter = encodeURIComponent(JSON.stringify({ billingPeriodId: 'p-1', status: 'draft' }));
+    const disputedFilter = encodeURIComponent(JSON.stringify({ billingPeriodId: 'p-1', status: 'disputed' }));
+    expect(closeSteps(blockers!)).toEqual([
+      {
+        kind: 'reconciliation',
+        text: 'See what is not charged yet, in the reconciliation',
+        to: '/billing-periods/p-1/reconciliation',
+      },
+      {
+        kind: 'chargeRuns',
+        text: 'Run charges, so that the drafts take it in',
+        to: '/consortium-billing-periods/p-1/show',
+      },
+      {
+        kind: 'draftCharges',
+        text: 'See the 2 draft charges to be issued by their providers',
+        to: `/cross-charges?filter=${draftFilter}`,
+      },
+      {
+        kind: 'disputes',
+        text: 'See the disputed charges (1 dispute to decide)',
+        to: `/cross-charges?filter=${disputedFilter}`,
+      },
+    ]);
+    // Only what is in the way: a period with one dispute left links to the disputes alone.
+    const disputeOnly = closeBlockers({
+      code: 'period-not-ready-to-close',
+      details: { draftCharges: 0, unresolvedDisputes: 1, unbilled: NOTHING_UNBILLED, links: LINKS },
+    });
+    expect(closeSteps(disputeOnly!).map((step) => step.kind)).toEqual(['disputes']);
+    expect(screenFor('/api/v1/somewhere-else')).toBeNull();
   });
 });

@@ -376,3 +376,212 @@ describe('the consortium administrators’ screens', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
   });
 });
+
+/**
+ * Billing completeness on the administrator's screens, on a consortium of its own: the open quarter's reconciliation
+ * in words, usage reported after Lincolnshire's charge to Suffolk was issued, a close refused for it with links to
+ * follow, and the charge run that puts it on a supplementary charge.
+ */
+describe('the reconciliation of a billing period on the consortium administrators’ screens', () => {
+  let demo: DemoApp;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let close: () => Promise<void>;
+  let periodPath: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    demo = await startDemoApp();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  async function openAs(email: string) {
+    const opened = await openPage(browser);
+    page = opened.page;
+    pageErrors = opened.pageErrors;
+    close = () => opened.context.close();
+    await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
+  }
+
+  afterEach(async () => {
+    await close?.();
+    expect(pageErrors).toEqual([]);
+  });
+
+  const reconciliation = () => page.getByRole('region', { name: 'Reconciliation: is everything charged?' });
+  const summary = () => page.getByTestId('reconciliation-summary');
+
+  /** Lincolnshire's CIO reports 500 GB more of Suffolk's offsite backup, after the quarter's charges were issued. */
+  async function reportLateStorage(): Promise<void> {
+    const [subscription] = await demo.test.dataSource.query(
+      `SELECT s.id FROM subscriptions s JOIN services sv ON sv.id = s.service_id
+         JOIN organisations o ON o.id = s.consumer_organisation_id
+        WHERE sv.title = 'Offsite backup storage' AND o.name = 'Suffolk County Council'`,
+    );
+    const login = await demo.test
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'cio@lincolnshire.gov.uk', password: DEMO_PASSWORD })
+      .expect(200);
+    const reported = await demo.test
+      .http()
+      .post('/api/v1/usage-events')
+      .set('Authorization', `Bearer ${login.body.accessToken as string}`)
+      .send({
+        events: [
+          {
+            eventId: 'late-storage-report-1',
+            subscriptionId: subscription.id,
+            metric: 'storage_gb',
+            quantity: '500',
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+          },
+        ],
+      })
+      .expect(200);
+    expect(reported.body.results[0].status).toBe('accepted');
+  }
+
+  it('shows the open quarter completely charged, in words, every row on asking', async () => {
+    await openAs(ADMIN);
+    await page.getByRole('menuitem', { name: 'Billing periods', exact: true }).click();
+    const open = page.getByRole('row').filter({ has: page.getByText('Open', { exact: true }) });
+    await open.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Reconciliation: is everything charged?' }).waitFor();
+    periodPath = new URL(page.url()).hash;
+
+    await summary().getByText('Completely charged').waitFor();
+    await expect(summary().textContent()).resolves.toMatch(
+      /^Completely chargedQ\d 20\d\d .* is completely charged: every day in force and every accepted usage report is on exactly one charge\.$/,
+    );
+    await reconciliation()
+      .getByText(/^Nothing differs: every day in force/)
+      .waitFor();
+
+    await reconciliation().getByRole('button', { name: 'Every row' }).click();
+    const rows = reconciliation()
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell') });
+    await rows.first().waitFor();
+    await expect(rows.filter({ hasText: 'Differs' }).count()).resolves.toBe(0);
+    await rows
+      .filter({ hasText: 'Offsite backup storage' })
+      .getByText(/^[\d,]+ storage GB in \d+ reports?$/)
+      .first()
+      .waitFor();
+    await reconciliation().scrollIntoViewIfNeeded();
+    await screenshot(page, 'consortium-period-reconciliation-complete');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it('says what usage reported after the charge was issued leaves unbilled, row by row', async () => {
+    await reportLateStorage();
+    await openAs(ADMIN);
+    await page.goto(`${demo.baseUrl}/${periodPath}`);
+
+    await summary().getByText('Not completely charged').waitFor();
+    await expect(summary().textContent()).resolves.toContain(
+      'is not completely charged: 1 difference, with 1 usage report not on any charge yet. Run charges to bring the drafts up to date.',
+    );
+    const row = reconciliation().getByRole('row').filter({ hasText: 'Offsite backup storage' });
+    await expect(row.textContent()).resolves.toContain('Lincolnshire County Council');
+    await row.getByText('Differs').waitFor();
+    await row
+      .getByText(/^[\d,]+ storage GB in \d+ reports?$/)
+      .first()
+      .waitFor();
+    await row
+      .getByText(
+        /^1 storage GB report accepted but not on any charge yet \(charges ECIC-\d{4}-Q\d-\d{4}\): run charges to bill them$/,
+      )
+      .waitFor();
+    await reconciliation().getByRole('button', { name: 'Go to Run charges' }).waitFor();
+    await reconciliation().scrollIntoViewIfNeeded();
+    await screenshot(page, 'consortium-period-reconciliation-unbilled');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
+  it('refuses to close for the unbilled usage, says so in words and links to the reconciliation, the charge runs and the disputes', async () => {
+    await openAs(ADMIN);
+    await page.goto(`${demo.baseUrl}/${periodPath}`);
+    await page.getByRole('button', { name: /^Close Q\d/ }).click();
+    const dialog = page.getByRole('dialog', { name: /^Close .*\?$/ });
+    await dialog.getByRole('button', { name: 'Close the period' }).click();
+
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(
+      /^Q\d 20\d\d .* cannot close yet: 1 usage report is not on any charge yet and 1 dispute is still to be decided\.$/,
+    );
+    const refusal = dialog.getByTestId('close-refusal');
+    await refusal
+      .getByText(
+        /^Lincolnshire County Council to Suffolk County Council, Offsite backup storage: 1 storage GB report accepted but not on any charge yet/,
+      )
+      .waitFor();
+    const steps = refusal.getByRole('navigation', { name: 'What to do before closing' }).getByRole('link');
+    await expect(steps.allTextContents()).resolves.toEqual([
+      'See what is not charged yet, in the reconciliation',
+      'Run charges, so that the drafts take it in',
+      'See the disputed charges (1 dispute to decide)',
+    ]);
+    // Closing anyway stays, with a reason.
+    await dialog.getByRole('textbox', { name: 'Why close anyway' }).waitFor();
+    await screenshot(page, 'consortium-close-refused-unbilled');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // The reconciliation opens on a page of its own, with the row that differs.
+    await steps.filter({ hasText: 'in the reconciliation' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Reconciliation of Q\d 20\d\d/ }).waitFor();
+    await page.getByTestId('reconciliation-summary').getByText('Not completely charged').waitFor();
+    await page.getByRole('row').filter({ hasText: 'Offsite backup storage' }).getByText('Differs').waitFor();
+    await page.getByRole('link', { name: 'Run charges on the period’s page' }).waitFor();
+    await screenshot(page, 'reconciliation-page-unbilled');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // The disputed charges, from the period's page again: the cross-charges of the period that are disputed.
+    await page.goBack();
+    await page.getByRole('button', { name: /^Close Q\d/ }).click();
+    await dialog.getByRole('button', { name: 'Close the period' }).click();
+    await steps.filter({ hasText: 'See the disputed charges' }).click();
+    await page.getByRole('heading', { name: 'Cross-charges', level: 1 }).waitFor();
+    await page.getByText(/^Delt Shared Services Ltd charges Kent County Council £[\d,]+\.\d\d$/).waitFor();
+    await expect(page.getByRole('combobox', { name: 'Status' }).textContent()).resolves.toBe('Disputed');
+  });
+
+  it('takes the administrator from a refused close to Run charges, whose run puts the late usage on a supplementary draft', async () => {
+    await openAs(ADMIN);
+    await page.goto(`${demo.baseUrl}/${periodPath}`);
+    await page.getByRole('button', { name: /^Close Q\d/ }).click();
+    const dialog = page.getByRole('dialog', { name: /^Close .*\?$/ });
+    await dialog.getByRole('button', { name: 'Close the period' }).click();
+    await dialog.getByRole('link', { name: 'Run charges, so that the drafts take it in' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The keyboard is on Run charges.
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Run charges');
+    await page.keyboard.press('Enter');
+
+    // When the run has finished the reconciliation is read again: complete, the late usage on a draft.
+    await summary().getByText('Completely charged').waitFor({ timeout: 30_000 });
+
+    // Closing now waits for that draft (and the dispute) and links to the period's drafts.
+    await page.getByRole('button', { name: /^Close Q\d/ }).click();
+    await dialog.getByRole('button', { name: 'Close the period' }).click();
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(
+      /cannot close yet: 1 charge is still draft \(not yet issued by its provider\) and 1 dispute is still to be decided\.$/,
+    );
+    await dialog.getByRole('link', { name: 'See the 1 draft charge to be issued by its provider' }).click();
+    await page.getByRole('heading', { name: 'Cross-charges', level: 1 }).waitFor();
+    const supplement = page
+      .getByRole('row')
+      .filter({ hasText: /^Lincolnshire County Council charges Suffolk County Council £/ });
+    await supplement.getByText(/^Supplementary to ECIC-\d{4}-Q\d-\d{4}$/).waitFor();
+    await expect(supplement.textContent()).resolves.toMatch(/ECIC-\d{4}-Q\d-\d{4}-S1/);
+    await expect(supplement.textContent()).resolves.toContain('Draft (not yet issued)');
+    await screenshot(page, 'consortium-draft-supplementary-charge');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+});

@@ -9,9 +9,13 @@ import {
   entryEffect,
   formatQuantity,
   formatRate,
+  metricName,
   savingsPhrase,
   statusHistory,
+  supplementLabel,
+  supplementSentence,
   usageText,
+  withMetricNames,
 } from '../src/finance/words';
 import { NO_PERMISSIONS, type Permissions } from '../src/roles';
 
@@ -76,6 +80,9 @@ function aCharge(overrides: Partial<CrossChargeDetail> = {}): CrossChargeDetail 
     disputes: [],
     creditNotes: [],
     comments: [],
+    supplementOf: null,
+    supplements: [],
+    supplementNotes: [],
     ...overrides,
   };
 }
@@ -105,8 +112,54 @@ describe('cross-charges in the finance teams’ words', () => {
     expect(balancePhrase('0')).toBe('Square');
   });
 
+  it('says a charge whose total is negative gives money back, as a credit note does, rather than charging “−£”', () => {
+    expect(chargeSentence(aCharge({ gross: gbp('-12000') }))).toBe(
+      'Delt Shared Services Ltd credits Kent County Council £120.00',
+    );
+    expect(chargeSentence(aCharge({ gross: gbp('0') }))).toBe(
+      'Delt Shared Services Ltd charges Kent County Council £0.00',
+    );
+  });
+
+  it('labels a supplementary charge with its original and says what it holds; an original has no such words', () => {
+    const supplement = aCharge({
+      reference: 'ECIC-2026-Q4-0018-S1',
+      supplementOf: { id: 'charge-0018', reference: 'ECIC-2026-Q4-0018' },
+      net: gbp('4500'),
+    });
+    expect(supplementLabel(supplement)).toBe('Supplementary to ECIC-2026-Q4-0018');
+    expect(supplementSentence(supplement)).toBe(
+      'It holds what was reported or changed after ECIC-2026-Q4-0018 was issued: 2 lines, £45.00 net.',
+    );
+    const correction = aCharge({
+      supplementOf: { id: 'charge-0018', reference: 'ECIC-2026-Q4-0018' },
+      net: gbp('-1200'),
+      lines: [aCharge().lines[0]],
+    });
+    expect(supplementSentence(correction)).toBe(
+      'It holds what was reported or changed after ECIC-2026-Q4-0018 was issued: 1 line, a credit of £12.00 net.',
+    );
+    expect(supplementLabel(aCharge())).toBeNull();
+    expect(supplementSentence(aCharge())).toBeNull();
+  });
+
+  it('names usage metrics as people read them, in the API’s sentences too, leaving references alone', () => {
+    expect(metricName('storage_gb')).toBe('storage GB');
+    expect(metricName('framework_spend_gbp')).toBe('framework spend (£)');
+    expect(metricName('devices')).toBe('devices');
+    expect(
+      withMetricNames(
+        '3 storage_gb in 2 reports reported after ECIC-2026-Q4-0018 was issued, charged on ECIC-2026-Q4-0018-S1',
+      ),
+    ).toBe(
+      '3 storage GB in 2 reports reported after ECIC-2026-Q4-0018 was issued, charged on ECIC-2026-Q4-0018-S1',
+    );
+  });
+
   it('shows exact quantities, rates and usage without passing through a float', () => {
     expect(formatQuantity('1234567.125')).toBe('1,234,567.125');
+    // A correction's quantity has a true minus sign, as its money does.
+    expect(formatQuantity('-1490.5')).toBe('−1,490.5');
     expect(formatRate('0.0125')).toBe('£0.0125');
     expect(formatRate('450')).toBe('£450.00');
     expect(formatRate(null)).toBe('—');

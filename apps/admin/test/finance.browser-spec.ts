@@ -349,3 +349,196 @@ describe('the finance teams’ screens in a browser', () => {
     await screenshot(page, 'finance-charge-phone');
   });
 });
+
+/**
+ * Supplementary charges and the reconciliation on the finance teams' screens, on a consortium of its own:
+ * Lincolnshire reports storage after its charge to Suffolk was issued, a charge run puts it on a supplementary
+ * draft, and Lincolnshire's finance officer reviews and issues it (once a run working on the period lets it).
+ */
+describe('supplementary charges and the reconciliation on the finance teams’ screens', () => {
+  const LINCOLNSHIRE_FINANCE = 'finance@lincolnshire.gov.uk';
+  const SUFFOLK_FINANCE = 'finance@suffolk.gov.uk';
+  const LINCOLNSHIRE_TO_SUFFOLK =
+    /^Lincolnshire County Council charges Suffolk County Council £[\d,]+\.\d{2}$/;
+  let demo: DemoApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  let supplementUrl: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    demo = await startDemoApp();
+    const token = async (email: string) =>
+      (await demo.test.http().post('/api/v1/auth/login').send({ email, password: DEMO_PASSWORD }).expect(200))
+        .body.accessToken as string;
+    const [subscription] = await demo.test.dataSource.query(
+      `SELECT s.id FROM subscriptions s JOIN services sv ON sv.id = s.service_id
+         JOIN organisations o ON o.id = s.consumer_organisation_id
+        WHERE sv.title = 'Offsite backup storage' AND o.name = 'Suffolk County Council'`,
+    );
+    const reported = await demo.test
+      .http()
+      .post('/api/v1/usage-events')
+      .set('Authorization', `Bearer ${await token('cio@lincolnshire.gov.uk')}`)
+      .send({
+        events: [
+          {
+            eventId: 'late-storage-report-1',
+            subscriptionId: subscription.id,
+            metric: 'storage_gb',
+            quantity: '500',
+            occurredAt: new Date(Date.now() - 60_000).toISOString(),
+          },
+        ],
+      })
+      .expect(200);
+    expect(reported.body.results[0].status).toBe('accepted');
+    // The consortium administrator runs charges; the run drafts the late usage on a supplementary charge.
+    const admin = { Authorization: `Bearer ${await token('consortium.admin@norfolk.gov.uk')}` };
+    const [period] = await demo.test.dataSource.query(`SELECT id FROM billing_periods WHERE status = 'open'`);
+    const run = await demo.test
+      .http()
+      .post(`/api/v1/billing-periods/${period.id}/charge-runs`)
+      .set(admin)
+      .expect(202);
+    for (let status = run.body.status; status === 'queued' || status === 'running';) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      status = (await demo.test.http().get(`/api/v1/charge-runs/${run.body.id}`).set(admin)).body.status;
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  async function signInAs(email: string, viewport = DESKTOP) {
+    await context?.close();
+    ({ context, page, pageErrors } = await openPage(browser, viewport));
+    await signIn(page, demo.baseUrl, email, DEMO_PASSWORD);
+  }
+
+  it('reaches the period’s reconciliation from the provider’s charges, complete once the run has drafted the late usage', async () => {
+    await signInAs(LINCOLNSHIRE_FINANCE);
+    await page.getByRole('menuitem', { name: 'Cross-charges' }).click();
+    await page.getByRole('heading', { name: 'Cross-charges', level: 1 }).waitFor();
+    await page.getByRole('link', { name: /^See the reconciliation of Q\d 20\d\d/ }).click();
+
+    await page.getByRole('heading', { level: 1, name: /^Reconciliation of Q\d 20\d\d/ }).waitFor();
+    const summary = page.getByTestId('reconciliation-summary');
+    await summary.getByText('Completely charged').waitFor();
+    await page
+      .getByText(/^Nothing differs: every day in force and every usage report accepted in /)
+      .waitFor();
+    await page.getByRole('button', { name: 'Every row' }).click();
+    // Lincolnshire's own subscriptions only: it is the provider of every row.
+    const rows = page.getByRole('row').filter({ has: page.getByRole('cell') });
+    await rows.first().waitFor();
+    const providers = await rows.locator('td:first-child').allTextContents();
+    expect(new Set(providers)).toEqual(new Set(['Lincolnshire County Council']));
+    const storage = rows.filter({ hasText: 'Offsite backup storage' });
+    await storage
+      .getByText(
+        /^\d+ storage GB reports? accepted, each charged once \(charges ECIC-\d{4}-Q\d-\d{4}, ECIC-\d{4}-Q\d-\d{4}-S1\)$/,
+      )
+      .waitFor();
+    await expect(page.getByRole('link', { name: /^Run charges/ }).count()).resolves.toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-reconciliation');
+  });
+
+  it('reads the reconciliation on a phone without the page scrolling sideways', async () => {
+    const [period] = await demo.test.dataSource.query(`SELECT id FROM billing_periods WHERE status = 'open'`);
+    await signInAs(LINCOLNSHIRE_FINANCE, PHONE);
+    await page.goto(`${demo.baseUrl}/#/billing-periods/${period.id}/reconciliation`);
+    await page.getByTestId('reconciliation-summary').getByText('Completely charged').waitFor();
+    await page.getByRole('button', { name: 'Every row' }).click();
+    await page.getByRole('row').filter({ hasText: 'Offsite backup storage' }).waitFor();
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-reconciliation-phone');
+  });
+
+  it('labels the supplementary draft with its original and says in words what it holds', async () => {
+    await signInAs(LINCOLNSHIRE_FINANCE);
+    await page.getByRole('menuitem', { name: 'Cross-charges' }).click();
+    const supplementRow = page.getByRole('row').filter({ hasText: /-S1/ });
+    await supplementRow.getByText(/^Supplementary to ECIC-\d{4}-Q\d-\d{4}$/).waitFor();
+    await expect(supplementRow.textContent()).resolves.toContain('Draft (not yet issued)');
+    await screenshot(page, 'finance-charges-supplementary');
+
+    await supplementRow.getByRole('link', { name: LINCOLNSHIRE_TO_SUFFOLK }).click();
+    await page.getByRole('heading', { level: 1, name: LINCOLNSHIRE_TO_SUFFOLK }).waitFor();
+    supplementUrl = page.url();
+    const label = page.getByTestId('supplement-of');
+    await label.getByText(/^Supplementary to ECIC-\d{4}-Q\d-\d{4}$/).waitFor();
+    await expect(label.textContent()).resolves.toMatch(
+      /It holds what was reported or changed after ECIC-\d{4}-Q\d-\d{4} was issued: 1 line, £[\d,]+\.\d{2} net\./,
+    );
+    await page
+      .getByRole('region', { name: 'Charge lines' })
+      .getByText(/^500 storage GB in 1 report reported after ECIC-\d{4}-Q\d-\d{4} was issued/)
+      .waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-supplementary-charge');
+  });
+
+  it('says in words that issuing waits for a charge run working on the period, then issues once it has finished', async () => {
+    const [period] = await demo.test.dataSource.query(
+      `SELECT id, consortium_id FROM billing_periods WHERE status = 'open'`,
+    );
+    // A run another administrator has just started, still queued.
+    const [running] = await demo.test.dataSource.query(
+      `INSERT INTO charge_runs (consortium_id, billing_period_id, requested_by_label) VALUES ($1, $2, 'test')
+       RETURNING id`,
+      [period.consortium_id, period.id],
+    );
+    await signInAs(LINCOLNSHIRE_FINANCE);
+    await page.goto(supplementUrl);
+    await page.getByRole('heading', { level: 1, name: LINCOLNSHIRE_TO_SUFFOLK }).waitFor();
+    await page.getByRole('button', { name: 'Issue' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Issue' }).click();
+
+    await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(
+      /^A charge run is recomputing the drafts of Q\d 20\d\d .*: wait for it to finish, then issue the charge\.$/,
+    );
+    await dialog.getByText(/^Nothing has been changed\. Try again when the run has finished/).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'finance-issue-during-charge-run');
+
+    await demo.test.dataSource.query(
+      `UPDATE charge_runs SET status = 'completed', finished_at = now() WHERE id = $1`,
+      [running.id],
+    );
+    await dialog.getByRole('button', { name: 'Issue' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByText('Issued, awaiting approval').first().waitFor();
+  });
+
+  it('shows on the original, to both finance teams, its supplementary charge and what it holds in words', async () => {
+    for (const email of [LINCOLNSHIRE_FINANCE, SUFFOLK_FINANCE]) {
+      await signInAs(email);
+      await page.goto(supplementUrl);
+      await page.getByTestId('supplement-of').getByRole('link').click();
+      const supplements = page.getByRole('region', { name: 'Supplementary charges' });
+      await supplements.getByRole('link', { name: /^ECIC-\d{4}-Q\d-\d{4}-S1$/ }).waitFor();
+      await supplements
+        .getByText(
+          /^500 storage GB in 1 report reported after ECIC-\d{4}-Q\d-\d{4} was issued.*, charged on ECIC-\d{4}-Q\d-\d{4}-S1$/,
+        )
+        .waitFor();
+      expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    }
+    await screenshot(page, 'finance-original-with-supplement');
+  });
+});

@@ -68,7 +68,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with email and password. Repeated failures for an email or address are refused for 15 minutes (429). */
+        /**
+         * Sign in with email and password. After repeated failures for an email from one address (or from one address),
+         *     each further attempt from there must wait longer: it is refused with a 429 naming when to try again
+         *     (`Retry-After`, `notBefore`). The same email signs in from elsewhere as usual: no account is locked.
+         */
         post: operations["Auth_login"];
         delete?: never;
         options?: never;
@@ -87,7 +91,7 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for a new pair. Each refresh token works once: presenting a used one ends the session,
-         *     except within a few seconds of its use (a retry, a second tab), when it gets another pair.
+         *     except within a few seconds of its use (a retry, a second tab), when it gets the same new refresh token again.
          */
         post: operations["Auth_refresh"];
         delete?: never;
@@ -105,7 +109,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out: revokes the refresh token and every token rotated from the same sign-in. */
+        /** Sign out: ends the session, so its refresh tokens and its access tokens stop working at once. */
         post: operations["Auth_logout"];
         delete?: never;
         options?: never;
@@ -1045,6 +1049,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/usage-events/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraws usage events your organisation reported, by event id, with a reason (an API key with `usage:write`,
+         *     or a `service_manager`/`org_admin` of the provider). Only events not yet on an issued charge can be withdrawn:
+         *     the next charge run leaves them out and the reconciliation counts them apart. An event an issued charge
+         *     already counts is `rejected` (`on-issued-charge`): correct it with a dispute and credit note. Withdrawing
+         *     again is `already-voided` and changes nothing; with an `Idempotency-Key`, a retry returns the first answer.
+         */
+        post: operations["Usage_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing-periods/{id}/charge-runs": {
         parameters: {
             query?: never;
@@ -1067,6 +1094,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/charge-runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resumes an interrupted run now (202, the run `running` again under this instance) rather than waiting for an
+         *     instance to take it over on its own, which happens within about a minute. Only a consortium administrator
+         *     (403); a run outside your consortia is not found (404). A run that is not interrupted (queued, running with a
+         *     fresh heartbeat, completed or failed) is a 409 `charge-run-not-interrupted`: a failed run is not resumed, start
+         *     a new run for the period instead.
+         */
+        post: operations["ChargeRuns_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/charge-runs/{id}": {
         parameters: {
             query?: never;
@@ -1074,7 +1124,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A charge run's status and progress counts, and its error if it failed. */
+        /**
+         * A charge run's status (also in words), progress counts, last heartbeat (`interrupted` when its worker stopped),
+         *     the subscriptions it could not charge, and its error if it failed.
+         */
         get: operations["ChargeRuns_get"];
         put?: never;
         post?: never;
@@ -1246,6 +1299,29 @@ export interface paths {
          *     Send an Idempotency-Key.
          */
         post: operations["Settlement_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing-periods/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * For every subscription of the period: the days it was in force (and days × quantity) and, per metric, the
+         *     usage events accepted, against what the period's draft, issued and supplementary charges charge; withdrawn
+         *     events counted apart. `complete` is true when nothing differs and no charge run is in progress. The
+         *     consortium's administrators see every subscription; a provider's finance team (or an API key with
+         *     `charges:read`) its own. Others in the consortium: 403; outside it: 404.
+         */
+        get: operations["Reconciliation_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1461,7 +1537,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A consortium administrator upholds an escalated dispute: a credit note for the line, or `creditNetMinor` of it. */
+        /**
+         * A consortium administrator upholds an escalated dispute: a credit note for the line, or `creditNetMinor` of it.
+         *     An administrator whose organisation is a party of the charge may not (403 `conflict-of-interest`).
+         */
         post: operations["Disputes_uphold"];
         delete?: never;
         options?: never;
@@ -1478,7 +1557,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A consortium administrator dismisses an escalated dispute: the line stands as charged. */
+        /**
+         * A consortium administrator dismisses an escalated dispute: the line stands as charged. An administrator whose
+         *     organisation is a party of the charge may not (403 `conflict-of-interest`).
+         */
         post: operations["Disputes_dismiss"];
         delete?: never;
         options?: never;
@@ -2860,7 +2942,13 @@ export interface components {
              * @example storage_gb
              */
             metric: string;
-            /** @description Non-negative, at most 6 decimal places: a decimal string (preferred) or a plain JSON number. */
+            /**
+             * @description From 0 to 1,000,000,000 units (`quantity-too-large` above), with at most 6 decimal places
+             *     (`invalid-quantity`): a decimal string (preferred) or a JSON number that reads back exactly. A JSON number
+             *     with more than 15 significant digits may not (9007199254740993 reads as 9007199254740992): the event is then
+             *     rejected as `quantity-not-exact`, and the value must be sent as a string. Across events, one subscription may
+             *     report at most 1,000,000,000,000 units of a metric in one billing period (`period-usage-limit`).
+             */
             quantity: string | number;
             /**
              * Format: date-time
@@ -2885,8 +2973,9 @@ export interface components {
              */
             status: "accepted" | "duplicate" | "rejected";
             /**
-             * @description Why an event was rejected: invalid-event, invalid-quantity, occurred-in-future, not-your-subscription,
-             *     subscription-not-in-force, unknown-metric, period-not-open, conflicting-duplicate.
+             * @description Why an event was rejected: invalid-event, invalid-quantity, quantity-not-exact, quantity-too-large,
+             *     occurred-in-future, not-your-subscription, subscription-not-in-force, unknown-metric, period-not-open,
+             *     period-usage-limit, conflicting-duplicate.
              */
             code?: string;
             reason?: string;
@@ -2898,6 +2987,48 @@ export interface components {
             duplicates: number;
             rejected: number;
         };
+        VoidUsageEventsDto: {
+            /** @description 1 to 1,000 of your event ids. */
+            eventIds: string[];
+            /**
+             * @description Why the events are withdrawn: kept with them and in the audit trail.
+             * @example Meter read twice on 3 November; duplicates withdrawn.
+             */
+            reason: string;
+        };
+        VoidUsageEventResultDto: {
+            /**
+             * @description `voided` now; `already-voided` earlier (nothing changes); `rejected` with a `code`: `not-found` (not one of
+             *     your events), `period-not-open` (its period is closed), `on-issued-charge` (already charged on an issued charge:
+             *     correct it by a dispute and credit note instead).
+             * @enum {string}
+             */
+            status: "already-voided" | "rejected" | "voided";
+            /** @enum {string} */
+            code?: "not-found" | "on-issued-charge" | "period-not-open";
+            /** @description Why, in words, for a rejected event. */
+            reason?: string;
+            eventId: string;
+        };
+        VoidUsageEventsResultDto: {
+            /** @description One per id asked for, in the order asked. */
+            results: components["schemas"]["VoidUsageEventResultDto"][];
+            voided: number;
+            alreadyVoided: number;
+            rejected: number;
+        };
+        SubscriptionNeedingAttentionDto: {
+            /** Format: uuid */
+            subscriptionId: string;
+            /** @description The service subscribed to. */
+            serviceTitle: string;
+            /** @description The organisation that would be charged. */
+            consumerName: string;
+            /** @description The organisation that provides the service. */
+            providerName: string;
+            /** @description Why its charge could not be worked out, in words (for example an amount beyond what can be charged). */
+            reason: string;
+        };
         ChargeRunDto: {
             /** Format: uuid */
             id: string;
@@ -2906,16 +3037,38 @@ export interface components {
             /** Format: uuid */
             billingPeriodId: string;
             /**
-             * @description queued → running → completed, or failed (see `error`).
+             * @description queued → running → completed, or failed (see `error`). A running run whose worker stopped is still `running`,
+             *     with `interrupted` true, until an instance resumes it.
              * @enum {string}
              */
             status: "completed" | "failed" | "queued" | "running";
+            /**
+             * Format: date-time
+             * @description When the run's worker last showed it was alive (null before it started).
+             */
+            heartbeatAt: string | null;
+            /** @description Subscriptions the run could not charge, with the reason for each; empty when it charged them all. */
+            needsAttention: components["schemas"]["SubscriptionNeedingAttentionDto"][];
             /** @description Why the run failed. */
             error: string | null;
             /** Format: date-time */
             startedAt: string | null;
             /** Format: date-time */
             finishedAt: string | null;
+            /**
+             * @description The status in words: 'Queued', 'Running: 1,500 of 10,000 subscriptions', 'Interrupted, resuming (last
+             *     heartbeat 19:42:10)', 'Completed', 'Completed with 1 subscription needing attention', 'Failed: …'. Times are
+             *     UK time.
+             */
+            statusText: string;
+            /**
+             * @description Running, but its worker has not shown it is alive for longer than the staleness threshold (it crashed or was
+             *     stopped): another instance resumes it on its own, and a consortium administrator may resume it at once
+             *     (POST /charge-runs/{id}/resume).
+             */
+            interrupted: boolean;
+            /** @description How many times the run was resumed after an interruption. */
+            resumedCount: number;
             /** @description Subscriptions in force during the period, counted when the run started. */
             totalSubscriptions: number;
             /** @description Subscriptions charged so far by this run. */
@@ -3114,6 +3267,79 @@ export interface components {
             /** @description The payer's remittance reference (e.g. the BACS reference), for both finance teams to reconcile. */
             paymentReference: string;
         };
+        ReconciliationRowDto: {
+            /** Format: uuid */
+            subscriptionId: string;
+            /** Format: uuid */
+            serviceId: string;
+            /** Format: uuid */
+            providerId: string;
+            /** Format: uuid */
+            consumerId: string;
+            /**
+             * @description `days`: the days the subscription was in force (and days × quantity); `usage`: one metric's events.
+             * @enum {string}
+             */
+            measure: "days" | "usage";
+            /** @description The usage metric; null for days. */
+            metric: string | null;
+            /**
+             * @description Days × quantity in force (null for a flat fee), or the quantity of those events: exact decimal text.
+             * @example 920
+             */
+            expectedQuantity: string | null;
+            /** @example 920 */
+            chargedQuantity: string | null;
+            /** @example 0 */
+            withdrawnQuantity: string;
+            serviceTitle: string;
+            providerName: string;
+            consumerName: string;
+            /** @description Days in force, or usage events accepted and not withdrawn. */
+            expectedCount: number;
+            /** @description Days, or events, charged across the period's charges (draft, issued and supplementary). */
+            chargedCount: number;
+            /** @description Usage events withdrawn by the provider: counted apart, never charged. */
+            withdrawnCount: number;
+            /** @description References of the period's charges holding lines of this subscription. */
+            charges: string[];
+            /** @description Expected and charged agree. */
+            agrees: boolean;
+            /** @description The row in words, e.g. "3 storage_gb reports accepted but not on any charge yet". */
+            explanation: string;
+        };
+        ReconciliationSummaryDto: {
+            /** @description Rows that do not agree. */
+            differences: number;
+            /** @description Days in force not yet charged, across the rows shown to you. */
+            unbilledDays: number;
+            /** @description Usage events accepted and not yet charged. */
+            unbilledEvents: number;
+            /** @description Days or events charged beyond what is owed (a later run corrects them). */
+            overchargedDays: number;
+            overchargedEvents: number;
+            /** @description Usage events withdrawn by providers. */
+            withdrawnEvents: number;
+        };
+        ReconciliationDto: {
+            /** Format: uuid */
+            billingPeriodId: string;
+            /** @description The rows asked for (`show`), providers' own subscriptions only for a provider's finance team. */
+            rows: components["schemas"]["ReconciliationRowDto"][];
+            periodKey: string;
+            /** @description True when no row differs and no charge run is in progress. */
+            complete: boolean;
+            /** @description A charge run is queued or running: drafts are being recomputed. */
+            chargeRunInProgress: boolean;
+            /** @description The answer in words, for people. */
+            summaryText: string;
+            summary: components["schemas"]["ReconciliationSummaryDto"];
+        };
+        RelatedChargeDto: {
+            id: string;
+            /** @description e.g. `ECIC-2026-Q4-0018`, or `ECIC-2026-Q4-0018-S1` for its first supplementary charge. */
+            reference: string;
+        };
         ChargePeriodDto: {
             /** Format: date */
             startDate: string;
@@ -3135,6 +3361,12 @@ export interface components {
             direction: "from_us" | "to_us" | null;
             /** @enum {string} */
             status: "approved" | "disputed" | "draft" | "issued" | "void";
+            /**
+             * @description Set on a supplementary charge: the original it adds to. A supplementary charge holds what was reported or
+             *     changed after the original left draft (late usage, a subscription that started later, a quantity change),
+             *     each line the difference to what is already charged; it is reviewed like any other charge.
+             */
+            supplementOf: components["schemas"]["RelatedChargeDto"] | null;
             id: string;
             /** @description The finance teams' reference, e.g. `ECIC-2026-11-0042`. */
             reference: string;
@@ -3234,6 +3466,26 @@ export interface components {
             direction: "from_us" | "to_us" | null;
             /** @enum {string} */
             status: "approved" | "disputed" | "draft" | "issued" | "void";
+            /**
+             * @description Set on a supplementary charge: the original it adds to. A supplementary charge holds what was reported or
+             *     changed after the original left draft (late usage, a subscription that started later, a quantity change),
+             *     each line the difference to what is already charged; it is reviewed like any other charge.
+             */
+            supplementOf: components["schemas"]["RelatedChargeDto"] | null;
+            /**
+             * @description What the supplementary charges hold, in words, e.g. "3 storage_gb in 2 reports reported after
+             *     ECIC-2026-Q4-0018 was issued…, charged on ECIC-2026-Q4-0018-S1".
+             */
+            supplementNotes: string[];
+            /** @description Gross of every credit note against the charge. */
+            credited: components["schemas"]["MoneyDto"];
+            lines: components["schemas"]["CrossChargeLineDto"][];
+            disputes: components["schemas"]["DisputeDto"][];
+            creditNotes: components["schemas"]["CreditNoteDto"][];
+            /** @description The comment thread, oldest first. */
+            comments: components["schemas"]["ChargeCommentDto"][];
+            /** @description On an original: its supplementary charges you can see, oldest first. */
+            supplements: components["schemas"]["RelatedChargeDto"][];
             id: string;
             /** @description The finance teams' reference, e.g. `ECIC-2026-11-0042`. */
             reference: string;
@@ -3250,13 +3502,6 @@ export interface components {
             approvedAt: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Gross of every credit note against the charge. */
-            credited: components["schemas"]["MoneyDto"];
-            lines: components["schemas"]["CrossChargeLineDto"][];
-            disputes: components["schemas"]["DisputeDto"][];
-            creditNotes: components["schemas"]["CreditNoteDto"][];
-            /** @description The comment thread, oldest first. */
-            comments: components["schemas"]["ChargeCommentDto"][];
         };
         DisputeReasonDto: {
             /** @example We ended the second site on 14 October; the line charges it for the whole month. */
@@ -3497,7 +3742,9 @@ export interface components {
         };
         CreateWebhookEndpointDto: {
             /**
-             * @description Where to POST events: `https://…` (plain `http://` only for localhost, or outside production).
+             * @description Where to POST events: `https://…` at a public address (plain `http://` only outside production, or for
+             *     localhost). Loopback, private, link-local and unique-local addresses are refused unless the operator allows
+             *     them.
              * @example https://finance.example.gov.uk/hooks/consortium
              */
             url: string;
@@ -3660,7 +3907,10 @@ export interface components {
             consortiumId: string | null;
         };
         EventFeedPageInfo: {
-            /** @description Pass as `after` next time. Always set, even on the last page, so polling carries on from here. */
+            /**
+             * @description Pass as `after` next time. Always set, even on the last page, so polling carries on from here. Opaque, and
+             *     good only for your organisation.
+             */
             nextCursor: string;
             limit: number;
             /** @description True when more events are waiting now: read again at once rather than after your polling interval. */
@@ -3826,6 +4076,10 @@ export type UsageEventInputDto = components['schemas']['UsageEventInputDto'];
 export type UsageBatchDto = components['schemas']['UsageBatchDto'];
 export type UsageEventResultDto = components['schemas']['UsageEventResultDto'];
 export type UsageBatchResultDto = components['schemas']['UsageBatchResultDto'];
+export type VoidUsageEventsDto = components['schemas']['VoidUsageEventsDto'];
+export type VoidUsageEventResultDto = components['schemas']['VoidUsageEventResultDto'];
+export type VoidUsageEventsResultDto = components['schemas']['VoidUsageEventsResultDto'];
+export type SubscriptionNeedingAttentionDto = components['schemas']['SubscriptionNeedingAttentionDto'];
 export type ChargeRunDto = components['schemas']['ChargeRunDto'];
 export type ChargeRunPageDto = components['schemas']['ChargeRunPageDto'];
 export type BillingPeriodDto = components['schemas']['BillingPeriodDto'];
@@ -3841,6 +4095,10 @@ export type MemberPositionDto = components['schemas']['MemberPositionDto'];
 export type SettlementPaymentDto = components['schemas']['SettlementPaymentDto'];
 export type SettlementDto = components['schemas']['SettlementDto'];
 export type RecordSettlementPaymentDto = components['schemas']['RecordSettlementPaymentDto'];
+export type ReconciliationRowDto = components['schemas']['ReconciliationRowDto'];
+export type ReconciliationSummaryDto = components['schemas']['ReconciliationSummaryDto'];
+export type ReconciliationDto = components['schemas']['ReconciliationDto'];
+export type RelatedChargeDto = components['schemas']['RelatedChargeDto'];
 export type ChargePeriodDto = components['schemas']['ChargePeriodDto'];
 export type ChargePartyDto = components['schemas']['ChargePartyDto'];
 export type CrossChargeDto = components['schemas']['CrossChargeDto'];
@@ -12629,6 +12887,137 @@ export interface operations {
             };
         };
     };
+    Usage_void: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidUsageEventsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoidUsageEventsResultDto"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait Retry-After seconds before trying again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ChargeRuns_list: {
         parameters: {
             query?: {
@@ -12763,6 +13152,135 @@ export interface operations {
         };
     };
     ChargeRuns_start: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional, 1–200 printable characters, unique per caller (user or API key): a retry with the same key and body returns the first response (with Idempotent-Replayed: true) instead of acting twice. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargeRunDto"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait Retry-After seconds before trying again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ChargeRuns_resume: {
         parameters: {
             query?: never;
             header?: {
@@ -14237,6 +14755,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SettlementPaymentDto"];
+                };
+            };
+            /** @description The request is not valid */
+            400: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed */
+            403: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or not visible to you */
+            404: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Breaks a business rule */
+            422: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: wait Retry-After seconds before trying again */
+            429: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error (logged with the request id) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Reconciliation_get: {
+        parameters: {
+            query?: {
+                /** @description `differences` (the default) lists only rows that do not agree; `all` lists every row. */
+                show?: "all" | "differences";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "RateLimit-Limit": components["headers"]["RateLimit-Limit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimit-Remaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimit-Reset"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationDto"];
                 };
             };
             /** @description The request is not valid */

@@ -44,3 +44,10 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 export function fieldProblems(error: unknown): Record<string, string> {
   return error instanceof ApiProblem ? fieldMessages(error.errors) : {};
 }
+
+/** The stable reason of an API refusal (`charge-run-in-progress`, `period-not-ready-to-close`…); undefined otherwise. */
+export function problemCode(error: unknown): string | undefined {
+  if (!(error instanceof ApiProblem)) return undefined;
+  const code = (error.body as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -123,6 +123,8 @@ export function ConfirmDialog({
       onClose();
     } catch (caught) {
       setError(caught);
+      // Every field shown was fine; one the refusal brings (ClosePeriod's reason to close anyway) is not wrong yet.
+      setTouched(false);
     } finally {
       setPending(false);
     }

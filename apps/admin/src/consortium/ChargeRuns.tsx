@@ -202,8 +202,9 @@ export function ChargeRuns({ period }: { period: BillingPeriod }) {
         </Typography>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
           A charge run works out every subscription&apos;s draft cross-charge for the period from its price
-          and usage. Running again is safe: it adds only what is missing and never changes issued charges.
-          Each provider&apos;s finance team then issues its drafts.
+          and usage. Running again is safe: it recomputes the drafts from everything reported so far, never
+          changes issued charges, and puts what came after an issue on a supplementary charge. Each
+          provider&apos;s finance team then issues its drafts.
         </Typography>
         {period.status === 'open' ? (
           <Button variant="contained" onClick={start} disabled={busy}>

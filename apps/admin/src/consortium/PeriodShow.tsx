@@ -1,7 +1,9 @@
-import { Alert, Card, CardContent, Stack, Typography } from '@mui/material';
+import { Alert, Button, Card, CardContent, Stack, Typography } from '@mui/material';
 import { Show, useRecordContext } from 'react-admin';
 import { formatDate, formatDateRange } from '../format/date';
+import { ReconciliationPanel } from '../reconciliation/ReconciliationPanel';
 import { ChargeRuns } from './ChargeRuns';
+import { goToChargeRuns } from './charge-runs-section';
 import { ClosePeriod } from './ClosePeriod';
 import { PeriodStatusChip } from './PeriodsList';
 import type { BillingPeriod } from './resources';
@@ -40,13 +42,23 @@ function PeriodPage() {
         </CardContent>
       </Card>
       <ChargeRuns period={period} />
+      <ReconciliationPanel
+        billingPeriodId={period.id}
+        runCharges={
+          period.status === 'open' ? (
+            <Button variant="contained" size="small" onClick={goToChargeRuns}>
+              Go to Run charges
+            </Button>
+          ) : undefined
+        }
+      />
       <ClosePeriod period={period} />
       <SettlementPanel period={period} />
     </Stack>
   );
 }
 
-/** One billing period: its charge runs, closing it, and its settlement plan. */
+/** One billing period: its charge runs, whether it is completely charged, closing it, and its settlement plan. */
 export function PeriodShow() {
   return (
     <Show title={<PeriodTitle />} actions={false} component="div">

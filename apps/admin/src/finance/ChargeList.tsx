@@ -1,11 +1,30 @@
 import { Box, Typography, useMediaQuery, type Theme } from '@mui/material';
-import { Datagrid, FunctionField, Link, SelectInput, SimpleList, TextField, Title } from 'react-admin';
+import type { MouseEvent } from 'react';
+import {
+  Datagrid,
+  FunctionField,
+  Link,
+  SelectInput,
+  SimpleList,
+  TextField,
+  Title,
+  useListContext,
+  usePermissions,
+} from 'react-admin';
 import { formatDate } from '../format/date';
+import { reconciliationPath, seesReconciliation } from '../reconciliation/words';
+import type { Permissions } from '../roles';
 import { byDate, type SortOption, SortChoice } from '../layout/SortChoice';
 import { formatAmount } from '../format/money';
 import { Nothing, Problem, Waiting } from './FinanceStates';
 import { useFinanceFilters } from './useConsortia';
-import { CHARGE_STATUS_LABELS, chargeSentence, type CrossCharge, DIRECTION_LABELS } from './words';
+import {
+  CHARGE_STATUS_LABELS,
+  chargeSentence,
+  type CrossCharge,
+  DIRECTION_LABELS,
+  supplementLabel,
+} from './words';
 import { ApiList, ListPagination } from '../layout/ListProblem';
 
 const STATUS_CHOICES = Object.entries(CHARGE_STATUS_LABELS).map(([id, name]) => ({ id, name }));
@@ -19,6 +38,40 @@ export const CHARGE_SORTS: SortOption[] = [
   { field: 'reference', order: 'ASC', label: 'By reference' },
 ];
 
+/** "Supplementary to ECIC-2026-Q4-0018", the original a link, under a supplementary charge's sentence. */
+function SupplementOf({ charge }: { charge: CrossCharge }) {
+  if (!charge.supplementOf) return null;
+  return (
+    <Typography variant="body2" color="text.secondary" component="span" display="block">
+      Supplementary to{' '}
+      <Link
+        to={`/cross-charges/${charge.supplementOf.id}/show`}
+        onClick={(event: MouseEvent) => event.stopPropagation()}
+        aria-label={`Original charge ${charge.supplementOf.reference}`}
+      >
+        {charge.supplementOf.reference}
+      </Link>
+    </Typography>
+  );
+}
+
+/**
+ * For the period chosen in the filter: the way to its reconciliation (is everything in force and reported on a
+ * charge?), for those who may see it.
+ */
+function PeriodReconciliationLink({ periodLabel }: { periodLabel: (id: string) => string }) {
+  const { filterValues } = useListContext();
+  const { permissions } = usePermissions<Permissions>();
+  const periodId = typeof filterValues?.billingPeriodId === 'string' ? filterValues.billingPeriodId : null;
+  if (!periodId || !seesReconciliation(permissions)) return null;
+  return (
+    <Typography variant="body2" sx={{ px: 2, pt: 2 }}>
+      Is everything in {periodLabel(periodId)} charged?{' '}
+      <Link to={reconciliationPath(periodId)}>See the reconciliation of {periodLabel(periodId)}</Link>
+    </Typography>
+  );
+}
+
 function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
   const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('sm'));
   const empty = <Nothing>No cross-charges match these filters.</Nothing>;
@@ -29,7 +82,14 @@ function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
         <SimpleList<CrossCharge & { id: string }>
           primaryText={(charge) => chargeSentence(charge)}
           secondaryText={(charge) =>
-            `${charge.reference} · ${periodLabel(charge.billingPeriod.id)} · ${CHARGE_STATUS_LABELS[charge.status]}`
+            [
+              charge.reference,
+              supplementLabel(charge),
+              periodLabel(charge.billingPeriod.id),
+              CHARGE_STATUS_LABELS[charge.status],
+            ]
+              .filter(Boolean)
+              .join(' · ')
           }
           linkType="show"
           empty={empty}
@@ -44,9 +104,12 @@ function ChargeGrid({ periodLabel }: { periodLabel: (id: string) => string }) {
         label="Charge"
         sortable={false}
         render={(charge) => (
-          <Link to={`/cross-charges/${charge.id}/show`} sx={{ fontWeight: 600 }}>
-            {chargeSentence(charge)}
-          </Link>
+          <>
+            <Link to={`/cross-charges/${charge.id}/show`} sx={{ fontWeight: 600 }}>
+              {chargeSentence(charge)}
+            </Link>
+            <SupplementOf charge={charge} />
+          </>
         )}
       />
       <TextField source="reference" label="Reference" />
@@ -148,6 +211,7 @@ export function ChargeList() {
         title={false}
         empty={<Nothing>There are no cross-charges to or from your organisation yet.</Nothing>}
       >
+        <PeriodReconciliationLink periodLabel={periodLabel} />
         <ChargeGrid periodLabel={periodLabel} />
       </ApiList>
     </Box>

@@ -1,4 +1,6 @@
 import {
+  Alert,
+  AlertTitle,
   Box,
   Button,
   Card,
@@ -14,7 +16,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Title, useNotify, usePermissions } from 'react-admin';
 import { useParams } from 'react-router-dom';
+import { problemCode } from '../api/problem';
 import { ConfirmDialog, type DialogField } from '../components/ConfirmDialog';
+import { reconciliationPath, seesReconciliation } from '../reconciliation/words';
 import { formatDateTime } from '../format/date';
 import { periodName } from '../format/period';
 import { formatAmount, formatMoneyAbsolute, parseMoneyInput } from '../format/money';
@@ -34,7 +38,10 @@ import {
   type Dispute,
   type DisputeAction,
   disputeActions,
+  sideOf,
   statusHistory,
+  supplementSentence,
+  withMetricNames,
 } from './words';
 
 /** One review step to confirm: its words, what it asks for, what it does and what to say when it is done. */
@@ -140,6 +147,67 @@ const DISPUTE_STEP: Record<DisputeAction, { label: string; explanation: (c: Cros
     },
   };
 
+/** On a supplementary charge: the original it adds to (a link) and what it holds, in words. */
+function SupplementOf({ charge }: { charge: CrossChargeDetail }) {
+  if (!charge.supplementOf) return null;
+  return (
+    <Alert severity="info" sx={{ mt: 1 }} data-testid="supplement-of">
+      <AlertTitle>
+        Supplementary to{' '}
+        <Link to={`/cross-charges/${charge.supplementOf.id}/show`}>{charge.supplementOf.reference}</Link>
+      </AlertTitle>
+      {supplementSentence(charge)} Review it like any other charge; {charge.supplementOf.reference} stays as
+      it was issued.
+    </Alert>
+  );
+}
+
+/** On an original: its supplementary charges (links) and what each holds, in words. */
+function Supplements({ charge }: { charge: CrossChargeDetail }) {
+  if (charge.supplements.length === 0) return null;
+  return (
+    <Card component="section" aria-labelledby="supplements-heading" data-testid="supplements">
+      <CardContent>
+        <Typography id="supplements-heading" component="h2" variant="h6">
+          Supplementary charges
+        </Typography>
+        <Typography variant="body2" sx={{ mt: 1 }}>
+          What was reported or changed after {charge.reference} was issued is charged on{' '}
+          {charge.supplements.map((supplement, index) => (
+            <span key={supplement.id}>
+              {index > 0 ? (index === charge.supplements.length - 1 ? ' and ' : ', ') : null}
+              <Link to={`/cross-charges/${supplement.id}/show`}>{supplement.reference}</Link>
+            </span>
+          ))}
+          ; {charge.reference} itself is never changed.
+        </Typography>
+        {charge.supplementNotes.length > 0 ? (
+          <MuiList dense>
+            {charge.supplementNotes.map((note, index) => (
+              <ListItem key={index} disableGutters>
+                <ListItemText primary={withMetricNames(note)} />
+              </ListItem>
+            ))}
+          </MuiList>
+        ) : null}
+      </CardContent>
+    </Card>
+  );
+}
+
+/**
+ * What a refusal because a charge run is recomputing the period's drafts means for the person: nothing happened,
+ * and the charge may change before they try again (the page reads it again at once).
+ */
+function ChargeRunRefusal() {
+  return (
+    <Typography variant="body2">
+      Nothing has been changed. Try again when the run has finished, usually within a few minutes: its drafts
+      may change meanwhile, so this page reads the charge again.
+    </Typography>
+  );
+}
+
 /** One cross-charge: who charges whom, its lines, disputes, credit notes, history and comments, and the steps you may take. */
 export function ChargeShow() {
   const { id = '' } = useParams<{ id: string }>();
@@ -206,7 +274,17 @@ export function ChargeShow() {
               <Chip label={`Reference ${charge.reference}`} variant="outlined" />
               <Chip label={periodName(charge.billingPeriod.key)} variant="outlined" />
             </Stack>
-            <Amounts charge={charge} />
+            <SupplementOf charge={charge} />
+            <Box sx={{ my: 2 }}>
+              <Amounts charge={charge} />
+            </Box>
+            {seesReconciliation(permissions) && sideOf(charge) !== 'consumer' ? (
+              <Typography variant="body2">
+                <Link to={reconciliationPath(charge.billingPeriod.id)}>
+                  Is everything in {periodName(charge.billingPeriod.key)} charged? See the reconciliation
+                </Link>
+              </Typography>
+            ) : null}
             <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
               {actions.issue && (
                 <Button
@@ -307,6 +385,8 @@ export function ChargeShow() {
           </CardContent>
         </Card>
 
+        <Supplements charge={charge} />
+
         <ChargeCreditNotes charge={charge} />
 
         <Card>
@@ -336,14 +416,23 @@ export function ChargeShow() {
           onClose={() => setDialog(null)}
           onConfirm={async ({ reason = '', correctedNet = '' }, { idempotencyKey }) => {
             const corrected = correctedNet === '' ? null : parseMoneyInput(correctedNet);
-            await dialog.onConfirm({
-              reason,
-              idempotencyKey,
-              ...(corrected !== null ? { correctedNetMinor: corrected.toString() } : {}),
-            });
+            try {
+              await dialog.onConfirm({
+                reason,
+                idempotencyKey,
+                ...(corrected !== null ? { correctedNetMinor: corrected.toString() } : {}),
+              });
+            } catch (error) {
+              // The run may be rewriting this very draft: what is behind the dialog is read again.
+              if (problemCode(error) === 'charge-run-in-progress') void refresh();
+              throw error;
+            }
             notify(dialog.done, { type: 'success' });
             void refresh();
           }}
+          afterError={(error) =>
+            problemCode(error) === 'charge-run-in-progress' ? <ChargeRunRefusal /> : null
+          }
         >
           {dialog.explanation}
         </ConfirmDialog>

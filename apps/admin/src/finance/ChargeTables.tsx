@@ -11,6 +11,7 @@ import {
   formatQuantity,
   formatRate,
   usageText,
+  withMetricNames,
 } from './words';
 
 type CreditNote = components['schemas']['CreditNoteDto'];
@@ -44,7 +45,10 @@ export function ChargeLines({
                   label="Subscription"
                   render={(line) => `${charge.consumer.name}’s, price version ${line.priceVersion}`}
                 />
-                <TextField source="description" label="Line" sortable={false} />
+                <FunctionField<ChargeLine>
+                  label="Line"
+                  render={(line) => withMetricNames(line.description)}
+                />
                 <FunctionField<ChargeLine>
                   label="Quantity"
                   textAlign="right"

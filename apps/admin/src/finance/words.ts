@@ -41,12 +41,58 @@ export function isUnresolved(dispute: Dispute): boolean {
   return UNRESOLVED.includes(dispute.status);
 }
 
-/** "Delt Shared Services Ltd charges Kent County Council £12,345.67": who charges whom, and how much. */
+/**
+ * "Delt Shared Services Ltd charges Kent County Council £12,345.67": who charges whom, and how much. A charge whose
+ * total is negative (a supplementary charge that corrects its original downwards) gives money back, and says so:
+ * "Delt Shared Services Ltd credits Kent County Council £120.00", as a credit note reads.
+ */
 export function chargeSentence(charge: Pick<CrossCharge, 'provider' | 'consumer' | 'gross'>): string {
-  return `${charge.provider.name} charges ${charge.consumer.name} ${formatMoneyAbsolute(
-    charge.gross.amountMinor,
-    charge.gross.currency,
-  )}`;
+  const amount = formatMoneyAbsolute(charge.gross.amountMinor, charge.gross.currency);
+  const verb = BigInt(charge.gross.amountMinor) < 0n ? 'credits' : 'charges';
+  return `${charge.provider.name} ${verb} ${charge.consumer.name} ${amount}`;
+}
+
+/** "Supplementary to ECIC-2026-Q4-0018" for a supplementary charge; null for an original. */
+export function supplementLabel(charge: Pick<CrossCharge, 'supplementOf'>): string | null {
+  return charge.supplementOf ? `Supplementary to ${charge.supplementOf.reference}` : null;
+}
+
+/**
+ * What a supplementary charge holds, in words: "It holds what was reported or changed after ECIC-2026-Q4-0018 was
+ * issued: 2 lines, £45.00 net." (or "a credit of £12.00 net" when it corrects the original downwards); null for an
+ * original.
+ */
+export function supplementSentence(
+  charge: Pick<CrossChargeDetail, 'supplementOf' | 'lines' | 'net'>,
+): string | null {
+  if (!charge.supplementOf) return null;
+  const net = BigInt(charge.net.amountMinor);
+  const amount = formatMoneyAbsolute(net, charge.net.currency);
+  const lines = `${charge.lines.length} ${charge.lines.length === 1 ? 'line' : 'lines'}`;
+  return (
+    `It holds what was reported or changed after ${charge.supplementOf.reference} was issued: ${lines}, ` +
+    `${net < 0n ? `a credit of ${amount}` : amount} net.`
+  );
+}
+
+/**
+ * A usage metric as people read it: "storage_gb" is "storage GB", "framework_spend_gbp" is "framework spend (£)".
+ */
+export function metricName(metric: string): string {
+  return metric
+    .replace(/_gbp$/i, ' (£)')
+    .replace(/_/g, ' ')
+    .replace(/\bgb\b/gi, 'GB')
+    .replace(/\bgbp\b/gi, '£')
+    .trim();
+}
+
+/**
+ * The API's sentences name metrics as they are sent ("3 storage_gb in 2 reports"): these read them as people do
+ * ("3 storage GB in 2 reports"). Only words joined by underscores change; references and amounts stay as they are.
+ */
+export function withMetricNames(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g, (metric) => metricName(metric));
 }
 
 export const CREDIT_DIRECTION_LABELS = { to_us: 'Credits to us', from_us: 'Credits from us' } as const;
@@ -164,10 +210,7 @@ export function usageText(detail: Record<string, unknown>): string | null {
   const usage = detail.usage as
     { metric?: string; used?: string; included?: string; billable?: string } | undefined;
   if (!usage || typeof usage.used !== 'string') return null;
-  const metric = (usage.metric ?? '')
-    .replace(/_/g, ' ')
-    .replace(/\bgb\b/i, 'GB')
-    .replace(/\bgbp\b/i, '£');
+  const metric = metricName(usage.metric ?? '');
   const events = typeof detail.usageEvents === 'number' ? ` (${detail.usageEvents} reports)` : '';
   return (
     `${formatQuantity(usage.used)} ${metric} used, ${formatQuantity(usage.included ?? '0')} included, ` +
@@ -175,11 +218,16 @@ export function usageText(detail: Record<string, unknown>): string | null {
   );
 }
 
-/** An exact decimal with thousands separators, never through a float: "3,500", "1,234.5". */
+/**
+ * An exact decimal with thousands separators, never through a float: "3,500", "1,234.5"; a correction's negative
+ * quantity with a true minus sign, as money has: "−490".
+ */
 export function formatQuantity(decimal: string): string {
-  const [whole, fraction] = decimal.split('.');
+  const negative = decimal.startsWith('-');
+  const [whole, fraction] = (negative ? decimal.slice(1) : decimal).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction ? `${grouped}.${fraction}` : grouped;
+  const text = fraction ? `${grouped}.${fraction}` : grouped;
+  return negative ? `−${text}` : text;
 }
 
 /** An exact unit rate in pounds ("0.0125") as "£0.0125"; at least two decimals ("£450.00"). */

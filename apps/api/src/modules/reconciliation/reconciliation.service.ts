@@ -99,9 +99,15 @@ export class ReconciliationService {
     const manager = this.dataSource.manager;
     const period = await findVisiblePeriod(manager, actor, periodId);
     const everyone = administers(actor, period.consortiumId) || actor.isSuperadmin;
-    if (!everyone && actor.kind === 'user' && !holdsRole(actor, 'finance')) {
+    if (
+      !everyone &&
+      actor.kind === 'user' &&
+      !holdsRole(actor, 'finance') &&
+      !holdsRole(actor, 'org_admin')
+    ) {
       throw forbidden(
-        "Only the consortium's administrators and providers' finance teams may see the reconciliation",
+        "Only the consortium's administrators and providers' finance teams (or organisation administrators) may " +
+          'see the reconciliation',
       );
     }
     const rows = await reconcilePeriod(

@@ -647,6 +647,52 @@ export const aNewServiceBody = (consortiumId: string, overrides: Record<string, 
   ...overrides,
 });
 
+// ---- Charge runs and subscription changes the API cannot express ----
+
+/**
+ * A charge run of the period, queued as POST /billing-periods/{id}/charge-runs queues it but without its background
+ * job: the test runs it with ChargeRunComputation.execute (and may stop it part-way with `stopAfterChunks`), so no
+ * worker takes it first.
+ */
+export async function aQueuedChargeRun(
+  ds: DataSource,
+  fields: { consortiumId: string; billingPeriodId: string },
+): Promise<string> {
+  const [row] = await ds.query(
+    `INSERT INTO charge_runs (consortium_id, billing_period_id, requested_by_label) VALUES ($1, $2, 'test')
+     RETURNING id`,
+    [fields.consortiumId, fields.billingPeriodId],
+  );
+  return row.id as string;
+}
+
+/**
+ * A quantity change with effect from a day already past, stored as POST /subscriptions/{id}/quantity stores a
+ * change (it supersedes changes on or after that day; the subscription's quantity becomes the new one). The API
+ * only takes changes from today on, so this is how a test puts a change in the middle of a past billing period,
+ * as a correction by the operators would.
+ */
+export async function aBackdatedQuantityChange(
+  ds: DataSource,
+  subscriptionId: string,
+  change: { effectiveFrom: string; quantity: number },
+): Promise<void> {
+  await ds.transaction(async (manager) => {
+    await manager.query(
+      'DELETE FROM subscription_quantities WHERE subscription_id = $1 AND effective_from >= $2',
+      [subscriptionId, change.effectiveFrom],
+    );
+    await manager.query(
+      'INSERT INTO subscription_quantities (subscription_id, quantity, effective_from) VALUES ($1, $2, $3)',
+      [subscriptionId, change.quantity, change.effectiveFrom],
+    );
+    await manager.query('UPDATE subscriptions SET quantity = $2, updated_at = now() WHERE id = $1', [
+      subscriptionId,
+      change.quantity,
+    ]);
+  });
+}
+
 // ---- Statuses moved directly, one lifecycle step at a time (the database refuses any other move) ----
 
 const PERIOD_STEPS = ['open', 'closing', 'closed', 'settled'] as const;

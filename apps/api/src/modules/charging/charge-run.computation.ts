@@ -197,17 +197,21 @@ export class ChargeRunComputation {
    */
   async executeClaimed(run: ClaimedRun, options: ChargeRunOptions = {}): Promise<void> {
     const heartbeat = this.lease.keepAlive(run);
-    let finished: boolean;
     try {
-      finished = await this.compute(run, options);
-    } catch (error) {
+      let finished: boolean;
+      try {
+        finished = await this.compute(run, options);
+      } catch (error) {
+        await heartbeat.stop();
+        return await this.stopped(run, error);
+      }
+      // No beat may land after this: the run is finished, or left looking crashed.
       await heartbeat.stop();
-      return this.stopped(run, error);
+      if (finished) await this.finish(run);
+      else await this.lease.abandon(run);
+    } finally {
+      heartbeat.end();
     }
-    // No beat may land after this: the run is finished, or left looking crashed.
-    await heartbeat.stop();
-    if (finished) await this.finish(run);
-    else await this.lease.abandon(run);
   }
 
   /** Claims the run under a new lease; null when it has finished or a live worker holds it. */

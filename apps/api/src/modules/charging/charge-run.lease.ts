@@ -178,9 +178,10 @@ export class ChargeRunLease implements OnModuleDestroy, BeforeApplicationShutdow
 
   /**
    * Beats the run's heartbeat every few seconds until `stop`, which waits for a beat in flight (so that nothing
-   * refreshes the heartbeat after the run has been left interrupted or finished).
+   * refreshes the heartbeat after the run has been left interrupted or finished); `end`, once the run's outcome
+   * is written, lets it go (idle() resolves).
    */
-  keepAlive(run: LeasedRun): { stop(): Promise<void> } {
+  keepAlive(run: LeasedRun): { stop(): Promise<void>; end(): void } {
     let letGo!: () => void;
     const done = new Promise<void>((resolve) => (letGo = resolve));
     const holding: Holding = { run, lost: false, timer: null, beating: null, ended: false, done };
@@ -212,6 +213,9 @@ export class ChargeRunLease implements OnModuleDestroy, BeforeApplicationShutdow
         holding.ended = true;
         if (holding.timer) clearTimeout(holding.timer);
         await holding.beating;
+      },
+      // Separate from stop: the run is only let go (idle() resolves) once its outcome has been written.
+      end: () => {
         this.holdings.delete(run.leaseId);
         letGo();
       },

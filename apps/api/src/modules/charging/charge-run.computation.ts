@@ -395,10 +395,14 @@ export class ChargeRunComputation {
     );
     // Replace the chunk's lines on the drafts and move each draft's totals by what left and what came.
     await manager.query(
-      `WITH removed AS (
-         DELETE FROM cross_charge_lines l USING cross_charges c
-          WHERE c.id = l.cross_charge_id AND c.status = 'draft' AND c.billing_period_id = $1
-            AND l.billing_period_id = $1 AND l.subscription_id = ANY($2::uuid[])
+      `WITH replaced AS MATERIALIZED (
+         -- Found per subscription through (billing_period_id, subscription_id): a plan that starts from the
+         -- period's drafts tests every line of the period against the whole chunk instead.
+         SELECT l.id FROM unnest($2::uuid[]) AS s(id)
+           JOIN cross_charge_lines l ON l.billing_period_id = $1 AND l.subscription_id = s.id),
+       removed AS (
+         DELETE FROM cross_charge_lines l USING replaced r, cross_charges c
+          WHERE l.id = r.id AND c.id = l.cross_charge_id AND c.status = 'draft'
          RETURNING l.cross_charge_id, l.net_minor, l.vat_minor),
        added AS (
          INSERT INTO cross_charge_lines (cross_charge_id, billing_period_id, subscription_id, service_id,
@@ -721,9 +725,10 @@ export class ChargeRunComputation {
               sum(l.unit_days)::text AS "unitDays", min(l.usage_metric) AS "usageMetric",
               sum(l.usage_quantity)::text AS "usageQuantity", sum(l.usage_events)::int AS "usageEvents",
               array_agg(DISTINCT c.reference ORDER BY c.reference) AS references
-         FROM cross_charge_lines l JOIN cross_charges c ON c.id = l.cross_charge_id
-        WHERE l.billing_period_id = $1 AND l.subscription_id = ANY($2::uuid[])
-          AND c.status NOT IN ('draft', 'void')
+         FROM unnest($2::uuid[]) AS s(id)
+         JOIN cross_charge_lines l ON l.billing_period_id = $1 AND l.subscription_id = s.id
+         JOIN cross_charges c ON c.id = l.cross_charge_id
+        WHERE c.status NOT IN ('draft', 'void')
         GROUP BY l.subscription_id, l.line_key`,
       [periodId, subscriptionIds],
     );

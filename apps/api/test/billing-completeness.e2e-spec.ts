@@ -8,6 +8,7 @@ import {
   aConsortiumWithMembers,
   aDatedSubscription,
   anApiKey,
+  aQueuedChargeRun,
   anOrganisation,
   aService,
   aUser,
@@ -231,13 +232,12 @@ describe('Billing completeness', () => {
     }
     await w.report([2]);
     const periodId = await currentPeriodOf(w.consortium.id);
-    const [run] = await test.dataSource.query(
-      `INSERT INTO charge_runs (consortium_id, billing_period_id, requested_by_label) VALUES ($1, $2, 'test')
-       RETURNING id`,
-      [w.consortium.id, periodId],
-    );
+    const runId = await aQueuedChargeRun(test.dataSource, {
+      consortiumId: w.consortium.id,
+      billingPeriodId: periodId,
+    });
     const computation = test.app.get(ChargeRunComputation);
-    await computation.execute(run.id, { chunkSize: 2, stopAfterChunks: 1 });
+    await computation.execute(runId, { chunkSize: 2, stopAfterChunks: 1 });
     const [draft] = await linesOf(periodId);
 
     const issueAll = await test
@@ -263,8 +263,8 @@ describe('Billing completeness', () => {
       expect.arrayContaining([expect.objectContaining({ status: 'draft' })]),
     );
 
-    await computation.execute(run.id, { chunkSize: 2 });
-    const [done] = await test.dataSource.query('SELECT status FROM charge_runs WHERE id = $1', [run.id]);
+    await computation.execute(runId, { chunkSize: 2 });
+    const [done] = await test.dataSource.query('SELECT status FROM charge_runs WHERE id = $1', [runId]);
     expect(done.status).toBe('completed');
     await test
       .http()
@@ -540,12 +540,11 @@ describe('Billing completeness', () => {
     expect(lines.join('\n')).toContain('1 storage_gb report accepted but not on any charge yet');
     // Charged straight through the computation: the command's own app, in this process, has replaced the
     // passport strategies the test app's HTTP requests are checked with.
-    const [run] = await test.dataSource.query(
-      `INSERT INTO charge_runs (consortium_id, billing_period_id, requested_by_label) VALUES ($1, $2, 'test')
-       RETURNING id`,
-      [w.consortium.id, periodId],
-    );
-    await test.app.get(ChargeRunComputation).execute(run.id);
+    const runId = await aQueuedChargeRun(test.dataSource, {
+      consortiumId: w.consortium.id,
+      billingPeriodId: periodId,
+    });
+    await test.app.get(ChargeRunComputation).execute(runId);
     lines.length = 0;
     await reconcile();
     expect(lines[lines.length - 1]).toContain('is completely charged');

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Applies pending migrations, then replaces this shell with the API so it receives SIGTERM directly.
+# Replaces this shell with the API, so it receives SIGTERM directly. main.ts migrates first when it is given
+# MIGRATION_DATABASE_URL (the owner role); without it, it only checks that the schema is current.
 set -eu
 cd /app
-node dist/apps/api/cli.js migrate
 exec node dist/apps/api/main.js "$@"

@@ -25,9 +25,14 @@ import { Worker } from 'node:worker_threads';
 import { Client, Pool } from 'pg';
 import { loadEnvironment } from '../../apps/api/src/config/environment';
 import { createApp } from '../../apps/api/src/create-app';
-import { runMigrations } from '../../apps/api/src/database/run-migrations';
 import { ukToday } from '../../apps/api/src/modules/catalogue/compliance-status';
 import { ChargeRunComputation } from '../../apps/api/src/modules/charging/charge-run.computation';
+import {
+  asRole,
+  createOwnedDatabase,
+  ensureTestRoles,
+  migrateAsOwner,
+} from '../../apps/api/test/support/databases';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
@@ -294,13 +299,16 @@ const statusLabel = (status: string, attention: Record<string, unknown>): string
 async function main() {
   const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `consortium_bench_${Date.now()}`;
-  const url = withDatabase(serverUrl, name);
-  await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  // Owned and migrated by the owner role, which also seeds, runs the bare baselines and ANALYZE; the API connects
+  // as its own role, as in production (the test suite's roles: scripts/jest/test-database.ts).
+  await ensureTestRoles(serverUrl);
+  await createOwnedDatabase(serverUrl, name);
   log(`database ${name} created`);
+  const url = asRole(serverUrl, name, 'owner');
   const db = new Pool({ connectionString: url, max: CONNECTIONS + 2 });
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   try {
-    await runMigrations(url, log);
+    log(`${(await migrateAsOwner(serverUrl, name)).length} migration(s) applied`);
     const periodStart = billingPeriodFor(ukToday(), 'monthly').startDate;
     let start = process.hrtime.bigint();
     const seeded = await seed(db, periodStart);
@@ -309,7 +317,7 @@ async function main() {
     const env = loadEnvironment({ NODE_ENV: 'development', LOG_LEVEL: 'warn', ADMIN_UI_DIR: '' });
     app = await createApp({
       env,
-      databaseUrl: url,
+      databaseUrl: asRole(serverUrl, name, 'app'),
       jwtSecret: 'bench-signing-key-that-is-long-enough-for-hs256',
       secretsKey: 'bench-secrets-key-that-is-long-enough-for-aes',
     });

@@ -2,29 +2,23 @@ import 'reflect-metadata';
 import { ConfigurationError, loadEnvironment } from './config/environment';
 import { resolveJwtSecret, resolveSecretsKey } from './config/secrets';
 import { adminUiDirectory, createApp } from './create-app';
-import { EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
-import { runMigrations } from './database/run-migrations';
+import { prepareDatabase } from './database/prepare-database';
 import { printWelcome, seedIfEmpty } from './seed/seed';
 
 const log = (message: string) => console.log(`[start] ${message}`);
 
 async function main(): Promise<void> {
   const env = loadEnvironment();
-  let embedded: EmbeddedDatabase | undefined = env.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres(env.DATA_DIR, log);
-  const databaseUrl = env.DATABASE_URL ?? (embedded as EmbeddedDatabase).databaseUrl;
-
+  // The embedded server, migrations as the owner role, and the API's role checked (database/prepare-database.ts).
+  const { databaseUrl, stop } = await prepareDatabase(env, log);
+  let stopped = false;
   const stopDatabase = async () => {
-    if (!embedded) return;
-    const db = embedded;
-    embedded = undefined;
-    log('Stopping embedded PostgreSQL');
-    await db.stop();
+    if (stopped) return;
+    stopped = true;
+    await stop();
   };
 
   try {
-    await runMigrations(databaseUrl, log);
     const app = await createApp({
       env,
       databaseUrl,

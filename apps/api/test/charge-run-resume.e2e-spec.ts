@@ -1,8 +1,6 @@
-import { Client } from 'pg';
 import { ChargeRunComputation } from '../src/modules/charging/charge-run.computation';
 import { ChargeRunLease, LeaseLost } from '../src/modules/charging/charge-run.lease';
 import { ChargeRunReclaimer } from '../src/modules/charging/charge-run.reclaimer';
-import { runMigrations } from '../src/database/run-migrations';
 import {
   aChargePeriod,
   aConsortiumWithMembers,
@@ -12,20 +10,8 @@ import {
   auditEventsFor,
   bearerFor,
 } from './support/builders';
+import { aSpecDatabase, type SpecDatabase } from './support/databases';
 import { createTestApp, type TestApp } from './support/test-app';
-
-/** Runs one statement on the server's maintenance database (CREATE/DROP DATABASE cannot run in another). */
-async function onServer(sql: string): Promise<void> {
-  const url = new URL(process.env.CONSORTIUM_TEST_SERVER_URL!);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 interface RunRow {
   status: string;
@@ -38,8 +24,7 @@ interface RunRow {
 
 describe('Charge runs that crash resume on their own', () => {
   // A database of its own: a sweep takes over any interrupted run it finds, and other specs leave runs running.
-  const databaseName = `${process.env.CONSORTIUM_TEST_DATABASE}_charge_run_resume`;
-  let databaseUrl: string;
+  let database: SpecDatabase;
   let test: TestApp;
   let computation: ChargeRunComputation;
   let lease: ChargeRunLease;
@@ -48,12 +33,8 @@ describe('Charge runs that crash resume on their own', () => {
   let other: TestApp | undefined;
 
   beforeAll(async () => {
-    await onServer(`CREATE DATABASE "${databaseName}"`);
-    const url = new URL(process.env.CONSORTIUM_TEST_SERVER_URL!);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-    await runMigrations(databaseUrl, () => undefined);
-    test = await createTestApp({}, databaseUrl);
+    database = await aSpecDatabase('charge_run_resume');
+    test = await createTestApp({}, database.url);
     computation = test.app.get(ChargeRunComputation);
     lease = test.app.get(ChargeRunLease);
     reclaimer = test.app.get(ChargeRunReclaimer);
@@ -62,7 +43,7 @@ describe('Charge runs that crash resume on their own', () => {
   afterAll(async () => {
     await other?.close();
     await test?.close();
-    await onServer(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await database?.drop();
   }, 60_000);
 
   /** May 2025: `home` provides five per-unit subscriptions to `other`, one line each; a run is queued for it. */
@@ -204,7 +185,7 @@ describe('Charge runs that crash resume on their own', () => {
 
   it('releases the runs of an instance that shuts down, for another instance to take at once', async () => {
     const { runId } = await aQueuedRun();
-    other = await createTestApp({}, databaseUrl);
+    other = await createTestApp({}, database.url);
     const claimed = (await other.app.get(ChargeRunLease).claim(runId))!;
     // Its shutdown has begun (SIGTERM): the run stops at the end of its chunk, which rolls back.
     other.app.get(ChargeRunLease).onModuleDestroy();

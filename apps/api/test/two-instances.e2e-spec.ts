@@ -5,9 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { Client } from 'pg';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { runMigrations } from '../src/database/run-migrations';
 import {
   aChargePeriod,
   aConsortiumWithMembers,
@@ -16,22 +14,10 @@ import {
   aUser,
   TEST_PASSWORD,
 } from './support/builders';
+import { aSpecDatabase, type SpecDatabase } from './support/databases';
 import { TEST_JWT_SECRET, TEST_SECRETS_KEY } from './support/test-app';
 
 const ROOT = resolve(__dirname, '../../..');
-
-/** Runs one statement on the server's maintenance database (CREATE/DROP DATABASE cannot run in another). */
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const url = new URL(serverUrl);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** One API process, started as production starts it (main.ts), with its JSON log lines kept. */
 interface Instance {
@@ -49,7 +35,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startInstance(name: string, databaseUrl: string): Promise<Instance> {
+async function startInstance(name: string, database: SpecDatabase): Promise<Instance> {
   const port = await freePort();
   // TypeScript through ts-node, as scripts/ run it: building the bundle first would cost more than it proves.
   const child = spawn(
@@ -63,7 +49,9 @@ async function startInstance(name: string, databaseUrl: string): Promise<Instanc
         TS_NODE_TRANSPILE_ONLY: '1',
         NODE_ENV: 'development',
         PORT: String(port),
-        DATABASE_URL: databaseUrl,
+        // As production runs: the API's role, and the owner's for the migrations checked at start.
+        DATABASE_URL: database.url,
+        MIGRATION_DATABASE_URL: database.ownerUrl,
         JWT_SECRET: TEST_JWT_SECRET,
         SECRETS_KEY: TEST_SECRETS_KEY,
         SEED_DEMO_DATA: 'false',
@@ -127,8 +115,7 @@ interface Received {
 }
 
 describe('two API instances on one database', () => {
-  const serverUrl = process.env.CONSORTIUM_TEST_SERVER_URL as string;
-  let databaseName: string;
+  let database: SpecDatabase | undefined;
   let ds: DataSource;
   let a: Instance;
   let b: Instance;
@@ -171,13 +158,8 @@ describe('two API instances on one database', () => {
 
   beforeAll(async () => {
     // A database of its own: the other specs' apps also work pg-boss queues, and here only these two may.
-    databaseName = `${process.env.CONSORTIUM_TEST_DATABASE}_two_instances`;
-    await onServer(serverUrl, `CREATE DATABASE "${databaseName}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${databaseName}`;
-    const databaseUrl = url.toString();
-    await runMigrations(databaseUrl, () => undefined);
-    ds = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+    database = await aSpecDatabase('two_instances');
+    ds = await new DataSource(dataSourceOptions(database.url)).initialize();
     receiver = createServer((request, response) => {
       let body = '';
       request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
@@ -188,7 +170,7 @@ describe('two API instances on one database', () => {
     });
     await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-    [a, b] = await Promise.all([startInstance('A', databaseUrl), startInstance('B', databaseUrl)]);
+    [a, b] = await Promise.all([startInstance('A', database), startInstance('B', database)]);
     await Promise.all([untilReady(a), untilReady(b)]);
   }, 180_000);
 
@@ -197,7 +179,7 @@ describe('two API instances on one database', () => {
     await ds?.destroy();
     receiver?.closeAllConnections();
     await new Promise((ok) => receiver?.close(ok));
-    if (databaseName) await onServer(serverUrl, `DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await database?.drop();
   }, 60_000);
 
   it('shares sessions through the database only: a token from one instance works on the other, and so does rotation', async () => {

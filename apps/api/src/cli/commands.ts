@@ -11,7 +11,8 @@ import { OPERATOR_COMMANDS } from './operator-commands';
 export const USAGE = `Usage: node dist/apps/api/cli.js <command> [options]   (<command> --help for one command)
 
 Commands:
-  migrate                                  apply pending migrations
+  migrate                                  apply pending migrations as the owner role (MIGRATION_DATABASE_URL,
+                                           else DATABASE_URL outside production), then grant the API's role
   create-superadmin --email <email> --name <name> --organisation <name> [--organisation-type <type>]
                                            create (or promote) the platform superadmin; the password is read
                                            from SUPERADMIN_PASSWORD (at least ${MIN_PASSWORD_LENGTH} characters)

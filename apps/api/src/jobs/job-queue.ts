@@ -35,6 +35,8 @@ export class JobQueue implements BeforeApplicationShutdown {
       max: 3,
       application_name: 'consortium-jobs',
       schedule: false,
+      // Its schema is the owner's, made and upgraded when migrating (database/run-migrations.ts): only checked here.
+      migrate: false,
     });
     this.boss.on('error', (error) => this.logger.error(`pg-boss: ${error.message}`));
   }

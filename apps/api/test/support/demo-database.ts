@@ -1,31 +1,6 @@
-import { Client } from 'pg';
-import { runMigrations } from '../../src/database/run-migrations';
 import { seedDemo } from '../../src/seed/seed';
+import { asRole, createOwnedDatabase, migrateAsOwner, onServer, runServer } from './databases';
 import { createTestApp } from './test-app';
-
-function runServer(): { serverUrl: string; runDatabase: string } {
-  const serverUrl = process.env.CONSORTIUM_TEST_SERVER_URL;
-  const runDatabase = process.env.CONSORTIUM_TEST_DATABASE;
-  if (!serverUrl || !runDatabase) throw new Error('No test database: run the tests through jest (npm test)');
-  return { serverUrl, runDatabase };
-}
-
-/** The run's server with another database in the URL. */
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function onServer<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /**
  * The demo seed runs once per test run (migrations, then the demo consortium and its history through the real
@@ -34,17 +9,16 @@ async function onServer<T>(serverUrl: string, work: (client: Client) => Promise<
  */
 async function demoTemplate(serverUrl: string, runDatabase: string): Promise<string> {
   const template = `${runDatabase}_demo`;
-  await onServer(serverUrl, async (client) => {
+  await onServer(async (client) => {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [template]);
     try {
       const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
       if (rowCount) return;
       const building = `${template}_building`;
       await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
-      await client.query(`CREATE DATABASE "${building}"`);
-      const url = databaseUrl(serverUrl, building);
-      await runMigrations(url, () => undefined);
-      const seeding = await createTestApp({}, url);
+      await createOwnedDatabase(serverUrl, building);
+      await migrateAsOwner(serverUrl, building);
+      const seeding = await createTestApp({}, asRole(serverUrl, building, 'app'));
       try {
         await seedDemo(seeding.app, () => undefined);
       } finally {
@@ -78,11 +52,13 @@ export async function aDemoDatabase(): Promise<DemoDatabase> {
   const template = await demoTemplate(serverUrl, runDatabase);
   copies += 1;
   const copy = `${runDatabase}_demo_${process.pid}_${copies}`;
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${copy}" TEMPLATE "${template}"`));
+  await createOwnedDatabase(serverUrl, copy, template);
+  // The copy keeps the template's grants, but not its database-level ones: no temporary tables here either.
+  await onServer((client) => client.query(`REVOKE TEMPORARY ON DATABASE "${copy}" FROM PUBLIC`));
   return {
-    url: databaseUrl(serverUrl, copy),
+    url: asRole(serverUrl, copy, 'app'),
     async drop() {
-      await onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`));
+      await onServer((client) => client.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`));
     },
   };
 }

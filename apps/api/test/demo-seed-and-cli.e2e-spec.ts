@@ -285,7 +285,9 @@ describe('demo data and the command line', () => {
 
       it('charges every day in force and every accepted usage event of each quarter exactly once', async () => {
         for (const period of await periodsQuery()) {
-          const differences = await reconcilePeriod(test.dataSource.manager, period.id, { differencesOnly: true });
+          const differences = await reconcilePeriod(test.dataSource.manager, period.id, {
+            differencesOnly: true,
+          });
           expect({ period: period.key, differences }).toEqual({ period: period.key, differences: [] });
         }
       });

@@ -321,9 +321,8 @@ export class ChargeRunComputation {
     const recipients = new Map<string, typeof named>();
     for (const item of named)
       recipients.set(item.providerId, [...(recipients.get(item.providerId) ?? []), item]);
-    for (const { organisationId } of admins) {
-      if (!recipients.has(organisationId)) recipients.set(organisationId, named);
-    }
+    // The administrators' organisations hear of every subscription set aside, their own or not.
+    for (const { organisationId } of admins) recipients.set(organisationId, named);
     for (const [organisationId, list] of recipients) {
       await this.notifications.notify(manager, {
         organisationId,

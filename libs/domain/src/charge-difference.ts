@@ -1,3 +1,4 @@
+import { counted } from './counted';
 import { type Decimal, decimalSign, formatDecimal, subtractDecimals } from './decimal';
 
 /**
@@ -64,16 +65,12 @@ function describeDifference(desired: LineFigures | undefined, charged: ChargedFi
     const quantity = subtractDecimals(orZero(desired.usageQuantity), orZero(charged.usageQuantity));
     const change =
       events >= 0
-        ? `${formatDecimal(quantity, { grouping: true })} ${desired.usageMetric} in ${plural(events, 'report')} ` +
+        ? `${formatDecimal(quantity, { grouping: true })} ${desired.usageMetric} in ${counted(events, 'report')} ` +
           `reported after ${on} was issued`
         : `${formatDecimal(quantity, { grouping: true })} ${desired.usageMetric} withdrawn after ${on} was issued`;
     return `${change}; the period's usage is now: ${desired.description}`;
   }
   return `Change since ${on} was issued: ${desired.description} (replacing "${charged.description}")`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-GB')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /**

@@ -19,6 +19,7 @@ export * from './price-plan';
 export * from './subscription-charges';
 export * from './usage-limits';
 export * from './charge-difference';
+export * from './counted';
 export * from './service-lifecycle';
 export * from './subscription-lifecycle';
 export * from './subscription-eligibility';

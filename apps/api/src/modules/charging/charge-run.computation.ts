@@ -6,6 +6,7 @@ import {
   type ChargedFigures,
   chargeLineToJson,
   computeChargeLines,
+  counted,
   decimal,
   DomainError,
   type DraftLine,
@@ -136,10 +137,6 @@ function reasonInWords(error: unknown): string {
 }
 
 const pairKey = (provider: string, consumer: string) => `${provider}|${consumer}`;
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString('en-GB')} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /** The stored detail: how the line was priced and, on a difference, which charges it corrects. */
 function lineDetail(line: DraftLine<PricedLine>): Record<string, unknown> {
@@ -328,7 +325,7 @@ export class ChargeRunComputation {
         organisationId,
         consortiumId: period.consortiumId,
         kind: 'charge_run.needs_attention',
-        title: `The ${period.key} charge run could not charge ${plural(list.length, 'subscription')}`,
+        title: `The ${period.key} charge run could not charge ${counted(list.length, 'subscription')}`,
         body: list
           .map((i) => `${i.providerName}'s ${i.serviceTitle} for ${i.consumerName}: ${i.reason}`)
           .join(' '),
@@ -491,7 +488,7 @@ export class ChargeRunComputation {
           `The price is in ${line.amount.currency} but the consortium charges in ${period.currency}`,
         );
       }
-      const counted = line.usage ? used?.get(line.usage.metric) : undefined;
+      const reported = line.usage ? used?.get(line.usage.metric) : undefined;
       const coverage = line.coverage?.countsDays ? line.coverage : undefined;
       return {
         key: line.key,
@@ -510,10 +507,10 @@ export class ChargeRunComputation {
             : null,
         usageMetric: line.usage ? line.usage.metric : null,
         usageQuantity: line.usage ? line.usage.used : null,
-        usageEvents: line.usage ? (counted?.events ?? 0) : null,
+        usageEvents: line.usage ? (reported?.events ?? 0) : null,
         detail: {
           ...chargeLineToJson(line),
-          ...(counted ? { usageEvents: counted.events } : {}),
+          ...(reported ? { usageEvents: reported.events } : {}),
         },
       };
     });

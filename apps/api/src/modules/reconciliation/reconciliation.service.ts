@@ -1,5 +1,5 @@
 import { type Actor, holdsRole } from '@consortium/auth';
-import { billingPeriodFromKey, billingPeriodLabel } from '@consortium/domain';
+import { billingPeriodFromKey, billingPeriodLabel, counted } from '@consortium/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -14,30 +14,28 @@ import type {
 } from './dto/reconciliation.dto';
 import { reconcilePeriod, type ReconciliationRow } from './reconciliation.query';
 
-const count = (n: number, noun: string) => `${n.toLocaleString('en-GB')} ${noun}${n === 1 ? '' : 's'}`;
-
 /** A reconciliation row in words. */
 export function explainRow(row: ReconciliationRow): string {
   const on = row.charges.length > 0 ? ` (charges ${row.charges.join(', ')})` : '';
   const missing = row.expectedCount - row.chargedCount;
   if (row.measure === 'days') {
-    if (row.agrees) return `${count(row.expectedCount, 'day')} in force, each charged once${on}`;
+    if (row.agrees) return `${counted(row.expectedCount, 'day')} in force, each charged once${on}`;
     if (missing > 0)
-      return `${count(missing, 'day')} in force not charged yet${on}: run charges to bill them`;
+      return `${counted(missing, 'day')} in force not charged yet${on}: run charges to bill them`;
     if (missing < 0)
-      return `${count(-missing, 'day')} charged beyond the days in force${on}: run charges to correct it`;
+      return `${counted(-missing, 'day')} charged beyond the days in force${on}: run charges to correct it`;
     return `The quantity charged differs from the quantity in force (${row.chargedQuantity ?? 'none'} charged, ${row.expectedQuantity ?? 'none'} due, in unit-days)${on}: run charges to correct it`;
   }
   const metric = row.metric ?? 'usage';
   const withdrawn =
-    row.withdrawnCount > 0 ? `; ${count(row.withdrawnCount, 'report')} withdrawn, not charged` : '';
+    row.withdrawnCount > 0 ? `; ${counted(row.withdrawnCount, 'report')} withdrawn, not charged` : '';
   if (row.agrees)
-    return `${count(row.expectedCount, `${metric} report`)} accepted, each charged once${on}${withdrawn}`;
+    return `${counted(row.expectedCount, `${metric} report`)} accepted, each charged once${on}${withdrawn}`;
   if (missing > 0) {
-    return `${count(missing, `${metric} report`)} accepted but not on any charge yet${on}: run charges to bill them${withdrawn}`;
+    return `${counted(missing, `${metric} report`)} accepted but not on any charge yet${on}: run charges to bill them${withdrawn}`;
   }
   if (missing < 0) {
-    return `${count(-missing, `${metric} report`)} charged that are no longer owed (withdrawn after the charge was worked out)${on}: run charges to correct it`;
+    return `${counted(-missing, `${metric} report`)} charged that are no longer owed (withdrawn after the charge was worked out)${on}: run charges to correct it`;
   }
   return `The ${metric} quantity charged (${row.chargedQuantity}) differs from the quantity accepted (${row.expectedQuantity})${on}: run charges to correct it`;
 }
@@ -71,14 +69,14 @@ function summaryText(label: string, summary: ReconciliationSummaryDto, running: 
     return `${label} is completely charged: every day in force and every accepted usage report is on exactly one charge.`;
   }
   const parts = [
-    summary.unbilledDays > 0 ? `${count(summary.unbilledDays, 'day')} in force` : '',
-    summary.unbilledEvents > 0 ? `${count(summary.unbilledEvents, 'usage report')}` : '',
+    summary.unbilledDays > 0 ? `${counted(summary.unbilledDays, 'day')} in force` : '',
+    summary.unbilledEvents > 0 ? `${counted(summary.unbilledEvents, 'usage report')}` : '',
   ].filter(Boolean);
   const over = summary.overchargedDays + summary.overchargedEvents;
   return (
-    `${label} is not completely charged: ${count(summary.differences, 'difference')}` +
+    `${label} is not completely charged: ${counted(summary.differences, 'difference')}` +
     (parts.length > 0 ? `, with ${parts.join(' and ')} not on any charge yet` : '') +
-    (over > 0 ? `, and ${count(over, 'day or report')} charged beyond what is owed` : '') +
+    (over > 0 ? `, and ${counted(over, 'day or report')} charged beyond what is owed` : '') +
     '. Run charges to bring the drafts up to date.'
   );
 }

@@ -4,6 +4,7 @@ import {
   billingPeriodFromKey,
   billingPeriodLabel,
   billingPeriodLifecycle,
+  counted,
   DomainError,
   formatMoney,
   money,
@@ -48,8 +49,6 @@ interface PaymentRow {
   journal_entry_id: string | null;
   recorded_at: Date | null;
 }
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 const PAYMENT_COLUMNS = `sp.id, sp.billing_period_id, sp.payer_organisation_id, payer.name AS payer_name,
   sp.payee_organisation_id, payee.name AS payee_name, sp.amount_minor::text AS amount_minor, sp.currency,
@@ -120,14 +119,14 @@ export class SettlementService {
         blockers.draftCharges > 0 || blockers.unresolvedDisputes > 0 || unbilled.summary.differences > 0;
       if (blocked && !overrideReason) {
         const missing = [
-          blockers.draftCharges > 0 ? `${plural(blockers.draftCharges, 'charge')} still draft` : '',
+          blockers.draftCharges > 0 ? `${counted(blockers.draftCharges, 'charge')} still draft` : '',
           blockers.unresolvedDisputes > 0
-            ? `${plural(blockers.unresolvedDisputes, 'dispute')} unresolved`
+            ? `${counted(blockers.unresolvedDisputes, 'dispute')} unresolved`
             : '',
           unbilled.summary.differences > 0
-            ? `${plural(unbilled.summary.differences, 'subscription measure')} not completely charged ` +
-              `(${plural(unbilled.summary.unbilledDays, 'day')} in force and ` +
-              `${plural(unbilled.summary.unbilledEvents, 'usage report')} not on any charge)`
+            ? `${counted(unbilled.summary.differences, 'subscription measure')} not completely charged ` +
+              `(${counted(unbilled.summary.unbilledDays, 'day')} in force and ` +
+              `${counted(unbilled.summary.unbilledEvents, 'usage report')} not on any charge)`
             : '',
         ].filter(Boolean);
         throw new DomainError(

@@ -9,9 +9,18 @@ import {
   verifyPassword,
 } from '@consortium/auth';
 import type { OrganisationRole } from '@consortium/domain';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
+import { preparedQuery } from '../../database/prepared-query';
+import {
+  countedColumnsSql,
+  type CountedRequest,
+  countRequestSql,
+  rateLimitState,
+  RateLimitService,
+} from '../rate-limits/rate-limit.service';
 import { User } from '../users/user.entity';
 import { SignInThrottleService } from './sign-in-throttle.service';
 
@@ -36,12 +45,24 @@ interface PresentedKeyRow {
   active_consortia: string[];
 }
 
+/** An active user as an actor ($1), provided the session ($2) is live when one is named. */
+const ACTOR_SQL = `SELECT u.id, u.email, u.organisation_id, u.roles::text[] AS roles, u.is_superadmin,
+         ARRAY(SELECT a.consortium_id::text FROM consortium_admins a WHERE a.user_id = u.id) AS administered,
+         ARRAY(SELECT m.consortium_id::text FROM consortium_memberships m
+                WHERE m.organisation_id = u.organisation_id AND m.status = 'active') AS active_consortia
+    FROM users u
+   WHERE u.id = $1 AND u.status = 'active'
+     AND ($2::uuid IS NULL
+          OR EXISTS (SELECT 1 FROM sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL))`;
+
 /** Where authentication meets the database: users, sessions, API keys and the sign-in throttle. */
 @Injectable()
 export class ActorDirectoryService implements ActorDirectory {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly throttle: SignInThrottleService,
+    private readonly rateLimits: RateLimitService,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   async actorForCredentials(email: string, password: string, ip: string | null): Promise<Actor | null> {
@@ -114,23 +135,25 @@ export class ActorDirectoryService implements ActorDirectory {
   /**
    * The user as an actor, in one round trip on the hot path of every signed-in request: the user, their
    * administrator grants, their organisation's active consortia and, for an access token, whether its session is
-   * still live. Nothing is cached, so an ended session, a disabled user or a removed role or grant counts from the
-   * next request on, on every instance.
+   * still live, and then the request counted against the user's rate limit (RateLimitGuard states and enforces it).
+   * Nothing is cached, so an ended session, a disabled user or a removed role or grant counts from the next
+   * request on, on every instance.
    */
   private async actorOf(userId: string, sessionId: string | null): Promise<Actor | null> {
-    const [user] = await this.dataSource.query<ActorRow[]>(
-      `SELECT u.id, u.email, u.organisation_id, u.roles::text[] AS roles, u.is_superadmin,
-              ARRAY(SELECT a.consortium_id::text FROM consortium_admins a WHERE a.user_id = u.id) AS administered,
-              ARRAY(SELECT m.consortium_id::text FROM consortium_memberships m
-                     WHERE m.organisation_id = u.organisation_id AND m.status = 'active') AS active_consortia
-         FROM users u
-        WHERE u.id = $1 AND u.status = 'active'
-          AND ($2::uuid IS NULL
-               OR EXISTS (SELECT 1 FROM sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL))`,
-      [userId, sessionId],
-    );
+    const counting = sessionId !== null && this.config.env.RATE_LIMIT_USER_REQUESTS > 0;
+    const [user] = counting
+      ? await preparedQuery<ActorRow & CountedRequest>(
+          this.dataSource,
+          'actor-for-session-counted',
+          `WITH actor AS (${ACTOR_SQL}),
+                counted AS (${countRequestSql({ bucket: `'user:' || actor.id`, windowSeconds: '$3', from: 'actor' })}
+                            RETURNING ${countedColumnsSql('$3')})
+           SELECT actor.*, counted.hits, counted.reset_seconds FROM actor, counted`,
+          [userId, sessionId, this.config.env.RATE_LIMIT_WINDOW_SECONDS],
+        )
+      : await preparedQuery<ActorRow>(this.dataSource, 'actor-for-user', ACTOR_SQL, [userId, sessionId]);
     if (!user) return null;
-    return {
+    const actor: Actor = {
       kind: 'user',
       id: user.id,
       label: user.email,
@@ -141,5 +164,13 @@ export class ActorDirectoryService implements ActorDirectory {
       consortiumAdminOf: user.administered,
       activeConsortia: user.active_consortia,
     };
+    if (counting) {
+      const counted = user as ActorRow & CountedRequest;
+      this.rateLimits.rememberCounted(
+        actor,
+        rateLimitState(this.config.env.RATE_LIMIT_USER_REQUESTS, counted),
+      );
+    }
+    return actor;
   }
 }

@@ -55,7 +55,9 @@ export class RateLimitGuard implements CanActivate {
     if (limit === 0) return true;
 
     const window = this.config.env.RATE_LIMIT_WINDOW_SECONDS;
-    const state = await this.rateLimits.hit(bucket, limit, window);
+    // A signed-in user's request was counted when the user was looked up (ActorDirectoryService).
+    const state =
+      (actor && this.rateLimits.takeCounted(actor)) ?? (await this.rateLimits.hit(bucket, limit, window));
     const reply = http.getResponse<FastifyReply>();
     void reply
       .header('ratelimit-limit', state.limit)

@@ -2,7 +2,45 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
+import { preparedQuery } from '../../database/prepared-query';
 import { RateLimitCounter } from './rate-limit-counter.entity';
+
+/**
+ * The statement counting one request of a bucket, as SQL over the caller's parameter placeholders or expressions,
+ * so that a look-up made on every request anyway can count it in the same round trip (a data-modifying CTE), and
+ * only when `from` (a CTE of that statement) yields a row. One upsert either adds to the current window's count
+ * or, on the first request of a new window, starts it again at 1. It returns countedColumnsSql().
+ */
+export function countRequestSql(sql: { bucket: string; windowSeconds: string; from?: string }): string {
+  const window = `(${sql.windowSeconds})::integer`;
+  return `INSERT INTO rate_limit_counters AS c (bucket, window_start, hits)
+          SELECT ${sql.bucket}, to_timestamp(floor(extract(epoch FROM now()) / ${window}) * ${window}), 1
+          ${sql.from ? `FROM ${sql.from}` : ''}
+          ON CONFLICT (bucket) DO UPDATE
+            SET hits = CASE WHEN c.window_start = EXCLUDED.window_start THEN c.hits + 1 ELSE 1 END,
+                window_start = EXCLUDED.window_start`;
+}
+
+/** The RETURNING list of countRequestSql's statement: `hits` and `reset_seconds`. */
+export const countedColumnsSql = (windowSeconds: string) =>
+  `hits, greatest(1, ceil(extract(epoch FROM window_start) + (${windowSeconds})::integer - extract(epoch FROM now())))::int
+     AS reset_seconds`;
+
+/** A row of countedColumnsSql. */
+export interface CountedRequest {
+  hits: number;
+  reset_seconds: number;
+}
+
+/** Where a bucket stands after a counted request. */
+export function rateLimitState(limit: number, counted: CountedRequest): RateLimitState {
+  return {
+    limit,
+    remaining: Math.max(0, limit - counted.hits),
+    resetSeconds: counted.reset_seconds,
+    exceeded: counted.hits > limit,
+  };
+}
 
 /** How often each instance deletes the counters of ended windows (any may: the DELETE is idempotent). */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -21,6 +59,7 @@ export interface RateLimitState {
 export class RateLimitService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RateLimitService.name);
   private sweeper?: NodeJS.Timeout;
+  private readonly counted = new WeakMap<object, RateLimitState>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -43,28 +82,32 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Records one request of the bucket and says where it stands. Windows are fixed, aligned to the epoch (a minute
-   * window starts on the minute). One statement: the upsert either adds to the current window's count or, on the
-   * first request of a new window, starts it again at 1. Rejected requests count too, so hammering a limit does
-   * not shorten it.
+   * window starts on the minute). Rejected requests count too, so hammering a limit does not shorten it.
    */
   async hit(bucket: string, limit: number, windowSeconds: number): Promise<RateLimitState> {
-    const [row] = await this.dataSource.query<{ hits: number; reset_seconds: number }[]>(
-      `INSERT INTO rate_limit_counters AS c (bucket, window_start, hits)
-       VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
-       ON CONFLICT (bucket) DO UPDATE
-         SET hits = CASE WHEN c.window_start = EXCLUDED.window_start THEN c.hits + 1 ELSE 1 END,
-             window_start = EXCLUDED.window_start
-       RETURNING hits,
-                 greatest(1, ceil(extract(epoch FROM window_start) + $2 - extract(epoch FROM now())))::int
-                   AS reset_seconds`,
+    const [row] = await preparedQuery<CountedRequest>(
+      this.dataSource,
+      'rate-limit-hit',
+      `${countRequestSql({ bucket: '$1', windowSeconds: '$2' })} RETURNING ${countedColumnsSql('$2')}`,
       [bucket, windowSeconds],
     );
-    return {
-      limit,
-      remaining: Math.max(0, limit - row.hits),
-      resetSeconds: row.reset_seconds,
-      exceeded: row.hits > limit,
-    };
+    return rateLimitState(limit, row);
+  }
+
+  /**
+   * Keeps the count of a request made in the same statement as its caller's look-up (see countRequestSql), for
+   * RateLimitGuard to state and enforce instead of counting the request again. Keyed by the actor object the
+   * request carries, so it goes with the request.
+   */
+  rememberCounted(actor: object, state: RateLimitState): void {
+    this.counted.set(actor, state);
+  }
+
+  /** The count remembered for this request's actor, once. */
+  takeCounted(actor: object): RateLimitState | undefined {
+    const state = this.counted.get(actor);
+    this.counted.delete(actor);
+    return state;
   }
 
   /** Deletes the counters whose window has ended (their next request starts at 1 anyway); returns how many. */

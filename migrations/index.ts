@@ -15,6 +15,7 @@ import { BillingCompleteness1796673054096 } from './1796673054096-BillingComplet
 import { Sessions1796673132303 } from './1796673132303-Sessions';
 import { SignInThrottles1796674334657 } from './1796674334657-SignInThrottles';
 import { LedgerGuards1796675160757 } from './1796675160757-LedgerGuards';
+import { UsagePeriodTotals1797000000002 } from './1797000000002-UsagePeriodTotals';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Sessions1796673132303,
   SignInThrottles1796674334657,
   LedgerGuards1796675160757,
+  UsagePeriodTotals1797000000002,
 ];

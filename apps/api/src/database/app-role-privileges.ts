@@ -30,6 +30,9 @@ export const APP_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivile
   ledger_verifications: APPEND_ONLY,
   // Kept by the postings trigger alone, which runs as the owner (SECURITY DEFINER): the API only reads balances.
   account_balances: ['SELECT'],
+  // Kept by the usage_events triggers alone, which run as the owner (SECURITY DEFINER): the API reads totals to
+  // judge the per-period usage limit, and never needs to write one.
+  usage_period_totals: ['SELECT'],
   ledger_accounts: APPEND_ONLY,
   credit_notes: APPEND_ONLY,
   member_positions: APPEND_ONLY,

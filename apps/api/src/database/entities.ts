@@ -15,6 +15,7 @@ import { PostingRecord } from '../modules/ledger/posting.entity';
 import { MemberPosition } from '../modules/settlement/member-position.entity';
 import { SettlementPayment } from '../modules/settlement/settlement-payment.entity';
 import { UsageEvent } from '../modules/usage/usage-event.entity';
+import { UsagePeriodTotal } from '../modules/usage/usage-period-total.entity';
 import { ApiKey } from '../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { RefreshToken } from '../modules/auth/refresh-token.entity';
@@ -67,6 +68,7 @@ export const ENTITIES = [
   JournalEntryHash,
   LedgerVerification,
   UsageEvent,
+  UsagePeriodTotal,
   ChargeRun,
   CrossCharge,
   CrossChargeLine,

@@ -37,11 +37,11 @@ interface Total {
  * The events that would take their subscription's usage of a metric in a billing period past
  * MAX_USAGE_PER_SUBSCRIPTION_PERIOD: refused one by one, in request order, the others stored.
  *
- * One aggregate query over the batch's (subscription, metric, period) totals (voided events left out), and most
- * batches end there. A total that the batch brings within one event's maximum of the limit, or grows by more than
- * one event's maximum, is at risk: for each the batch takes a transaction-scoped advisory lock (in key order, so
- * batches never deadlock), reads the total again and judges exactly, leaving out events already stored (replays
- * are not stored twice).
+ * One query reads the batch's (subscription, metric, period) totals (voided events left out, kept running by
+ * triggers: see storedTotals), and most batches end there. A total that the batch brings within one event's
+ * maximum of the limit, or grows by more than one event's maximum, is at risk: for each the batch takes a
+ * transaction-scoped advisory lock (in key order, so batches never deadlock), reads the total again and judges
+ * exactly, leaving out events already stored (replays are not stored twice).
  * Batches at risk on the same total are so judged one after the other, each against what the one before
  * committed. Batches that add at most one event's maximum to a total far from the limit take no lock, so the
  * usual path costs one query: the limit can then be passed only while several batches for the same total are in
@@ -97,19 +97,20 @@ export async function usageOverPeriodLimit<T extends PeriodUsage>(
   return refused;
 }
 
-/** Stored usage per total, in millionths of a unit; withdrawn (voided) events do not count. */
+/**
+ * Stored usage per total, in millionths of a unit; withdrawn (voided) events do not count. Read from
+ * usage_period_totals, which triggers on usage_events keep in the storing transaction: committed batches only, as
+ * a sum over the events was.
+ */
 async function storedTotals(manager: EntityManager, totals: readonly Total[]): Promise<Map<string, bigint>> {
   const rows: { subscriptionId: string; metric: string; periodId: string; micro: string }[] =
     await manager.query(
-      `SELECT u.subscription_id AS "subscriptionId", u.metric, u.billing_period_id AS "periodId",
-            (sum(u.quantity) * 1000000)::numeric(40, 0)::text AS micro
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS t(subscription_id, metric, billing_period_id)
-       JOIN usage_events u
-         ON u.subscription_id = t.subscription_id AND u.billing_period_id = t.billing_period_id
-        AND u.metric = t.metric
-      WHERE u.voided_at IS NULL
-      GROUP BY 1, 2, 3`,
-      [totals.map((t) => t.subscriptionId), totals.map((t) => t.metric), totals.map((t) => t.periodId)],
+      `SELECT subscription_id AS "subscriptionId", metric, billing_period_id AS "periodId",
+              (quantity * 1000000)::numeric(40, 0)::text AS micro
+         FROM usage_period_totals
+        WHERE (subscription_id, billing_period_id, metric) IN
+              (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]))`,
+      [totals.map((t) => t.subscriptionId), totals.map((t) => t.periodId), totals.map((t) => t.metric)],
     );
   return new Map(rows.map((r) => [`${r.subscriptionId}|${r.metric}|${r.periodId}`, BigInt(r.micro)]));
 }

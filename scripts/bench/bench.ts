@@ -6,12 +6,17 @@
  *       (b) are warmed up (BENCH_WARM_UP_BATCHES, 8) before the clock starts,
  *   (b) a bare multi-row INSERT of the same rows straight into usage_events in batches of 500 over as many
  *       connections (the baseline),
- *   (c) a charge run over 10,000 subscriptions with 1,000,000 usage events,
- *   (d) its baseline: one SQL statement aggregating the same period's usage per subscription and metric
+ *   (c) signed-in reads through the API (http-bench.ts): GET /services, GET /services?q=… and GET /auth/me as a
+ *       member's user with a bearer token, each against a bare Fastify + pg handler that checks the same token and
+ *       replays the statements the API ran for that request (bare-server.ts); autocannon in a child process,
+ *       BENCH_HTTP_CONNECTIONS (20) connections, a warm-up, then BENCH_HTTP_PAIRS (3) interleaved pairs of
+ *       BENCH_HTTP_SECONDS (5) per side, medians; the API's rate limits raised for the run (RAISED_RATE_LIMITS),
+ *   (d) a charge run over 10,000 subscriptions with 1,000,000 usage events,
+ *   (e) its baseline: one SQL statement aggregating the same period's usage per subscription and metric
  *       (sum, count), joined to the period's subscriptions and their price versions, every row read by the
  *       client; run BARE_AGGREGATE_RUNS (3) times, the median counts,
- *   (e) 1% more usage (bare INSERT, over the metered subscriptions, in the same period), then a second charge run
- *       over the period, timed as (c) is.
+ *   (f) 1% more usage (bare INSERT, over the metered subscriptions, in the same period), then a second charge run
+ *       over the period, timed as (d) is.
  * The charge runs go through ChargeRunComputation.execute(runId) and the charge_runs table only. A run must end
  * completed (with or without subscriptions needing attention); its status is reported.
  * Prints a table and writes .bench/latest.json. Sizes: BENCH_EVENTS, BENCH_SUBSCRIPTIONS, BENCH_USAGE_EVENTS.
@@ -23,6 +28,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client, Pool } from 'pg';
+import { DataSource } from 'typeorm';
 import { loadEnvironment } from '../../apps/api/src/config/environment';
 import { createApp } from '../../apps/api/src/create-app';
 import { ukToday } from '../../apps/api/src/modules/catalogue/compliance-status';
@@ -33,6 +39,7 @@ import {
   ensureTestRoles,
   migrateAsOwner,
 } from '../../apps/api/test/support/databases';
+import { httpBenchRows, httpBenchTargets, RAISED_RATE_LIMITS, runHttpBench } from './http-bench';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const SUBSCRIPTIONS = Number(process.env.BENCH_SUBSCRIPTIONS ?? 10_000);
@@ -44,6 +51,7 @@ const MEMBERS = 20;
 const LATE_USAGE_EVENTS = Math.round(USAGE_EVENTS / 100);
 const BARE_AGGREGATE_RUNS = 3;
 
+const JWT_SECRET = 'bench-signing-key-that-is-long-enough-for-hs256';
 const TARGETS = { eventsPerSecond: 20_000, ratio: 1 / 3, chargeRunSeconds: 30, chargeRunRatioToBare: 5 };
 
 const log = (message: string) => console.log(`[bench] ${message}`);
@@ -83,9 +91,29 @@ interface Seed {
   periodId: string;
 }
 
+/** What the seeded services offer (title, summary), so the catalogue reads like one and a search finds a few. */
+const SERVICE_OFFERINGS = [
+  ['Managed backup and disaster recovery', 'Nightly off-site backup with tested recovery of whole systems'],
+  [
+    'Cloud hosting for line-of-business systems',
+    'Virtual servers in a UK data centre, patched and monitored',
+  ],
+  ['Payroll processing', 'Monthly payroll, pension returns and payslips for council staff'],
+  ['Out-of-hours service desk', 'Telephone and portal support for staff in the evenings and at weekends'],
+  ['Cyber security monitoring', 'Round-the-clock monitoring of logs and alerts, with incident response'],
+  ['Geographic information system', 'Shared mapping, gazetteer and planning layers'],
+  ['Email and collaboration', 'Mailboxes, calendars and shared documents for every member of staff'],
+  ['Data centre colocation', 'Rack space with power, cooling and remote hands'],
+  ['Wide area network', 'Links between council buildings, managed end to end'],
+  ['Printing and scanning', 'Multi-function devices, print management and secure release'],
+  ['Records management and archiving', 'Retention schedules, digitisation and long-term storage'],
+  ['Database administration', 'Backups, tuning and upgrades of SQL Server and PostgreSQL databases'],
+];
+
 /**
  * A consortium of 20 members; every member provides services with each of the four price models to every other
  * member, until there are SUBSCRIPTIONS subscriptions (a quarter of them metered, some starting mid-period).
+ * Each service offers one of SERVICE_OFFERINGS.
  */
 async function seed(db: Pool, periodStart: string): Promise<Seed> {
   const [{ id: consortiumId }] = (
@@ -126,12 +154,22 @@ async function seed(db: Pool, periodStart: string): Promise<Seed> {
     `INSERT INTO services (consortium_id, provider_organisation_id, category, title, summary, description,
                            service_level, capacity_unit, vat_treatment, contacts, status, current_price_version,
                            published_at)
-     SELECT $1, ($2::uuid[])[1 + (n % $3)], 'hosting_and_data_centre', 'Bench service ' || n, 'Bench', 'Bench',
+     SELECT $1, ($2::uuid[])[1 + (n % $3)], 'hosting_and_data_centre', ($5::text[])[1 + n % $7] || ' ' || n,
+            ($6::text[])[1 + n % $7],
+            ($6::text[])[1 + n % $7] || '. Offered by a member to the whole consortium on its standard terms.',
             '{"hoursOfCover":"24x7","responseTargetHours":4,"resolutionTargetHours":24,"availabilityPercent":"99.9"}',
             'subscribers', CASE WHEN n % 5 = 0 THEN 'standard' ELSE 'outside_scope' END::vat_treatment,
             '[{"name":"Bench","email":"bench@example.gov.uk"}]', 'published', 1, now()
        FROM generate_series(0, $4 - 1) AS n`,
-    [consortiumId, orgs, MEMBERS, servicesNeeded],
+    [
+      consortiumId,
+      orgs,
+      MEMBERS,
+      servicesNeeded,
+      SERVICE_OFFERINGS.map(([title]) => title),
+      SERVICE_OFFERINGS.map(([, summary]) => summary),
+      SERVICE_OFFERINGS.length,
+    ],
   );
   await db.query(
     `INSERT INTO price_versions (service_id, version, plan, currency)
@@ -314,11 +352,16 @@ async function main() {
     const seeded = await seed(db, periodStart);
     log(`seeded ${SUBSCRIPTIONS} subscriptions in ${seconds(start).toFixed(1)} s`);
 
-    const env = loadEnvironment({ NODE_ENV: 'development', LOG_LEVEL: 'warn', ADMIN_UI_DIR: '' });
+    const env = loadEnvironment({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      ADMIN_UI_DIR: '',
+      ...RAISED_RATE_LIMITS,
+    });
     app = await createApp({
       env,
       databaseUrl: asRole(serverUrl, name, 'app'),
-      jwtSecret: 'bench-signing-key-that-is-long-enough-for-hs256',
+      jwtSecret: JWT_SECRET,
       secretsKey: 'bench-secrets-key-that-is-long-enough-for-aes',
     });
     await app.listen(0, '127.0.0.1');
@@ -391,14 +434,35 @@ async function main() {
     const bareSeconds = seconds(start);
     const bareInsertPerSecond = EVENTS / bareSeconds;
 
-    // (c) a charge run over SUBSCRIPTIONS subscriptions and USAGE_EVENTS usage events
+    // (c) signed-in reads through the API, each against a bare handler replaying the same statements
+    log(`(c) signed-in reads through the API and through bare Fastify + pg handlers`);
+    const apiPool = (app.get(DataSource).driver as unknown as { master: Pool }).master;
+    const [{ organisation_id: memberId }] = (
+      await db.query(
+        `SELECT organisation_id FROM consortium_memberships
+          WHERE consortium_id = $1 AND organisation_id <> $2 ORDER BY organisation_id LIMIT 1`,
+        [seeded.consortiumId, seeded.providerId],
+      )
+    ).rows;
+    const http = await runHttpBench({
+      server: app.getHttpServer(),
+      apiBase: `http://127.0.0.1:${address.port}/api/v1`,
+      db,
+      organisationId: memberId,
+      databaseUrl: asRole(serverUrl, name, 'app'),
+      poolSize: apiPool.options.max ?? 10,
+      jwtSecret: JWT_SECRET,
+      log,
+    });
+
+    // (d) a charge run over SUBSCRIPTIONS subscriptions and USAGE_EVENTS usage events
     const [{ existing }] = (
       await db.query('SELECT count(*)::int AS existing FROM usage_events WHERE billing_period_id = $1', [
         seeded.periodId,
       ])
     ).rows;
     const toGenerate = Math.max(0, USAGE_EVENTS - existing);
-    log(`(c) generating ${toGenerate} more usage events (to ${USAGE_EVENTS} in the period)`);
+    log(`(d) generating ${toGenerate} more usage events (to ${USAGE_EVENTS} in the period)`);
     const step = 100_000;
     for (let from = 0; from < toGenerate; from += step) {
       const count = Math.min(step, toGenerate - from);
@@ -463,15 +527,15 @@ async function main() {
         ])
       ).rows[0].count;
 
-    log(`(c) charge run over the period`);
+    log(`(d) charge run over the period`);
     const first = await chargeRun('bench');
     const run = first.run;
     const chargeRunSeconds = first.seconds;
     const usage = { count: await usageCount() };
 
-    // (d) the baseline: one aggregate of the same usage per subscription and metric, joined to the period's
+    // (e) the baseline: one aggregate of the same usage per subscription and metric, joined to the period's
     // subscriptions and their price versions, every row read by the client
-    log(`(d) bare aggregate of the period's usage per subscription and metric, ${BARE_AGGREGATE_RUNS} times`);
+    log(`(e) bare aggregate of the period's usage per subscription and metric, ${BARE_AGGREGATE_RUNS} times`);
     const period = billingPeriodFor(ukToday(), 'monthly');
     const bareAggregateRuns: number[] = [];
     let bareAggregateRows = 0;
@@ -499,8 +563,8 @@ async function main() {
         `(median ${bareAggregateSeconds.toFixed(3)} s)`,
     );
 
-    // (e) 1% more usage arrives (late, bare INSERT like the seed), then the period is charged again
-    log(`(e) ${LATE_USAGE_EVENTS} more usage events (1%), then a second charge run over the same period`);
+    // (f) 1% more usage arrives (late, bare INSERT like the seed), then the period is charged again
+    log(`(f) ${LATE_USAGE_EVENTS} more usage events (1%), then a second charge run over the same period`);
     start = process.hrtime.bigint();
     await db.query(
       `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
@@ -537,6 +601,7 @@ async function main() {
         bareInsertPerSecond: Math.round(bareInsertPerSecond),
         ratio: round(ratio),
       },
+      http,
       chargeRun: {
         subscriptions: run.total_subscriptions,
         usageEvents: usage.count,
@@ -575,6 +640,7 @@ async function main() {
           target: `<= ${TARGETS.chargeRunRatioToBare}`,
           pass: chargeRunRatioToBare <= TARGETS.chargeRunRatioToBare,
         },
+        ...httpBenchTargets(http),
       },
     };
     const pass = (ok: boolean) => (ok ? 'pass' : 'FAIL');
@@ -598,6 +664,7 @@ async function main() {
         target: '>= 0.33',
         result: pass(results.targets.ingestRatio.pass),
       },
+      ...httpBenchRows(http),
       {
         measure: `charge run (${run.total_subscriptions} subs, ${usage.count} usage events): ${statusLabel(run.status, first.attention)}`,
         value: `${results.chargeRun.seconds} s`,

@@ -3,7 +3,7 @@ import { type ServiceAction, serviceLifecycle } from '@consortium/domain';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { paginate, type Page, type SortSpec } from '../../common/pagination';
+import { type Page, paginateRows, type SortSpec } from '../../common/pagination';
 import { conflict, forbidden, notFound } from '../../common/problem';
 import { AuditService, diff } from '../audit/audit.service';
 import { canSeeConsortium } from '../consortia/consortium-access';
@@ -25,8 +25,8 @@ import {
   findOwnServiceForUpdate,
   findVisibleService,
   onlyVisibleServices,
-  toServiceDtos,
 } from './service-access';
+import { selectServiceView, serviceViews, type ServiceViewRow, toServiceDto } from './service-view';
 import { Service, ServiceContact, ServiceLevel } from './service.entity';
 
 /** The lifecycle endpoints, the domain action each takes and the audit action it records. */
@@ -55,7 +55,7 @@ export class CatalogueService {
   async list(actor: Actor, query: ServiceListQuery): Promise<Page<ServiceDto>> {
     const today = ukToday();
     const services = onlyVisibleServices(
-      this.dataSource.getRepository(Service).createQueryBuilder('s'),
+      selectServiceView(this.dataSource.createQueryBuilder().from(Service, 's')),
       actor,
     );
     if (query.mine) services.andWhere('s.provider_organisation_id = :mine', { mine: actor.organisationId });
@@ -102,8 +102,7 @@ export class CatalogueService {
       default: searching ? 'relevance' : 'title',
       tieBreaker: 's.id',
     };
-    const page = await paginate(services, query, sort, (service) => service);
-    return { data: await toServiceDtos(this.dataSource.manager, page.data, today), page: page.page };
+    return paginateRows(services, query, sort, (row: ServiceViewRow) => toServiceDto(row, today));
   }
 
   async get(actor: Actor, id: string): Promise<ServiceDto> {
@@ -232,7 +231,7 @@ export class CatalogueService {
   }
 
   private async view(manager: EntityManager, service: Service): Promise<ServiceDto> {
-    const [dto] = await toServiceDtos(manager, [service], ukToday());
+    const [dto] = await serviceViews(manager, [service.id], ukToday());
     return dto;
   }
 }

@@ -1,13 +1,9 @@
 import type { Actor } from '@consortium/auth';
 import { complianceStanding, SUBSCRIPTION_STATUSES_IN_FORCE } from '@consortium/domain';
-import { type EntityManager, In, type SelectQueryBuilder } from 'typeorm';
+import { type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { forbidden, notFound } from '../../common/problem';
-import { Organisation } from '../organisations/organisation.entity';
 import { ComplianceAttestation } from './compliance-attestation.entity';
-import { overallComplianceStatus } from './compliance-status';
 import { AttestationDto } from './dto/compliance.dto';
-import { ServiceDto } from './dto/service.dto';
-import { PriceVersion } from './price-version.entity';
 import { Service } from './service.entity';
 
 /**
@@ -108,74 +104,4 @@ export function toAttestationDto(attestation: ComplianceAttestation, today: stri
     standing: complianceStanding(attestation.expiresOn, today),
     createdAt: attestation.createdAt,
   };
-}
-
-/**
- * Services as the API shows them, with their provider, current price, compliance and capacity in use, loaded
- * for the whole list in a handful of queries (never one per service).
- */
-export async function toServiceDtos(
-  manager: EntityManager,
-  services: Service[],
-  today: string,
-): Promise<ServiceDto[]> {
-  if (services.length === 0) return [];
-  const ids = services.map((s) => s.id);
-  // One after another: inside a transaction the manager has a single connection, which runs one query at a time.
-  const providers = await manager.findBy(Organisation, {
-    id: In([...new Set(services.map((s) => s.providerOrganisationId))]),
-  });
-  const prices = await manager
-    .getRepository(PriceVersion)
-    .createQueryBuilder('pv')
-    .innerJoin(Service, 'cs', 'cs.id = pv.service_id AND cs.current_price_version = pv.version')
-    .where('pv.service_id IN (:...ids)', { ids })
-    .getMany();
-  const attestations = await manager.find(ComplianceAttestation, {
-    where: { serviceId: In(ids) },
-    order: { expiresOn: 'ASC', createdAt: 'ASC', id: 'ASC' },
-  });
-  const inUse = await capacityInUse(manager, ids);
-  const providerById = new Map(providers.map((p) => [p.id, p]));
-  const priceByService = new Map(prices.map((p) => [p.serviceId, p]));
-  return services.map((service) => {
-    const provider = providerById.get(service.providerOrganisationId) as Organisation;
-    const price = priceByService.get(service.id) as PriceVersion;
-    const own = attestations.filter((a) => a.serviceId === service.id);
-    const used = inUse.get(service.id) ?? 0;
-    return {
-      id: service.id,
-      consortiumId: service.consortiumId,
-      provider: { id: provider.id, name: provider.name, type: provider.type },
-      category: service.category,
-      title: service.title,
-      summary: service.summary,
-      description: service.description,
-      serviceLevel: service.serviceLevel,
-      capacity: {
-        limit: service.capacityLimit,
-        unit: service.capacityUnit,
-        inUse: used,
-        remaining: service.capacityLimit === null ? null : Math.max(0, service.capacityLimit - used),
-      },
-      vatTreatment: service.vatTreatment,
-      contacts: service.contacts,
-      status: service.status,
-      publishedAt: service.publishedAt,
-      price: {
-        priceVersionId: price.id,
-        version: price.version,
-        model: price.plan.model as ServiceDto['price']['model'],
-        plan: price.plan,
-        currency: price.currency,
-        createdAt: price.createdAt,
-      },
-      compliance: {
-        status: overallComplianceStatus(own, today),
-        attestations: own.map((a) => toAttestationDto(a, today)),
-      },
-      createdAt: service.createdAt,
-      updatedAt: service.updatedAt,
-    };
-  });
 }

@@ -9,6 +9,18 @@ function escapeForPattern(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const amountPatterns = new Map<string, RegExp>();
+
+/** The pattern of an amount in the currency with this symbol, built once per symbol. */
+function amountPattern(symbol: string): RegExp {
+  let pattern = amountPatterns.get(symbol);
+  if (!pattern) {
+    pattern = new RegExp(`^(-)?(?:${escapeForPattern(symbol)})?(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?$`);
+    amountPatterns.set(symbol, pattern);
+  }
+  return pattern;
+}
+
 /**
  * Reads "£1,234.56", "-£12", "1234.5" or "£0.0125": an optional minus, an optional currency symbol, digits
  * (grouped by commas in threes, or not at all) and at most `maxDecimals` decimal places.
@@ -20,9 +32,7 @@ export function parseCurrencyAmount(
   what: 'money' | 'rate',
 ): Decimal {
   const { symbol } = currencyDetails(currency);
-  const pattern = new RegExp(
-    `^(-)?(?:${escapeForPattern(symbol)})?(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?$`,
-  );
+  const pattern = amountPattern(symbol);
   const match = typeof text === 'string' ? pattern.exec(text.trim()) : null;
   if (!match) {
     throw new DomainError(

@@ -43,15 +43,24 @@ export function isLeapYear(year: number): boolean {
 /** Days in a month; `month` is 1 to 12. */
 export function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 export function isIsoDate(value: unknown): value is IsoDate {
-  if (typeof value !== 'string') return false;
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const [year, month, day] = match.slice(1).map(Number);
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
+  const [year, month, day] = partsOf(value);
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function digitsAt(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
+}
+
+/** [year, month, day] of text already matching ISO_DATE, read by position: pricing reads many dates. */
+function partsOf(date: string): [number, number, number] {
+  return [digitsAt(date, 0, 4), digitsAt(date, 5, 7), digitsAt(date, 8, 10)];
 }
 
 export function assertIsoDate(value: unknown, what = 'date'): asserts value is IsoDate {
@@ -65,7 +74,7 @@ export function assertIsoDate(value: unknown, what = 'date'): asserts value is I
 /** [year, month 1-12, day] of a valid date. */
 export function isoDateParts(date: IsoDate): [number, number, number] {
   assertIsoDate(date);
-  return date.split('-').map(Number) as [number, number, number];
+  return partsOf(date);
 }
 
 export function isoDate(year: number, month: number, day: number): IsoDate {

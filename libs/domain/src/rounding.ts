@@ -22,8 +22,13 @@ export function roundHalfEven(numerator: bigint, denominator: bigint): bigint {
   return quotient % 2n === 0n ? quotient : awayFromZero;
 }
 
+/** The powers decimal arithmetic meets (scales of a few dozen places), computed once: pricing asks for them often. */
+const SMALL_POWERS_OF_TEN = Array.from({ length: 64 }, (_, n) => 10n ** BigInt(n));
+
 /** 10ⁿ as a bigint. */
 export function powerOfTen(exponent: number): bigint {
+  const small = SMALL_POWERS_OF_TEN[exponent];
+  if (small !== undefined) return small;
   if (!Number.isSafeInteger(exponent) || exponent < 0) {
     throw new DomainError(
       'invalid',

@@ -1,52 +1,36 @@
 import {
   assertPeriodAllows,
-  type BillingPeriod,
-  type BillingPeriodStatus,
   type BillingCycle,
+  type BillingPeriodStatus,
   type ChargedFigures,
-  chargeLineToJson,
-  computeChargeLines,
   counted,
-  decimal,
   DomainError,
-  type DraftLine,
   draftLines,
-  formatDecimal,
-  type LineFigures,
-  multiplyDecimals,
   parseDecimal,
-  periodContains,
-  pricePlanMetrics,
-  type QuantityChange,
-  assertValidPricePlan,
-  rateToDecimalString,
-  type SubscriptionStatus,
-  type VatTreatment,
 } from '@consortium/domain';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { NotificationsService } from '../notifications/notifications.service';
 import { lockUsageOfPeriod } from '../usage/usage-barrier';
 import type { SubscriptionNeedingAttention } from './charge-run.entity';
 import { type ClaimedRun, ChargeRunLease, LeaseLost, LeaseReleased } from './charge-run.lease';
+import { type LineToWrite, replaceDraftLines } from './charge-run.lines';
+import { PeriodPricing } from './charge-run.pricing';
+import {
+  type ChargedSubscription,
+  CHARGED_STATUSES,
+  closeChargedSubscriptions,
+  IN_FORCE_SQL,
+  nextChargedSubscriptions,
+  openChargedSubscriptions,
+} from './charge-run.subscriptions';
 import {
   crossChargeReference,
   crossChargeReferencePrefix,
   supplementReference,
 } from './charge-run-reference';
 
-/**
- * Subscriptions charged for a period: in force at some point of it. Suspended subscriptions ARE charged: a
- * suspension keeps the subscription and its share of the service's capacity (see the subscriptions module), so
- * the consumer keeps paying for what is reserved for it; the provider gives notice to stop the charges.
- */
-export const CHARGED_STATUSES: readonly SubscriptionStatus[] = [
-  'active',
-  'suspended',
-  'notice_given',
-  'ended',
-];
 export const CHARGE_RUN_CHUNK_SIZE = 500;
 
 export interface ChargeRunOptions {
@@ -82,40 +66,6 @@ interface PeriodRow {
   currency: string;
 }
 
-interface SubscriptionRow {
-  id: string;
-  providerId: string;
-  consumerId: string;
-  serviceId: string;
-  priceVersionId: string;
-  startDate: string;
-  endDate: string | null;
-  /** The first quantity recorded: in force before any change. */
-  quantity: number;
-  quantityChanges: QuantityChange[];
-  plan: unknown;
-  vatTreatment: VatTreatment;
-}
-
-interface UsageTotal {
-  total: string;
-  events: number;
-  throughEventId: string;
-}
-
-/** A line as priced now, with what the stored line needs beyond its figures. */
-interface PricedLine extends LineFigures {
-  unitRate: string | null;
-  vatTreatment: VatTreatment;
-  detail: Record<string, unknown>;
-}
-
-interface ComputedLine {
-  subscription: SubscriptionRow;
-  line: DraftLine<PricedLine>;
-  usage: UsageTotal | undefined;
-}
-
 interface PairCharge {
   id: string;
   providerId: string;
@@ -138,27 +88,11 @@ function reasonInWords(error: unknown): string {
 
 const pairKey = (provider: string, consumer: string) => `${provider}|${consumer}`;
 
-/** The stored detail: how the line was priced and, on a difference, which charges it corrects. */
-function lineDetail(line: DraftLine<PricedLine>): Record<string, unknown> {
-  if (line.correcting.length === 0 && line.desired) return line.desired.detail;
-  return {
-    ...(line.desired ? { pricedNow: line.desired.detail } : {}),
-    correcting: line.correcting,
-    difference: {
-      net: line.netMinor.toString(),
-      vat: line.vatMinor.toString(),
-      quantity: formatDecimal(line.quantity),
-      ...(line.serviceDays !== null ? { serviceDays: line.serviceDays } : {}),
-      ...(line.usageEvents !== null ? { usageEvents: line.usageEvents } : {}),
-      ...(line.usageQuantity !== null ? { usageQuantity: formatDecimal(line.usageQuantity) } : {}),
-    },
-  };
-}
-
 /**
- * The charge run's work: every subscription in force during the period, in chunks of subscriptions (one
- * transaction each), priced by the domain's computeChargeLines (each quantity segment for its own days) and
- * grouped into one draft cross-charge per provider and consumer.
+ * The charge run's work: every subscription in force during the period, read with its usage as one snapshot
+ * (openChargedSubscriptions) and charged in chunks of subscriptions (one transaction each), priced by the domain's
+ * computeChargeLines (each quantity segment for its own days) and grouped into one draft cross-charge per provider
+ * and consumer.
  *
  * Drafts follow the data: every run recomputes each subscription's lines from scratch and replaces them on the
  * draft. Charges that have left draft are never touched: what is owed beyond them (late usage, a subscription
@@ -233,7 +167,6 @@ export class ChargeRunComputation {
   }
 
   private async compute(run: RunRow, options: ChargeRunOptions): Promise<boolean> {
-    const chunkSize = options.chunkSize ?? CHARGE_RUN_CHUNK_SIZE;
     const period = await this.period(this.dataSource.manager, run.billingPeriodId, false);
     assertPeriodAllows(period.status, 'run_charges');
     const [{ total }] = await this.dataSource.query(
@@ -246,20 +179,47 @@ export class ChargeRunComputation {
     ]);
     this.logger.log(`charge run ${run.id}: period ${period.key}, ${total} subscriptions to charge`);
 
-    let after = '00000000-0000-0000-0000-000000000000';
+    // The run's own connection, for the cursor its subscriptions are read through and for its transactions.
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.manager.transaction(async (manager) => {
+        assertPeriodAllows((await this.period(manager, period.id, true)).status, 'run_charges');
+        // Waits for usage batches of this period still being written, so every event id up to the highest read
+        // is counted now, and any later one gets a higher id (see UsageBarrier).
+        await lockUsageOfPeriod(manager, period.id, 'exclusive');
+        await openChargedSubscriptions(manager, period);
+      });
+      return await this.chargeAll(runner, run, period, total, options);
+    } finally {
+      await closeChargedSubscriptions(runner).finally(() => runner.release());
+    }
+  }
+
+  /** Charges the subscriptions a chunk at a time; false when stopped part-way (stopAfterChunks). */
+  private async chargeAll(
+    runner: QueryRunner,
+    run: RunRow,
+    period: PeriodRow,
+    total: number,
+    options: ChargeRunOptions,
+  ): Promise<boolean> {
+    const chunkSize = options.chunkSize ?? CHARGE_RUN_CHUNK_SIZE;
+    const pricing = new PeriodPricing(
+      { cycle: period.cycle, key: period.key, startDate: period.startDate, endDate: period.endDate },
+      period.currency,
+    );
     let processed = 0;
     let chunks = 0;
     const attention: AttentionItem[] = [];
     for (;;) {
       if (options.stopAfterChunks !== undefined && chunks >= options.stopAfterChunks) return false;
-      const done = await this.dataSource.transaction(async (manager) => {
+      const done = await runner.manager.transaction(async (manager) => {
         // The period stays open (share lock) while this chunk writes: a close cannot begin half-way through it.
         const locked = await this.period(manager, period.id, true);
         assertPeriodAllows(locked.status, 'run_charges');
-        const subscriptions = await this.subscriptionsAfter(manager, locked, after, chunkSize);
+        const subscriptions = await nextChargedSubscriptions(manager, chunkSize);
         if (subscriptions.length === 0) return true;
-        after = subscriptions[subscriptions.length - 1].id;
-        attention.push(...(await this.chargeChunk(manager, run, locked, subscriptions)));
+        attention.push(...(await this.chargeChunk(manager, run, locked, pricing, subscriptions)));
         processed += subscriptions.length;
         // Committed only while this process still holds the run: a zombie's chunk rolls back (LeaseLost).
         await this.lease.recordProgress(manager, run, processed);
@@ -269,7 +229,7 @@ export class ChargeRunComputation {
       this.logger.log(`charge run ${run.id}: ${processed}/${total} subscriptions`);
       if (done) {
         // The run's last step, like each chunk committed only while this process still holds the run.
-        await this.dataSource.transaction(async (manager) => {
+        await runner.manager.transaction(async (manager) => {
           await this.settleDrafts(manager, run, period);
           await this.recordAttention(manager, run, period, attention);
           await this.lease.recordProgress(manager, run, processed);
@@ -347,31 +307,18 @@ export class ChargeRunComputation {
     manager: EntityManager,
     run: RunRow,
     period: PeriodRow,
-    subscriptions: SubscriptionRow[],
+    pricing: PeriodPricing,
+    subscriptions: ChargedSubscription[],
   ): Promise<AttentionItem[]> {
-    // Waits for usage batches of this period still being written, so every event id up to the highest read
-    // here is counted now, and any later one gets a higher id (see UsageBarrier).
-    await lockUsageOfPeriod(manager, period.id, 'exclusive');
     const ids = subscriptions.map((s) => s.id);
-    const usage = await this.usageOf(manager, period.id, ids);
     const charged = await this.chargedOf(manager, period.id, ids);
-    const billingPeriod: BillingPeriod = {
-      cycle: period.cycle,
-      key: period.key,
-      startDate: period.startDate,
-      endDate: period.endDate,
-    };
-    const computed: ComputedLine[] = [];
+    const computed: Omit<LineToWrite, 'crossChargeId'>[] = [];
     const attention: AttentionItem[] = [];
     for (const subscription of subscriptions) {
       try {
-        const desired = this.desiredLines(subscription, billingPeriod, period, usage.get(subscription.id));
+        const desired = pricing.desiredLines(subscription);
         for (const line of draftLines(desired, charged.get(subscription.id) ?? [])) {
-          computed.push({
-            subscription,
-            line,
-            usage: usage.get(subscription.id)?.get(line.usageMetric ?? ''),
-          });
+          computed.push({ subscription, line });
         }
       } catch (error) {
         attention.push({ subscriptionId: subscription.id, reason: reasonInWords(error) });
@@ -386,134 +333,13 @@ export class ChargeRunComputation {
       pairs,
       new Set(computed.map((c) => pairKey(c.subscription.providerId, c.subscription.consumerId))),
     );
-    const rows = computed.filter((c) =>
-      drafts.has(pairKey(c.subscription.providerId, c.subscription.consumerId)),
-    );
-    // Replace the chunk's lines on the drafts and move each draft's totals by what left and what came.
-    await manager.query(
-      `WITH replaced AS MATERIALIZED (
-         -- Found per subscription through (billing_period_id, subscription_id): a plan that starts from the
-         -- period's drafts tests every line of the period against the whole chunk instead.
-         SELECT l.id FROM unnest($2::uuid[]) AS s(id)
-           JOIN cross_charge_lines l ON l.billing_period_id = $1 AND l.subscription_id = s.id),
-       removed AS (
-         DELETE FROM cross_charge_lines l USING replaced r, cross_charges c
-          WHERE l.id = r.id AND c.id = l.cross_charge_id AND c.status = 'draft'
-         RETURNING l.cross_charge_id, l.net_minor, l.vat_minor),
-       added AS (
-         INSERT INTO cross_charge_lines (cross_charge_id, billing_period_id, subscription_id, service_id,
-                                         price_version_id, line_key, kind, description, quantity, unit_rate,
-                                         net_minor, vat_minor, vat_treatment, detail, service_days, unit_days,
-                                         usage_metric, usage_quantity, usage_events, usage_through_event_id,
-                                         charge_run_id)
-         SELECT l.cross_charge_id, $1, l.subscription_id, l.service_id, l.price_version_id, l.line_key, l.kind,
-                l.description, l.quantity, l.unit_rate, l.net_minor, l.vat_minor, l.vat_treatment, l.detail,
-                l.service_days, l.unit_days, l.usage_metric, l.usage_quantity, l.usage_events, l.through, $3
-           FROM unnest($4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[],
-                       $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::text[], $16::jsonb[],
-                       $17::int[], $18::numeric[], $19::text[], $20::numeric[], $21::int[], $22::bigint[])
-                AS l(cross_charge_id, subscription_id, service_id, price_version_id, line_key, kind, description,
-                     quantity, unit_rate, net_minor, vat_minor, vat_treatment, detail, service_days, unit_days,
-                     usage_metric, usage_quantity, usage_events, through)
-         RETURNING cross_charge_id, net_minor, vat_minor),
-       moves AS (
-         SELECT cross_charge_id, sum(net) AS net, sum(vat) AS vat
-           FROM (SELECT cross_charge_id, -net_minor AS net, -vat_minor AS vat FROM removed
-                 UNION ALL SELECT cross_charge_id, net_minor, vat_minor FROM added) m
-          GROUP BY cross_charge_id)
-       UPDATE cross_charges c
-          SET net_minor = c.net_minor + m.net, vat_minor = c.vat_minor + m.vat,
-              gross_minor = c.gross_minor + m.net + m.vat, charge_run_id = $3, updated_at = now()
-         FROM moves m
-        WHERE c.id = m.cross_charge_id`,
-      [
-        period.id,
-        ids,
-        run.id,
-        rows.map((r) => drafts.get(pairKey(r.subscription.providerId, r.subscription.consumerId))),
-        rows.map((r) => r.subscription.id),
-        rows.map((r) => r.subscription.serviceId),
-        rows.map((r) => r.subscription.priceVersionId),
-        rows.map((r) => r.line.key),
-        rows.map((r) => r.line.kind),
-        rows.map((r) => r.line.description),
-        rows.map((r) => formatDecimal(r.line.quantity)),
-        rows.map((r) => r.line.desired?.unitRate ?? null),
-        rows.map((r) => r.line.netMinor.toString()),
-        rows.map((r) => r.line.vatMinor.toString()),
-        rows.map((r) => r.line.desired?.vatTreatment ?? r.subscription.vatTreatment),
-        rows.map((r) => JSON.stringify(lineDetail(r.line))),
-        rows.map((r) => r.line.serviceDays),
-        rows.map((r) => (r.line.unitDays ? formatDecimal(r.line.unitDays) : null)),
-        rows.map((r) => r.line.usageMetric),
-        rows.map((r) => (r.line.usageQuantity ? formatDecimal(r.line.usageQuantity) : null)),
-        rows.map((r) => r.line.usageEvents),
-        rows.map((r) => (r.line.usageMetric !== null ? (r.usage?.throughEventId ?? null) : null)),
-      ],
-    );
+    const lines: LineToWrite[] = [];
+    for (const c of computed) {
+      const crossChargeId = drafts.get(pairKey(c.subscription.providerId, c.subscription.consumerId));
+      if (crossChargeId) lines.push({ ...c, crossChargeId });
+    }
+    await replaceDraftLines(manager, period.id, run.id, ids, lines);
     return attention;
-  }
-
-  /** Everything the subscription owes for the period, as line figures the reconciliation can count. */
-  private desiredLines(
-    subscription: SubscriptionRow,
-    billingPeriod: BillingPeriod,
-    period: PeriodRow,
-    used: Map<string, UsageTotal> | undefined,
-  ): PricedLine[] {
-    const plan = assertValidPricePlan(subscription.plan);
-    const metrics = pricePlanMetrics(plan);
-    const usageInput = Object.fromEntries(
-      [...(used ?? new Map<string, UsageTotal>()).entries()]
-        .filter(([metric]) => metrics.includes(metric))
-        .map(([metric, total]) => [metric, total.total]),
-    );
-    const lines = computeChargeLines({
-      plan,
-      period: billingPeriod,
-      quantity: subscription.quantity,
-      quantityChanges: subscription.quantityChanges,
-      usage: usageInput,
-      subscriptionStartDate: subscription.startDate,
-      subscriptionEndDate: subscription.endDate,
-      // The one-off fee belongs to the period the subscription started in, and only to it.
-      setupFeeDue: periodContains(billingPeriod, subscription.startDate),
-      vatTreatment: subscription.vatTreatment,
-    });
-    return lines.map((line) => {
-      if (line.amount.currency !== period.currency) {
-        throw new DomainError(
-          'invalid',
-          'currency-mismatch',
-          `The price is in ${line.amount.currency} but the consortium charges in ${period.currency}`,
-        );
-      }
-      const reported = line.usage ? used?.get(line.usage.metric) : undefined;
-      const coverage = line.coverage?.countsDays ? line.coverage : undefined;
-      return {
-        key: line.key,
-        kind: line.kind,
-        description: line.description,
-        quantity: line.quantity,
-        unitRate: rateToDecimalString(line.unitRate),
-        netMinor: line.amount.amountMinor,
-        vatMinor: line.vat.amountMinor,
-        vatTreatment: line.vatTreatment,
-        serviceDays: coverage ? coverage.days : null,
-        // A flat fee does not depend on the quantity: it charges days only.
-        unitDays:
-          coverage && plan.model !== 'flat_fee'
-            ? multiplyDecimals(decimal(BigInt(coverage.days)), coverage.quantity)
-            : null,
-        usageMetric: line.usage ? line.usage.metric : null,
-        usageQuantity: line.usage ? line.usage.used : null,
-        usageEvents: line.usage ? (reported?.events ?? 0) : null,
-        detail: {
-          ...chargeLineToJson(line),
-          ...(reported ? { usageEvents: reported.events } : {}),
-        },
-      };
-    });
   }
 
   /**
@@ -639,60 +465,6 @@ export class ChargeRunComputation {
     return rows[0];
   }
 
-  /**
-   * The next subscriptions in force in the period, with their quantity history: the first recorded quantity
-   * stands before any change, each change from its day on.
-   */
-  private subscriptionsAfter(
-    manager: EntityManager,
-    period: PeriodRow,
-    after: string,
-    limit: number,
-  ): Promise<SubscriptionRow[]> {
-    return manager.query(
-      `SELECT s.id, s.provider_organisation_id AS "providerId", s.consumer_organisation_id AS "consumerId",
-              s.service_id AS "serviceId", s.price_version_id AS "priceVersionId",
-              s.start_date::text AS "startDate", s.end_date::text AS "endDate", pv.plan,
-              sv.vat_treatment AS "vatTreatment",
-              coalesce((SELECT q.quantity FROM subscription_quantities q WHERE q.subscription_id = s.id
-                         ORDER BY q.effective_from LIMIT 1), s.quantity) AS quantity,
-              coalesce((SELECT json_agg(json_build_object('effectiveFrom', q.effective_from::text,
-                                                          'quantity', q.quantity) ORDER BY q.effective_from)
-                          FROM subscription_quantities q
-                         WHERE q.subscription_id = s.id AND q.effective_from <= $3::date), '[]') AS "quantityChanges"
-         FROM subscriptions s
-         JOIN price_versions pv ON pv.id = s.price_version_id
-         JOIN services sv ON sv.id = s.service_id
-        WHERE ${IN_FORCE_SQL} AND s.id > $5
-        ORDER BY s.id
-        LIMIT $6`,
-      [period.consortiumId, period.startDate, period.endDate, CHARGED_STATUSES, after, limit],
-    );
-  }
-
-  /** Usage of the period per subscription and metric, withdrawn events aside: totals, counts, last event id. */
-  private async usageOf(
-    manager: EntityManager,
-    periodId: string,
-    subscriptionIds: string[],
-  ): Promise<Map<string, Map<string, UsageTotal>>> {
-    const rows: ({ subscriptionId: string; metric: string } & UsageTotal)[] = await manager.query(
-      `SELECT subscription_id AS "subscriptionId", metric, sum(quantity)::text AS total, count(*)::int AS events,
-              max(id)::text AS "throughEventId"
-         FROM usage_events
-        WHERE billing_period_id = $1 AND subscription_id = ANY($2::uuid[]) AND voided_at IS NULL
-        GROUP BY subscription_id, metric`,
-      [periodId, subscriptionIds],
-    );
-    const usage = new Map<string, Map<string, UsageTotal>>();
-    for (const { subscriptionId, metric, ...total } of rows) {
-      const perMetric = usage.get(subscriptionId) ?? new Map<string, UsageTotal>();
-      perMetric.set(metric, total);
-      usage.set(subscriptionId, perMetric);
-    }
-    return usage;
-  }
-
   /** What the subscriptions' charges that have left draft (issued, disputed, approved) charge, per line key. */
   private async chargedOf(
     manager: EntityManager,
@@ -764,8 +536,3 @@ export class ChargeRunComputation {
     this.logger.log(`charge run ${run.id}: completed`);
   }
 }
-
-/** $1 consortium, $2 period start, $3 period end, $4 statuses: subscriptions in force on some day of the period. */
-const IN_FORCE_SQL = `s.consortium_id = $1 AND s.status = ANY($4::subscription_status[])
-  AND s.start_date <= $3::date AND (s.end_date IS NULL OR s.end_date >= $2::date)
-  AND (s.status <> 'ended' OR s.end_date IS NOT NULL)`;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CHARGED_STATUSES } from '../charging/charge-run.computation';
+import { CHARGED_STATUSES } from '../charging/charge-run.subscriptions';
 
 /** One subscription's days in force, or one of its metrics' usage, against what the period's charges charge. */
 export interface ReconciliationRow {

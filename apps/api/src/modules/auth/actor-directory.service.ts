@@ -19,7 +19,7 @@ import {
   type CountedRequest,
   countRequestSql,
   rateLimitState,
-  RateLimitService,
+  rememberCounted,
 } from '../rate-limits/rate-limit.service';
 import { User } from '../users/user.entity';
 import { SignInThrottleService } from './sign-in-throttle.service';
@@ -61,7 +61,6 @@ export class ActorDirectoryService implements ActorDirectory {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly throttle: SignInThrottleService,
-    private readonly rateLimits: RateLimitService,
     @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
@@ -166,10 +165,7 @@ export class ActorDirectoryService implements ActorDirectory {
     };
     if (counting) {
       const counted = user as ActorRow & CountedRequest;
-      this.rateLimits.rememberCounted(
-        actor,
-        rateLimitState(this.config.env.RATE_LIMIT_USER_REQUESTS, counted),
-      );
+      rememberCounted(actor, rateLimitState(this.config.env.RATE_LIMIT_USER_REQUESTS, counted));
     }
     return actor;
   }

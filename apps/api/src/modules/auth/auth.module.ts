@@ -12,7 +12,6 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { RUNTIME_CONFIG, RuntimeConfig } from '../../config/runtime-config';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { ActorDirectoryService } from './actor-directory.service';
 import { AuthController } from './auth.controller';
 import { SignInThrottleService } from './sign-in-throttle.service';
@@ -22,7 +21,6 @@ import { TokenService } from './token.service';
   imports: [
     PassportModule,
     NotificationsModule,
-    RateLimitsModule,
     JwtModule.registerAsync({
       inject: [RUNTIME_CONFIG],
       useFactory: (config: RuntimeConfig) => ({

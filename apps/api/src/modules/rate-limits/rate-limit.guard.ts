@@ -6,7 +6,7 @@ import { refusedBody } from '../../common/json-body';
 import { rateLimited } from '../../common/problem';
 import { RUNTIME_CONFIG, type RuntimeConfig } from '../../config/runtime-config';
 import { NO_RATE_LIMIT } from './no-rate-limit.decorator';
-import { RateLimitService } from './rate-limit.service';
+import { RateLimitService, takeCounted } from './rate-limit.service';
 
 /**
  * Global guard, after authentication (so it knows who is calling) and before authorisation (so refused calls
@@ -56,8 +56,7 @@ export class RateLimitGuard implements CanActivate {
 
     const window = this.config.env.RATE_LIMIT_WINDOW_SECONDS;
     // A signed-in user's request was counted when the user was looked up (ActorDirectoryService).
-    const state =
-      (actor && this.rateLimits.takeCounted(actor)) ?? (await this.rateLimits.hit(bucket, limit, window));
+    const state = (actor && takeCounted(actor)) ?? (await this.rateLimits.hit(bucket, limit, window));
     const reply = http.getResponse<FastifyReply>();
     void reply
       .header('ratelimit-limit', state.limit)

@@ -42,6 +42,25 @@ export function rateLimitState(limit: number, counted: CountedRequest): RateLimi
   };
 }
 
+/**
+ * Counts made in the same statement as the caller's look-up (ActorDirectoryService), kept for RateLimitGuard to
+ * state and enforce instead of counting the request again. Keyed by the actor object the request carries, so each
+ * goes with its request and is collected with it; per process rather than per service instance, since passport's
+ * strategies (which make the look-up) are process-wide.
+ */
+const countedRequests = new WeakMap<object, RateLimitState>();
+
+export function rememberCounted(actor: object, state: RateLimitState): void {
+  countedRequests.set(actor, state);
+}
+
+/** The count remembered for this request's actor, once. */
+export function takeCounted(actor: object): RateLimitState | undefined {
+  const state = countedRequests.get(actor);
+  countedRequests.delete(actor);
+  return state;
+}
+
 /** How often each instance deletes the counters of ended windows (any may: the DELETE is idempotent). */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -59,7 +78,6 @@ export interface RateLimitState {
 export class RateLimitService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RateLimitService.name);
   private sweeper?: NodeJS.Timeout;
-  private readonly counted = new WeakMap<object, RateLimitState>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -92,22 +110,6 @@ export class RateLimitService implements OnModuleInit, OnModuleDestroy {
       [bucket, windowSeconds],
     );
     return rateLimitState(limit, row);
-  }
-
-  /**
-   * Keeps the count of a request made in the same statement as its caller's look-up (see countRequestSql), for
-   * RateLimitGuard to state and enforce instead of counting the request again. Keyed by the actor object the
-   * request carries, so it goes with the request.
-   */
-  rememberCounted(actor: object, state: RateLimitState): void {
-    this.counted.set(actor, state);
-  }
-
-  /** The count remembered for this request's actor, once. */
-  takeCounted(actor: object): RateLimitState | undefined {
-    const state = this.counted.get(actor);
-    this.counted.delete(actor);
-    return state;
   }
 
   /** Deletes the counters whose window has ended (their next request starts at 1 anyway); returns how many. */

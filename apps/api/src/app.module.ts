@@ -18,7 +18,6 @@ import { FinanceReviewModule } from './modules/charging/finance-review.module';
 import { ConsortiaModule } from './modules/consortia/consortia.module';
 import { ExportsModule } from './modules/exports/exports.module';
 import { HealthController } from './modules/health/health.controller';
-import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -66,7 +65,6 @@ export class AppModule {
         ChargeRunsModule,
         BillingPeriodsModule,
         LedgerModule,
-        IdempotencyModule,
         SettlementModule,
         ReconciliationModule,
         FinanceReviewModule,

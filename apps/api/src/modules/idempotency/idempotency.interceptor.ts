@@ -7,15 +7,15 @@ import {
   Logger,
   NestInterceptor,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { invalid, ProblemException } from '../../common/problem';
-import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT, IDEMPOTENT_REPLAYED_HEADER } from './idempotent.decorator';
 
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 const KEY_PATTERN = /^[\x20-\x7e]{1,200}$/;
 
 /**
@@ -57,7 +57,7 @@ function canonicalJson(value: unknown): string {
 }
 
 /**
- * Honours `Idempotency-Key` on endpoints marked @Idempotent(). The key is claimed per caller with a committed
+ * Honours `Idempotency-Key` on the endpoints marked @Idempotent(), which install it. The key is claimed per caller with a committed
  * insert before the handler runs (so a concurrent duplicate sees it at once and gets a 409), the response is stored
  * after the handler succeeds, and the claim is deleted when the handler fails, so the client may retry.
  */
@@ -65,15 +65,10 @@ function canonicalJson(value: unknown): string {
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
-  constructor(
-    private readonly reflector: Reflector,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) {
-      return next.handle();
-    }
+    if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Actor }>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,7 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { parseJsonBody } from './common/json-body';
 import { answerClientError, ProblemFilter } from './common/problem.filter';
-import { securityHeaders } from './common/security-headers';
+import { registerSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import type { Environment } from './config/environment';
 import { RuntimeConfig } from './config/runtime-config';
@@ -80,13 +79,10 @@ export async function createApp(
   app.useGlobalFilters(problems);
   app.enableShutdownHooks();
   // Before any route (metrics, docs, the UI's files, the API), so every answer carries them, problems included.
-  await app.register(helmet, securityHeaders(config.env));
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      reply.header('x-request-id', request.id);
-    });
+  registerSecurityHeaders(fastify, config.env);
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
 
   registerMetrics(app, config.env.METRICS_TOKEN);
 

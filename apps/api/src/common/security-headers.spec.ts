@@ -1,10 +1,9 @@
-import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
-import { securityHeaders } from './security-headers';
+import { registerSecurityHeaders } from './security-headers';
 
 async function headersUnder(nodeEnv: 'production' | 'development' | 'test') {
   const app = Fastify();
-  await app.register(helmet, securityHeaders({ NODE_ENV: nodeEnv }));
+  registerSecurityHeaders(app, { NODE_ENV: nodeEnv });
   app.get('/', async () => ({ ok: true }));
   try {
     return (await app.inject({ method: 'GET', url: '/' })).headers;

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { Brackets, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { preparedRawMany } from '../database/prepared-query';
 import { invalid } from './problem';
 
 export const MAX_PAGE_SIZE = 200;
@@ -212,16 +213,21 @@ export async function paginate<E extends ObjectLiteral, T>(
 /**
  * paginate() for rows that are not entities (a query over a derived table, e.g. one with window functions): the
  * same cursors, sorts and page shape. `spec.fields` and `spec.tieBreaker` are SQL expressions over the query's
- * columns.
+ * columns. `options.preparedOn` runs the page as a named prepared statement on that data source (outside any
+ * transaction), for hot lists whose every value is a parameter (see preparedRawMany).
  */
 export async function paginateRows<R extends Record<string, unknown>, T>(
   query: SelectQueryBuilder<ObjectLiteral>,
   page: PageQuery,
   spec: SortSpec,
   toItem: (row: R) => T,
+  options: { preparedOn?: DataSource } = {},
 ): Promise<Page<T>> {
   const plan = planKeysetPage(query, page, spec);
-  const rows = await fetchKeysetPage(page, () => query.limit(plan.limit + 1).getRawMany<R>());
+  query.limit(plan.limit + 1);
+  const rows = await fetchKeysetPage(page, () =>
+    options.preparedOn ? preparedRawMany<R>(options.preparedOn, query) : query.getRawMany<R>(),
+  );
   const items = rows.slice(0, plan.limit);
   const nextCursor = rows.length > plan.limit ? encodeCursor(plan.sort, items[items.length - 1]) : null;
   return { data: items.map(toItem), page: { nextCursor, limit: plan.limit } };

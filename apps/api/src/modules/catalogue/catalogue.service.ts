@@ -102,7 +102,9 @@ export class CatalogueService {
       default: searching ? 'relevance' : 'title',
       tieBreaker: 's.id',
     };
-    return paginateRows(services, query, sort, (row: ServiceViewRow) => toServiceDto(row, today));
+    return paginateRows(services, query, sort, (row: ServiceViewRow) => toServiceDto(row, today), {
+      preparedOn: this.dataSource,
+    });
   }
 
   async get(actor: Actor, id: string): Promise<ServiceDto> {

@@ -202,7 +202,14 @@ export async function paginate<E extends ObjectLiteral, T>(
   toItem: (entity: E) => T,
 ): Promise<Page<T>> {
   const plan = planKeysetPage(query, page, spec);
-  const result = await fetchKeysetPage(page, () => query.take(plan.limit + 1).getRawAndEntities());
+  // take() pages by distinct main rows, which costs a second statement (the page's ids, then their rows) and is
+  // needed only when a join can repeat a row; a query joining only to-one relations pages with a plain LIMIT.
+  const rowsRepeat = query.expressionMap.joinAttributes.some(
+    (join) => !join.relation || join.relation.isOneToMany || join.relation.isManyToMany,
+  );
+  if (rowsRepeat) query.take(plan.limit + 1);
+  else query.limit(plan.limit + 1);
+  const result = await fetchKeysetPage(page, () => query.getRawAndEntities());
   const items = result.entities.slice(0, plan.limit);
   const last = items[items.length - 1] as Record<string, unknown> | undefined;
   const lastRaw = last ? result.raw.find((row) => row[CURSOR_ID] === String(last.id)) : undefined;

@@ -10,15 +10,15 @@ import {
 } from '@consortium/domain';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setImmediate } from 'node:timers/promises';
 import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { NotificationsService } from '../notifications/notifications.service';
 import { lockUsageOfPeriod } from '../usage/usage-barrier';
 import type { SubscriptionNeedingAttention } from './charge-run.entity';
 import { type ClaimedRun, ChargeRunLease, LeaseLost, LeaseReleased } from './charge-run.lease';
 import { type LineToWrite, replaceDraftLines } from './charge-run.lines';
-import { PeriodPricing } from './charge-run.pricing';
+import { PeriodPricing, type PricedChunk, reasonInWords, type SetAside } from './charge-run.pricing';
 import {
-  type ChargedSubscription,
   CHARGED_STATUSES,
   closeChargedSubscriptions,
   IN_FORCE_SQL,
@@ -73,17 +73,6 @@ interface PairCharge {
   status: string;
   reference: string;
   supplementOfId: string | null;
-}
-
-interface AttentionItem {
-  subscriptionId: string;
-  reason: string;
-}
-
-/** Why a subscription could not be charged, in words: a domain refusal says it; anything else is not shown raw. */
-function reasonInWords(error: unknown): string {
-  if (error instanceof DomainError) return error.message;
-  return 'Its charge could not be worked out from its price plan; the operators have the details in the logs.';
 }
 
 const pairKey = (provider: string, consumer: string) => `${provider}|${consumer}`;
@@ -210,20 +199,30 @@ export class ChargeRunComputation {
     );
     let processed = 0;
     let chunks = 0;
-    const attention: AttentionItem[] = [];
+    const attention: SetAside[] = [];
+    let next = pricing.priceChunk(await nextChargedSubscriptions(runner.manager, chunkSize));
     for (;;) {
       if (options.stopAfterChunks !== undefined && chunks >= options.stopAfterChunks) return false;
+      const chunk = next;
       const done = await runner.manager.transaction(async (manager) => {
         // The period stays open (share lock) while this chunk writes: a close cannot begin half-way through it.
         const locked = await this.period(manager, period.id, true);
         assertPeriodAllows(locked.status, 'run_charges');
-        const subscriptions = await nextChargedSubscriptions(manager, chunkSize);
-        if (subscriptions.length === 0) return true;
-        attention.push(...(await this.chargeChunk(manager, run, locked, pricing, subscriptions)));
-        processed += subscriptions.length;
+        if (chunk.subscriptions.length === 0) return true;
+        const lines = await this.chunkLines(manager, run, locked, chunk);
+        // The next chunk is read ahead and priced while the database writes this one, so both cores work.
+        const following = await nextChargedSubscriptions(manager, chunkSize);
+        const ids = chunk.subscriptions.map((s) => s.id);
+        [, next] = await Promise.all([
+          replaceDraftLines(manager, period.id, run.id, ids, lines),
+          // Once the statement has gone out (pricing holds the event loop until it is done).
+          setImmediate().then(() => pricing.priceChunk(following)),
+        ]);
+        attention.push(...chunk.setAside);
+        processed += chunk.subscriptions.length;
         // Committed only while this process still holds the run: a zombie's chunk rolls back (LeaseLost).
         await this.lease.recordProgress(manager, run, processed);
-        return subscriptions.length < chunkSize;
+        return chunk.subscriptions.length < chunkSize;
       });
       chunks += 1;
       this.logger.log(`charge run ${run.id}: ${processed}/${total} subscriptions`);
@@ -247,7 +246,7 @@ export class ChargeRunComputation {
     manager: EntityManager,
     run: RunRow,
     period: PeriodRow,
-    items: AttentionItem[],
+    items: SetAside[],
   ): Promise<void> {
     const named: (SubscriptionNeedingAttention & { providerId: string })[] =
       items.length === 0
@@ -297,35 +296,37 @@ export class ChargeRunComputation {
   }
 
   /**
-   * Recomputes the chunk's subscriptions from scratch. For each one: everything it owes for the period (the
-   * domain prices it), less what the pair's charges that have left draft already charge, per line key
-   * (draftLines); the result replaces its lines on the pair's one draft: the original while it is still draft,
-   * else a supplementary charge (created when there is something to charge). Totals move by exactly the lines
-   * removed and added. A subscription that cannot be priced is set aside with its reason, never stopping the rest.
+   * The chunk's lines, recomputed from scratch. For each subscription: everything it owes for the period (as
+   * priced), less what the pair's charges that have left draft already charge, per line key (draftLines), to
+   * replace its lines on the pair's one draft: the original while it is still draft, else a supplementary charge
+   * (created when there is something to charge). A subscription whose lines cannot be worked out is set aside with
+   * its reason, never stopping the rest.
    */
-  private async chargeChunk(
+  private async chunkLines(
     manager: EntityManager,
     run: RunRow,
     period: PeriodRow,
-    pricing: PeriodPricing,
-    subscriptions: ChargedSubscription[],
-  ): Promise<AttentionItem[]> {
-    const ids = subscriptions.map((s) => s.id);
-    const charged = await this.chargedOf(manager, period.id, ids);
+    chunk: PricedChunk,
+  ): Promise<LineToWrite[]> {
+    const charged = await this.chargedOf(
+      manager,
+      period.id,
+      chunk.subscriptions.map((s) => s.id),
+    );
     const computed: Omit<LineToWrite, 'crossChargeId'>[] = [];
-    const attention: AttentionItem[] = [];
-    for (const subscription of subscriptions) {
+    for (const subscription of chunk.subscriptions) {
+      const desired = chunk.desired.get(subscription.id);
+      if (!desired) continue;
       try {
-        const desired = pricing.desiredLines(subscription);
         for (const line of draftLines(desired, charged.get(subscription.id) ?? [])) {
           computed.push({ subscription, line });
         }
       } catch (error) {
-        attention.push({ subscriptionId: subscription.id, reason: reasonInWords(error) });
+        chunk.setAside.push({ subscriptionId: subscription.id, reason: reasonInWords(error) });
       }
     }
 
-    const pairs = [...new Set(subscriptions.map((s) => pairKey(s.providerId, s.consumerId)))];
+    const pairs = [...new Set(chunk.subscriptions.map((s) => pairKey(s.providerId, s.consumerId)))];
     const drafts = await this.draftCrossCharges(
       manager,
       run,
@@ -338,8 +339,7 @@ export class ChargeRunComputation {
       const crossChargeId = drafts.get(pairKey(c.subscription.providerId, c.subscription.consumerId));
       if (crossChargeId) lines.push({ ...c, crossChargeId });
     }
-    await replaceDraftLines(manager, period.id, run.id, ids, lines);
-    return attention;
+    return lines;
   }
 
   /**

@@ -26,6 +26,25 @@ export interface PricedLine extends LineFigures {
 
 export type PricedDraftLine = DraftLine<PricedLine>;
 
+/** A subscription the run could not charge, and why in words. */
+export interface SetAside {
+  subscriptionId: string;
+  reason: string;
+}
+
+/** A chunk of subscriptions as priced: what each owes, or why it could not be priced. */
+export interface PricedChunk {
+  subscriptions: ChargedSubscription[];
+  desired: Map<string, PricedLine[]>;
+  setAside: SetAside[];
+}
+
+/** Why a subscription could not be charged, in words: a domain refusal says it; anything else is not shown raw. */
+export function reasonInWords(error: unknown): string {
+  if (error instanceof DomainError) return error.message;
+  return 'Its charge could not be worked out from its price plan; the operators have the details in the logs.';
+}
+
 /**
  * Prices subscriptions for one period in the consortium's currency. A price version's plan is checked once per
  * run, not once per subscription on it (versions are fixed once published, and the run reads one snapshot).
@@ -38,8 +57,21 @@ export class PeriodPricing {
     private readonly currency: string,
   ) {}
 
+  /** Prices each subscription; one that cannot be priced is set aside with its reason, never stopping the rest. */
+  priceChunk(subscriptions: ChargedSubscription[]): PricedChunk {
+    const chunk: PricedChunk = { subscriptions, desired: new Map(), setAside: [] };
+    for (const subscription of subscriptions) {
+      try {
+        chunk.desired.set(subscription.id, this.desiredLines(subscription));
+      } catch (error) {
+        chunk.setAside.push({ subscriptionId: subscription.id, reason: reasonInWords(error) });
+      }
+    }
+    return chunk;
+  }
+
   /** Everything the subscription owes for the period, as line figures the reconciliation can count. */
-  desiredLines(subscription: ChargedSubscription): PricedLine[] {
+  private desiredLines(subscription: ChargedSubscription): PricedLine[] {
     const plan = this.planOf(subscription);
     const metrics = pricePlanMetrics(plan);
     const usage: Record<string, string> = {};

@@ -69,20 +69,21 @@ export class UsagePeriodTotals1797000000002 implements MigrationInterface {
       'CREATE TRIGGER usage_events_update_period_totals AFTER UPDATE ON usage_events REFERENCING OLD TABLE AS usage_before_update NEW TABLE AS usage_after_update FOR EACH STATEMENT EXECUTE FUNCTION add_usage_to_period_totals()',
     );
 
-    // The same guard as account_balances: a change only from inside another trigger, by a role with the owner's
-    // privileges (add_usage_to_period_totals, running as the owner).
+    // The guard of account_balances, once per statement rather than per row (a batch's upsert touches every total
+    // it reports): a change only from inside another trigger, by a role with the owner's privileges
+    // (add_usage_to_period_totals, running as the owner). Every row change belongs to a statement that fired it.
     await queryRunner.query(`
       CREATE FUNCTION check_usage_period_total_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP <> 'DELETE' AND pg_trigger_depth() > 1
            AND pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
-          RETURN NEW;
+          RETURN NULL;
         END IF;
         RAISE EXCEPTION '% on usage_period_totals is not allowed: totals change only as usage events are stored or withdrawn', TG_OP
           USING ERRCODE = 'restrict_violation';
       END $$`);
     await queryRunner.query(
-      'CREATE TRIGGER usage_period_totals_kept_by_usage BEFORE INSERT OR UPDATE OR DELETE ON usage_period_totals FOR EACH ROW EXECUTE FUNCTION check_usage_period_total_change()',
+      'CREATE TRIGGER usage_period_totals_kept_by_usage BEFORE INSERT OR UPDATE OR DELETE ON usage_period_totals FOR EACH STATEMENT EXECUTE FUNCTION check_usage_period_total_change()',
     );
     await queryRunner.query(
       'CREATE TRIGGER usage_period_totals_no_truncate BEFORE TRUNCATE ON usage_period_totals EXECUTE FUNCTION reject_truncate()',

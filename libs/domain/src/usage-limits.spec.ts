@@ -12,6 +12,9 @@ describe('usage limits', () => {
     expect(usageMicroUnits('12.5')).toBe(12_500_000n);
     expect(usageMicroUnits('12.500000')).toBe(12_500_000n);
     expect(usageMicroUnits('999999999999999999')).toBe(999_999_999_999_999_999_000_000n);
+    expect(usageMicroUnits('007.50')).toBe(7_500_000n);
+    expect(usageMicroUnits('0')).toBe(0n);
+    expect(usageMicroUnits('1000000000.000001')).toBe(1_000_000_000_000_001n);
   });
 
   it('refuses a quantity with more decimal places than a quantity may have', () => {

@@ -17,8 +17,14 @@ export const MAX_USAGE_PER_SUBSCRIPTION_PERIOD = 1_000_000_000_000;
 
 const SCALE = 10n ** BigInt(QUANTITY_DECIMAL_PLACES);
 
+/** Plain decimal text within QUANTITY_DECIMAL_PLACES places: the form ingestion stores, counted without parsing. */
+const PLAIN_QUANTITY = new RegExp(`^(\\d+)(?:\\.(\\d{1,${QUANTITY_DECIMAL_PLACES}}))?$`);
+
 /** A usage quantity (decimal text, at most QUANTITY_DECIMAL_PLACES places) in millionths of a unit, exactly. */
 export function usageMicroUnits(quantity: string): bigint {
+  // Every event of a batch is counted: its digits, the fraction padded to the scale, are already the answer.
+  const plain = PLAIN_QUANTITY.exec(quantity);
+  if (plain) return BigInt(plain[1] + (plain[2] ?? '').padEnd(QUANTITY_DECIMAL_PLACES, '0'));
   return toScaledInteger(
     parseDecimal(quantity, { maxScale: QUANTITY_DECIMAL_PLACES, what: 'quantity' }),
     QUANTITY_DECIMAL_PLACES,

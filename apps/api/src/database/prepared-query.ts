@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Pool, QueryResultRow } from 'pg';
-import { type DataSource, type ObjectLiteral, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import {
+  type DataSource,
+  type EntityManager,
+  type ObjectLiteral,
+  QueryFailedError,
+  type SelectQueryBuilder,
+} from 'typeorm';
 
 /**
  * Runs a statement the API sends on (nearly) every request as a named prepared statement: each pooled connection
@@ -34,4 +40,25 @@ export async function preparedRawMany<R extends QueryResultRow>(
   const [text, values] = query.getQueryAndParameters();
   const name = `q_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
   return preparedQuery<R>(dataSource, name, text, values);
+}
+
+/**
+ * preparedQuery inside the transaction of `manager` (its connection), for statements a hot path sends on every
+ * request in a transaction. The same rule on names holds; errors are TypeORM's QueryFailedError, as from
+ * manager.query(), so the problem filter maps them alike.
+ */
+export async function preparedQueryIn<R extends QueryResultRow>(
+  manager: EntityManager,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const client = (manager.queryRunner as unknown as { databaseConnection?: PoolClient } | undefined)
+    ?.databaseConnection;
+  if (!client) throw new Error('preparedQueryIn needs the EntityManager of a transaction');
+  try {
+    return (await client.query<R>({ name, text, values })).rows;
+  } catch (error) {
+    throw new QueryFailedError(text, values, error as Error);
+  }
 }

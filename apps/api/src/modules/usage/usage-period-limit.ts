@@ -22,6 +22,10 @@ export const PERIOD_USAGE_LIMIT_REASON =
   `A subscription may report at most ${groupThousands(String(MAX_USAGE_PER_SUBSCRIPTION_PERIOD))} units of a ` +
   'metric in one billing period, and this event would pass that';
 
+/** How a (subscription, metric, billing period) total is keyed in the maps below. */
+export const periodTotalKey = (subscriptionId: string, metric: string, periodId: string): string =>
+  `${subscriptionId}|${metric}|${periodId}`;
+
 /** One (subscription, metric, billing period) the batch reports usage for. */
 interface Total {
   readonly key: string;
@@ -37,26 +41,27 @@ interface Total {
  * The events that would take their subscription's usage of a metric in a billing period past
  * MAX_USAGE_PER_SUBSCRIPTION_PERIOD: refused one by one, in request order, the others stored.
  *
- * One query reads the batch's (subscription, metric, period) totals (voided events left out, kept running by
- * triggers: see storedTotals), and most batches end there. A total that the batch brings within one event's
- * maximum of the limit, or grows by more than one event's maximum, is at risk: for each the batch takes a
- * transaction-scoped advisory lock (in key order, so batches never deadlock), reads the total again and judges
- * exactly, leaving out events already stored (replays are not stored twice).
+ * `stored` holds the batch's (subscription, metric, period) totals, read with the rest of what the batch is judged
+ * against (voided events left out, kept running by triggers: see storedTotals), and most batches end there. A total
+ * that the batch brings within one event's maximum of the limit, or grows by more than one event's maximum, is at
+ * risk: for each the batch takes a transaction-scoped advisory lock (in key order, so batches never deadlock), reads
+ * the total again and judges exactly, leaving out events already stored (replays are not stored twice).
  * Batches at risk on the same total are so judged one after the other, each against what the one before
- * committed. Batches that add at most one event's maximum to a total far from the limit take no lock, so the
- * usual path costs one query: the limit can then be passed only while several batches for the same total are in
- * flight at once, by at most one event's maximum (0.1% of the limit) for each other batch in flight.
+ * committed. Batches that add at most one event's maximum to a total far from the limit take no lock and make no
+ * query here, so the limit can then be passed only while several batches for the same total are in flight at once,
+ * by at most one event's maximum (0.1% of the limit) for each other batch in flight.
  */
 export async function usageOverPeriodLimit<T extends PeriodUsage>(
   manager: EntityManager,
   provider: string,
   usages: readonly T[],
+  stored: ReadonlyMap<string, bigint>,
 ): Promise<Set<T>> {
   if (usages.length === 0) return new Set();
   const totals = new Map<string, Total>();
   for (const usage of usages) {
     const { subscriptionId, metric } = usage.event;
-    const key = `${subscriptionId}|${metric}|${usage.periodId}`;
+    const key = periodTotalKey(subscriptionId, metric, usage.periodId);
     let total = totals.get(key);
     if (!total) {
       total = { key, subscriptionId, metric, periodId: usage.periodId, added: 0n, usages: [] };
@@ -66,7 +71,6 @@ export async function usageOverPeriodLimit<T extends PeriodUsage>(
     total.added += micro;
     total.usages.push({ usage, micro });
   }
-  const stored = await storedTotals(manager, [...totals.values()]);
   const atRisk = [...totals.values()].filter(
     (total) => total.added > MARGIN || (stored.get(total.key) ?? 0n) + total.added + MARGIN > LIMIT,
   );
@@ -112,7 +116,7 @@ async function storedTotals(manager: EntityManager, totals: readonly Total[]): P
               (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]))`,
       [totals.map((t) => t.subscriptionId), totals.map((t) => t.periodId), totals.map((t) => t.metric)],
     );
-  return new Map(rows.map((r) => [`${r.subscriptionId}|${r.metric}|${r.periodId}`, BigInt(r.micro)]));
+  return new Map(rows.map((r) => [periodTotalKey(r.subscriptionId, r.metric, r.periodId), BigInt(r.micro)]));
 }
 
 async function storedEventIds(manager: EntityManager, provider: string, ids: string[]): Promise<Set<string>> {

@@ -5,7 +5,6 @@ import {
   billingPeriodLabel,
   type BillingCycle,
   type BillingPeriod,
-  type BillingPeriodStatus,
   periodAllows,
   pricePlanMetrics,
   type SubscriptionStatus,
@@ -16,13 +15,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProblemException } from '../../common/problem';
+import { preparedQueryIn } from '../../database/prepared-query';
 import { AuditService } from '../audit/audit.service';
 import { BillingPeriodsService } from '../billing-periods/billing-periods.service';
 import { ukToday } from '../catalogue/compliance-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { MAX_USAGE_BATCH, UsageBatchResultDto, UsageEventResultDto } from './dto/usage-event.dto';
+import {
+  type PeriodRow,
+  readUsageBatchContext,
+  type SubscriptionForUsage,
+  type UsageBatchContext,
+  type UsageBatchKeys,
+} from './usage-batch-context';
 import { type CanonicalUsageEvent, checkUsageEventShape } from './usage-event-input';
-import { lockUsageOfPeriod } from './usage-barrier';
 import { PERIOD_USAGE_LIMIT_REASON, usageOverPeriodLimit } from './usage-period-limit';
 
 /**
@@ -35,35 +41,22 @@ const STATUSES_WITH_USAGE: readonly SubscriptionStatus[] = ['active', 'suspended
 /** Clock skew tolerated between the provider's clock and ours. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-interface SubscriptionForUsage {
-  id: string;
-  consortiumId: string;
-  status: SubscriptionStatus;
-  startDate: string;
-  endDate: string | null;
-  plan: unknown;
-  cycle: BillingCycle;
-}
-
-/** The metrics a subscription's plan charges for, worked out once per subscription and batch. */
-const METRICS = new WeakMap<SubscriptionForUsage, string[]>();
+/**
+ * The metrics a price version charges for, worked out once per version and process: price versions are never
+ * changed (a new price is a new version, and the API's role may only insert them), so this cannot go stale. Held
+ * for the most recent versions only, so memory stays bounded.
+ */
+const METRICS_BY_PRICE_VERSION = new Map<string, string[]>();
+const METRICS_KEPT = 10_000;
 function metricsOf(subscription: SubscriptionForUsage): string[] {
-  let metrics = METRICS.get(subscription);
+  let metrics = METRICS_BY_PRICE_VERSION.get(subscription.priceVersionId);
   if (!metrics) {
     const plan = validatePricePlan(subscription.plan);
     metrics = plan.valid ? pricePlanMetrics(plan.plan) : [];
-    METRICS.set(subscription, metrics);
+    if (METRICS_BY_PRICE_VERSION.size >= METRICS_KEPT) METRICS_BY_PRICE_VERSION.clear();
+    METRICS_BY_PRICE_VERSION.set(subscription.priceVersionId, metrics);
   }
   return metrics;
-}
-
-interface PeriodRow {
-  id: string;
-  consortiumId: string;
-  key: string;
-  status: BillingPeriodStatus;
-  startDate: string;
-  endDate: string;
 }
 
 /** An event that passed every check but the period's: stored once the period is known to be open. */
@@ -108,6 +101,53 @@ class UkDays {
   }
 }
 
+const EMPTY_CONTEXT: UsageBatchContext = { subscriptions: new Map(), periods: [], totals: new Map() };
+
+/** Each (subscription, metric, UK day) the well-formed events report, once; undefined when there are none. */
+function batchKeys(firsts: { event: CanonicalUsageEvent }[], days: UkDays): UsageBatchKeys | undefined {
+  if (firsts.length === 0) return undefined;
+  const seen = new Set<string>();
+  const keys: UsageBatchKeys = { subscriptionIds: [], metrics: [], days: [], firstDay: '', lastDay: '' };
+  for (const { event } of firsts) {
+    const day = days.of(event);
+    if (keys.firstDay === '' || day < keys.firstDay) keys.firstDay = day;
+    if (day > keys.lastDay) keys.lastDay = day;
+    const key = `${event.subscriptionId}|${event.metric}|${day}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    keys.subscriptionIds.push(event.subscriptionId);
+    keys.metrics.push(event.metric);
+    keys.days.push(day);
+  }
+  return keys;
+}
+
+/**
+ * Gives each candidate the period of its consortium covering its day, looking each (consortium, day) up once (most
+ * of a batch falls on a few days of one consortium). False when some day has no period yet.
+ */
+function assignPeriods(candidates: Candidate[], periods: readonly PeriodRow[]): boolean {
+  const found = new Map<string, PeriodRow | undefined>();
+  let complete = true;
+  for (const candidate of candidates) {
+    const key = `${candidate.consortiumId}|${candidate.day}`;
+    if (!found.has(key)) {
+      found.set(
+        key,
+        periods.find(
+          (p) =>
+            p.consortiumId === candidate.consortiumId &&
+            p.startDate <= candidate.day &&
+            candidate.day <= p.endDate,
+        ),
+      );
+    }
+    candidate.periodRow = found.get(key);
+    if (!candidate.periodRow) complete = false;
+  }
+  return complete;
+}
+
 const result = (
   eventId: string | null,
   status: UsageEventResultDto['status'],
@@ -116,10 +156,11 @@ const result = (
 ): UsageEventResultDto => ({ eventId, status, ...(code ? { code, reason } : {}) });
 
 /**
- * Metered usage from providers, ingested in batches. Every event is judged first (one query for the batch's
- * subscriptions and one for its periods), then all accepted events are written by ONE multi-row INSERT that
- * skips ids already stored; a second query tells replays (same body hash) from conflicting reuses of an id.
- * Everything happens in one transaction, so a batch is never half-written.
+ * Metered usage from providers, ingested in batches. Every event is judged first (one query reads the batch's
+ * subscriptions, periods and usage totals: readUsageBatchContext), then all accepted events are written by ONE
+ * multi-row INSERT that skips ids already stored; a second query, only when some were not stored, tells replays
+ * (same body hash) from conflicting reuses of an id. Everything happens in one transaction, so a batch is never
+ * half-written.
  */
 @Injectable()
 export class UsageService {
@@ -154,17 +195,14 @@ export class UsageService {
       else if (firstIndex.get(check.event.eventId) === index) firsts.push({ index, event: check.event });
     });
 
+    const days = new UkDays();
+    const keys = batchKeys(firsts, days);
     const batch = await this.dataSource.transaction(async (manager) => {
-      const subscriptions = await this.subscriptionsOf(
-        manager,
-        provider,
-        firsts.map((f) => f.event.subscriptionId),
-      );
+      let context = keys ? await readUsageBatchContext(manager, provider, keys) : EMPTY_CONTEXT;
       const now = Date.now();
-      const days = new UkDays();
       const candidates: Candidate[] = [];
       for (const { index, event } of firsts) {
-        const rejection = this.judge(event, subscriptions.get(event.subscriptionId), now, days);
+        const rejection = this.judge(event, context.subscriptions.get(event.subscriptionId), now, days);
         if ('code' in rejection) {
           results[index] = result(event.eventId, 'rejected', rejection.code, rejection.reason);
         } else {
@@ -172,7 +210,11 @@ export class UsageService {
         }
       }
 
-      await this.assignPeriods(manager, actor, candidates);
+      if (!assignPeriods(candidates, context.periods)) {
+        await this.openMissingPeriods(manager, actor, candidates);
+        context = await readUsageBatchContext(manager, provider, keys as UsageBatchKeys);
+        assignPeriods(candidates, context.periods);
+      }
       const inOpenPeriods: Candidate[] = [];
       const periodClosed: Candidate[] = [];
       for (const candidate of candidates) {
@@ -190,6 +232,7 @@ export class UsageService {
           event: candidate.event,
           periodId: (candidate.periodRow as PeriodRow).id,
         })),
+        context.totals,
       );
       for (const { candidate } of overLimit) {
         results[candidate.index] = result(
@@ -202,15 +245,15 @@ export class UsageService {
       const refused = new Set([...overLimit].map((usage) => usage.candidate));
       const insertable = refused.size === 0 ? inOpenPeriods : inOpenPeriods.filter((c) => !refused.has(c));
 
-      const inserted = await this.insert(manager, provider, insertable);
+      const skipped = await this.insert(manager, provider, insertable);
       // Ids that were not inserted, or whose period is no longer open, may have been stored before.
       const stored = await this.storedHashes(manager, provider, [
-        ...insertable.filter((c) => !inserted.has(c.event.eventId)),
+        ...(skipped.size === 0 ? [] : insertable.filter((c) => skipped.has(c.event.eventId))),
         ...periodClosed,
       ]);
       for (const candidate of insertable) {
         const { eventId, bodyHash } = candidate.event;
-        if (inserted.has(eventId)) results[candidate.index] = result(eventId, 'accepted');
+        if (!skipped.has(eventId)) results[candidate.index] = result(eventId, 'accepted');
         else results[candidate.index] = this.replayOutcome(candidate.event, stored.get(eventId) ?? bodyHash);
       }
       for (const candidate of periodClosed) {
@@ -265,25 +308,6 @@ export class UsageService {
     return batch;
   }
 
-  /** The caller's subscriptions among these ids: others' are simply not found, so never revealed. */
-  private async subscriptionsOf(
-    manager: EntityManager,
-    provider: string,
-    ids: string[],
-  ): Promise<Map<string, SubscriptionForUsage>> {
-    if (ids.length === 0) return new Map();
-    const rows: SubscriptionForUsage[] = await manager.query(
-      `SELECT s.id, s.consortium_id AS "consortiumId", s.status, s.start_date::text AS "startDate",
-              s.end_date::text AS "endDate", pv.plan, c.billing_cycle AS "cycle"
-         FROM subscriptions s
-         JOIN price_versions pv ON pv.id = s.price_version_id
-         JOIN consortia c ON c.id = s.consortium_id
-        WHERE s.id = ANY($1::uuid[]) AND s.provider_organisation_id = $2`,
-      [[...new Set(ids)], provider],
-    );
-    return new Map(rows.map((row) => [row.id, row]));
-  }
-
   private judge(
     event: CanonicalUsageEvent,
     subscription: SubscriptionForUsage | undefined,
@@ -328,78 +352,47 @@ export class UsageService {
   }
 
   /**
-   * Gives each candidate its period (the consortium's period covering the day), creating missing ones open through
-   * the billing periods service. Periods are share-locked, so none can start closing between this check and the
-   * insert (a close waits for the batch, and the batch waits for a close in progress).
+   * Opens the periods some candidates' days have none for yet, through the billing periods service, in a stable
+   * order so concurrent batches creating the same periods never deadlock.
    */
-  private async assignPeriods(manager: EntityManager, actor: Actor, candidates: Candidate[]): Promise<void> {
-    if (candidates.length === 0) return;
-    const consortia = [...new Set(candidates.map((c) => c.consortiumId))];
-    let first = candidates[0].day;
-    let last = first;
-    for (const { day } of candidates) {
-      if (day < first) first = day;
-      else if (day > last) last = day;
-    }
-    const select = async () =>
-      (await manager.query(
-        `SELECT id, consortium_id AS "consortiumId", key, status, start_date::text AS "startDate",
-                end_date::text AS "endDate"
-           FROM billing_periods
-          WHERE consortium_id = ANY($1::uuid[]) AND start_date <= $3::date AND end_date >= $2::date
-          ORDER BY id
-            FOR SHARE`,
-        [consortia, first, last],
-      )) as PeriodRow[];
-    const match = (rows: PeriodRow[]) => {
-      // Most of a batch falls on a few days of one consortium: each (consortium, day) is looked up once.
-      const found = new Map<string, PeriodRow | undefined>();
-      for (const candidate of candidates) {
-        const key = `${candidate.consortiumId}|${candidate.day}`;
-        if (!found.has(key)) {
-          found.set(
-            key,
-            rows.find(
-              (p) =>
-                p.consortiumId === candidate.consortiumId &&
-                p.startDate <= candidate.day &&
-                candidate.day <= p.endDate,
-            ),
-          );
-        }
-        candidate.periodRow = found.get(key);
-      }
-    };
-    match(await select());
+  private async openMissingPeriods(
+    manager: EntityManager,
+    actor: Actor,
+    candidates: Candidate[],
+  ): Promise<void> {
     const missing = new Map<string, Candidate>();
-    for (const c of candidates.filter((c) => !c.periodRow)) {
-      missing.set(`${c.consortiumId}|${c.period.key}`, c);
-    }
-    if (missing.size === 0) return;
-    // In a stable order, so concurrent batches creating the same periods never deadlock.
+    for (const c of candidates) if (!c.periodRow) missing.set(`${c.consortiumId}|${c.period.key}`, c);
     for (const [, c] of [...missing.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       await this.periods.ensurePeriodFor(manager, c.consortiumId, c.day, actor);
     }
-    match(await select());
   }
 
-  /** One statement for the whole batch, in event-id order so concurrent batches lock ids in the same order. */
+  /**
+   * One statement for the whole batch, in event-id order so concurrent batches lock ids in the same order; the
+   * ids it did not store (already stored, by an earlier or a concurrent batch) come back, which is usually none, so
+   * a batch does not read back every id it wrote.
+   */
   private async insert(manager: EntityManager, provider: string, rows: Candidate[]): Promise<Set<string>> {
+    // The usage barrier of every period is already held, from readUsageBatchContext.
     if (rows.length === 0) return new Set();
-    // After the periods' row locks, as a charge run takes them: a run never reads a period's usage half-written.
-    for (const periodId of [...new Set(rows.map((r) => r.periodRow?.id as string))].sort()) {
-      await lockUsageOfPeriod(manager, periodId, 'shared');
-    }
-    const returned: { event_id: string }[] = await manager.query(
-      `INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
-                                 quantity, occurred_at, body_hash)
-       SELECT $1, e.event_id, e.subscription_id, e.billing_period_id, e.metric, e.quantity, e.occurred_at,
-              e.body_hash
-         FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::numeric[], $7::timestamptz[], $8::text[])
-              AS e(event_id, subscription_id, billing_period_id, metric, quantity, occurred_at, body_hash)
-        ORDER BY e.event_id
-       ON CONFLICT (provider_organisation_id, event_id) DO NOTHING
-       RETURNING event_id`,
+    const [{ skipped }] = await preparedQueryIn<{ skipped: string[] }>(
+      manager,
+      'usage_batch_insert',
+      `WITH stored AS (
+         INSERT INTO usage_events (provider_organisation_id, event_id, subscription_id, billing_period_id, metric,
+                                   quantity, occurred_at, body_hash)
+         SELECT $1, e.event_id, e.subscription_id, e.billing_period_id, e.metric, e.quantity, e.occurred_at,
+                e.body_hash
+           FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::numeric[], $7::timestamptz[],
+                       $8::text[])
+                AS e(event_id, subscription_id, billing_period_id, metric, quantity, occurred_at, body_hash)
+          ORDER BY e.event_id COLLATE "C"
+         ON CONFLICT (provider_organisation_id, event_id) DO NOTHING
+         RETURNING event_id
+       )
+       SELECT coalesce(array_agg(id), '{}') AS skipped
+         FROM unnest($2::text[]) AS id
+        WHERE NOT EXISTS (SELECT 1 FROM stored WHERE stored.event_id = id)`,
       [
         provider,
         rows.map((r) => r.event.eventId),
@@ -411,7 +404,7 @@ export class UsageService {
         rows.map((r) => r.event.bodyHash),
       ],
     );
-    return new Set(returned.map((r) => r.event_id));
+    return new Set(skipped);
   }
 
   private async storedHashes(

@@ -24,6 +24,7 @@ import {
   IN_FORCE_SQL,
   nextChargedSubscriptions,
   openChargedSubscriptions,
+  type PeriodUsage,
 } from './charge-run.subscriptions';
 import {
   crossChargeReference,
@@ -31,7 +32,11 @@ import {
   supplementReference,
 } from './charge-run-reference';
 
-export const CHARGE_RUN_CHUNK_SIZE = 500;
+/**
+ * Subscriptions per chunk. Each chunk costs a transaction and a few statements whatever its size, and holds its
+ * pairs' charges locked while it writes; a thousand keeps that overhead small and a chunk well under a second.
+ */
+export const CHARGE_RUN_CHUNK_SIZE = 1000;
 
 export interface ChargeRunOptions {
   /** Subscriptions per transaction. */
@@ -78,7 +83,7 @@ interface PairCharge {
 const pairKey = (provider: string, consumer: string) => `${provider}|${consumer}`;
 
 /**
- * The charge run's work: every subscription in force during the period, read with its usage as one snapshot
+ * The charge run's work: every subscription in force during the period, read with the period's usage once
  * (openChargedSubscriptions) and charged in chunks of subscriptions (one transaction each), priced by the domain's
  * computeChargeLines (each quantity segment for its own days) and grouped into one draft cross-charge per provider
  * and consumer.
@@ -171,14 +176,14 @@ export class ChargeRunComputation {
     // The run's own connection, for the cursor its subscriptions are read through and for its transactions.
     const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.manager.transaction(async (manager) => {
+      const usage = await runner.manager.transaction(async (manager) => {
         assertPeriodAllows((await this.period(manager, period.id, true)).status, 'run_charges');
         // Waits for usage batches of this period still being written, so every event id up to the highest read
         // is counted now, and any later one gets a higher id (see UsageBarrier).
         await lockUsageOfPeriod(manager, period.id, 'exclusive');
-        await openChargedSubscriptions(manager, period);
+        return openChargedSubscriptions(manager, period);
       });
-      return await this.chargeAll(runner, run, period, total, options);
+      return await this.chargeAll(runner, run, period, usage, total, options);
     } finally {
       await closeChargedSubscriptions(runner).finally(() => runner.release());
     }
@@ -189,6 +194,7 @@ export class ChargeRunComputation {
     runner: QueryRunner,
     run: RunRow,
     period: PeriodRow,
+    usage: PeriodUsage,
     total: number,
     options: ChargeRunOptions,
   ): Promise<boolean> {
@@ -200,7 +206,7 @@ export class ChargeRunComputation {
     let processed = 0;
     let chunks = 0;
     const attention: SetAside[] = [];
-    let next = pricing.priceChunk(await nextChargedSubscriptions(runner.manager, chunkSize));
+    let next = pricing.priceChunk(await nextChargedSubscriptions(runner.manager, chunkSize, usage));
     for (;;) {
       if (options.stopAfterChunks !== undefined && chunks >= options.stopAfterChunks) return false;
       const chunk = next;
@@ -211,7 +217,7 @@ export class ChargeRunComputation {
         if (chunk.subscriptions.length === 0) return true;
         const lines = await this.chunkLines(manager, run, locked, chunk);
         // The next chunk is read ahead and priced while the database writes this one, so both cores work.
-        const following = await nextChargedSubscriptions(manager, chunkSize);
+        const following = await nextChargedSubscriptions(manager, chunkSize, usage);
         const ids = chunk.subscriptions.map((s) => s.id);
         [, next] = await Promise.all([
           replaceDraftLines(manager, period.id, run.id, ids, lines),

@@ -51,18 +51,40 @@ interface PeriodScope {
   endDate: string;
 }
 
+/** The period's usage per subscription, then per metric. */
+export type PeriodUsage = Map<string, Map<string, UsageTotal>>;
+
 /** One per connection: the run reads through its own connection. */
 const CURSOR = 'charge_run_subscriptions';
 
 /**
- * Opens the period's subscriptions for reading, in id order, each with its usage of the period summed per metric:
- * a holdable cursor that the server materialises when the caller's transaction commits, so the period's usage is
- * aggregated once, by one scan, rather than once per chunk, while the run holds only a chunk at a time.
+ * Reads the period's usage, summed per subscription and metric by one aggregate (which PostgreSQL may run in
+ * parallel) rather than one per chunk, and opens the period's subscriptions for reading in id order: a holdable
+ * cursor, materialised by the server when the caller's transaction commits, so the run holds a chunk of them at a
+ * time. The usage totals stay in memory for the run: one per subscription and metric used (a few hundred bytes
+ * each) however many events there are; subscriptions and lines are held a chunk at a time.
  *
- * The caller's transaction must hold the usage barrier exclusively (lockUsageOfPeriod): the cursor reads the
- * snapshot of this statement, so every event up to the highest id it counts is in it, and later ones get higher ids.
+ * The caller's transaction must hold the usage barrier exclusively (lockUsageOfPeriod): every event up to the
+ * highest id counted here is in the totals, and any written later gets a higher id.
  */
-export async function openChargedSubscriptions(manager: EntityManager, period: PeriodScope): Promise<void> {
+export async function openChargedSubscriptions(
+  manager: EntityManager,
+  period: PeriodScope,
+): Promise<PeriodUsage> {
+  const rows: ({ subscriptionId: string; metric: string } & UsageTotal)[] = await manager.query(
+    `SELECT subscription_id AS "subscriptionId", metric, sum(quantity)::text AS total, count(*)::int AS events,
+            max(id)::text AS "throughEventId"
+       FROM usage_events
+      WHERE billing_period_id = $1 AND voided_at IS NULL
+      GROUP BY subscription_id, metric`,
+    [period.id],
+  );
+  const usage: PeriodUsage = new Map();
+  for (const { subscriptionId, metric, ...total } of rows) {
+    const perMetric = usage.get(subscriptionId) ?? new Map<string, UsageTotal>();
+    perMetric.set(metric, total);
+    usage.set(subscriptionId, perMetric);
+  }
   await manager.query(
     `DECLARE ${CURSOR} NO SCROLL CURSOR WITH HOLD FOR
      SELECT s.id, s.provider_organisation_id AS "providerId", s.consumer_organisation_id AS "consumerId",
@@ -74,42 +96,28 @@ export async function openChargedSubscriptions(manager: EntityManager, period: P
             coalesce((SELECT json_agg(json_build_object('effectiveFrom', q.effective_from::text,
                                                         'quantity', q.quantity) ORDER BY q.effective_from)
                         FROM subscription_quantities q
-                       WHERE q.subscription_id = s.id AND q.effective_from <= $3::date), '[]') AS "quantityChanges",
-            u.usage
+                       WHERE q.subscription_id = s.id AND q.effective_from <= $3::date), '[]') AS "quantityChanges"
        FROM subscriptions s
        JOIN price_versions pv ON pv.id = s.price_version_id
        JOIN services sv ON sv.id = s.service_id
-       LEFT JOIN (SELECT subscription_id,
-                         json_agg(json_build_array(metric, total::text, events, through_event_id::text)) AS usage
-                    FROM (SELECT subscription_id, metric, sum(quantity) AS total, count(*)::int AS events,
-                                 max(id) AS through_event_id
-                            FROM usage_events
-                           WHERE billing_period_id = $5 AND voided_at IS NULL
-                           GROUP BY subscription_id, metric) per_metric
-                   GROUP BY subscription_id) u ON u.subscription_id = s.id
       WHERE ${IN_FORCE_SQL}
       ORDER BY s.id`,
-    [period.consortiumId, period.startDate, period.endDate, CHARGED_STATUSES, period.id],
+    [period.consortiumId, period.startDate, period.endDate, CHARGED_STATUSES],
   );
+  return usage;
 }
 
-/** The next `limit` subscriptions from the cursor; fewer at its end. */
+/** The next `limit` subscriptions from the cursor, with their usage; fewer at its end. */
 export async function nextChargedSubscriptions(
   manager: EntityManager,
   limit: number,
+  usage: PeriodUsage,
 ): Promise<ChargedSubscription[]> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`Invalid chunk size ${limit}`);
-  const rows: (Omit<ChargedSubscription, 'usage'> & { usage: [string, string, number, string][] | null })[] =
-    await manager.query(`FETCH FORWARD ${limit} FROM ${CURSOR}`);
-  return rows.map((row) => ({
-    ...row,
-    usage: new Map(
-      (row.usage ?? []).map(([metric, total, events, throughEventId]) => [
-        metric,
-        { total, events, throughEventId },
-      ]),
-    ),
-  }));
+  const rows: Omit<ChargedSubscription, 'usage'>[] = await manager.query(
+    `FETCH FORWARD ${limit} FROM ${CURSOR}`,
+  );
+  return rows.map((row) => ({ ...row, usage: usage.get(row.id) ?? new Map<string, UsageTotal>() }));
 }
 
 /** A holdable cursor outlives transactions: closed before the connection goes back to the pool. */

@@ -1,129 +1,25 @@
 /**
  * The bare baselines of the HTTP bench: what a request costs with nothing but Fastify, jsonwebtoken and pg.
  *
- * The SQL is never copied by hand (the API's statements change as it is made faster): captureStatements() sends
- * one request through the API while recording every statement the pg driver runs for that request, in order,
- * with its values; the bare server then replays exactly those statements, on a pool of its own as large as the
- * API's, verifies the same bearer JWT first, and answers with the rows serialised by JSON.stringify.
+ * The SQL is never copied by hand (the API's statements change as it is made faster): captureStatements()
+ * (apps/api/test/support/statement-capture.ts) sends one request through the API while recording every statement
+ * the pg driver runs for that request, in order, with its values; the bare server then replays exactly those
+ * statements, on a pool of its own as large as the API's, verifies the same bearer JWT first, and answers with the
+ * rows serialised by JSON.stringify.
  */
 import type { FastifyInstance } from 'fastify';
 import { verify } from 'jsonwebtoken';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createSecretKey } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
-import { Client, Pool, type PoolClient, type QueryConfig } from 'pg';
+import { Pool, type PoolClient, type QueryConfig } from 'pg';
+import { type CapturedStatement, captureStatements } from '../../apps/api/test/support/statement-capture';
+
+export { type CapturedStatement, captureStatements };
 
 /** The very Fastify the API's adapter runs on (whatever version @nestjs/platform-fastify pins), not another copy. */
 const fastify = require(
   require.resolve('fastify', { paths: [dirname(require.resolve('@nestjs/platform-fastify'))] }),
 ) as (options: { logger: boolean }) => FastifyInstance;
-
-/** One statement the API ran for the captured request. */
-export interface CapturedStatement {
-  text: string;
-  values?: unknown[];
-  /** Set when the API used a named (prepared) statement; the replay names it alike. */
-  name?: string;
-  rowMode?: 'array';
-  /** Which of the request's connections ran it (0, 1, …), so a transaction replays on one connection. */
-  connection: number;
-  /** Issued while an earlier statement of the request was still running: replayed alongside it. */
-  concurrent: boolean;
-}
-
-interface Recording {
-  statements: CapturedStatement[];
-  connections: Map<Client, number>;
-  inFlight: number;
-  unsupported: string[];
-}
-
-/** What pg accepts as a query's first argument, as far as the capture reads it. */
-interface QueryOptions {
-  text?: unknown;
-  values?: unknown[];
-  name?: string;
-  rowMode?: string;
-  submit?: unknown;
-}
-
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
-type Query = (this: Client, ...args: unknown[]) => unknown;
-
-/**
- * Runs `send` (one request to the API behind `server`) and returns every statement pg ran for it. Only that
- * request's own work is recorded (its async context, so not the job queue's polling), including anything it
- * runs after answering, for which `settleMs` is allowed.
- */
-export async function captureStatements(
-  server: Server,
-  send: () => Promise<void>,
-  settleMs = 250,
-): Promise<CapturedStatement[]> {
-  const context = new AsyncLocalStorage<Recording>();
-  const recording: Recording = { statements: [], connections: new Map(), inFlight: 0, unsupported: [] };
-  const listeners = server.listeners('request') as RequestListener[];
-  if (listeners.length === 0) throw new Error('the API server has no request listener to capture through');
-  const originalQuery = Client.prototype.query as unknown as Query;
-  const patched: Query = function (this: Client, ...args: unknown[]) {
-    const current = context.getStore();
-    if (!current) return originalQuery.apply(this, args);
-    const [first, second] = args;
-    const config: QueryOptions =
-      typeof first === 'string' ? { text: first } : ((first ?? {}) as QueryOptions);
-    if (typeof config.submit === 'function' || typeof config.text !== 'string') {
-      current.unsupported.push(String(config.text ?? config.constructor?.name));
-      return originalQuery.apply(this, args);
-    }
-    if (!current.connections.has(this)) current.connections.set(this, current.connections.size);
-    current.statements.push({
-      text: config.text,
-      values: Array.isArray(second) ? second : config.values,
-      ...(config.name ? { name: config.name } : {}),
-      ...(config.rowMode === 'array' ? { rowMode: 'array' as const } : {}),
-      connection: current.connections.get(this) as number,
-      concurrent: current.inFlight > 0,
-    });
-    current.inFlight++;
-    const done = () => current.inFlight--;
-    const last = args.length - 1;
-    if (typeof args[last] === 'function') {
-      const callback = args[last] as (...results: unknown[]) => void;
-      args[last] = (...results: unknown[]) => {
-        done();
-        callback(...results);
-      };
-      return originalQuery.apply(this, args);
-    }
-    const result = originalQuery.apply(this, args) as Promise<unknown> | undefined;
-    if (result && typeof result.then === 'function') result.then(done, done);
-    else done();
-    return result;
-  };
-  server.removeAllListeners('request');
-  for (const listener of listeners) {
-    server.on('request', (request: IncomingMessage, response: ServerResponse) =>
-      context.run(recording, () => listener.call(server, request, response)),
-    );
-  }
-  Client.prototype.query = patched as unknown as typeof Client.prototype.query;
-  try {
-    await send();
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
-  } finally {
-    Client.prototype.query = originalQuery as unknown as typeof Client.prototype.query;
-    server.removeAllListeners('request');
-    for (const listener of listeners) server.on('request', listener);
-  }
-  if (recording.unsupported.length > 0) {
-    throw new Error(
-      `cannot replay these statements (streams or cursors): ${recording.unsupported.join('; ')}`,
-    );
-  }
-  if (recording.statements.length === 0) throw new Error('no statement was recorded for the request');
-  return recording.statements;
-}
 
 const BEGINS = /^\s*(BEGIN|START\s+TRANSACTION)\b/i;
 const ENDS = /^\s*(COMMIT|ROLLBACK|END)\b/i;

@@ -3,7 +3,6 @@ import {
   ActorDirectory,
   ApiKeyScope,
   burnPasswordCheck,
-  constantTimeEqual,
   parseApiKey,
   sha256,
   verifyPassword,
@@ -38,12 +37,22 @@ interface PresentedKeyRow {
   id: string;
   prefix: string;
   organisation_id: string;
-  secret_hash: string;
   scopes: string[];
-  unusable: boolean;
-  use_unrecorded: boolean;
   active_consortia: string[];
 }
+
+/** A usable API key by its prefix ($1) and the SHA-256 digest of its secret ($2). */
+const API_KEY_SQL = `SELECT k.id, k.prefix, k.organisation_id, k.scopes::text[] AS scopes,
+         ARRAY(SELECT m.consortium_id::text FROM consortium_memberships m
+                WHERE m.organisation_id = k.organisation_id AND m.status = 'active') AS active_consortia
+    FROM api_keys k
+   WHERE k.prefix = $1 AND k.secret_hash = $2
+     AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`;
+
+/** Records the key's use (a CTE after API_KEY_SQL's `key`), at most once a minute. */
+const RECORD_API_KEY_USE_SQL = `recorded AS (
+  UPDATE api_keys SET last_used_at = now()
+   WHERE id IN (SELECT id FROM key) AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute'))`;
 
 /** An active user as an actor ($1), provided the session ($2) is live when one is named. */
 const ACTOR_SQL = `SELECT u.id, u.email, u.organisation_id, u.roles::text[] AS roles, u.is_superadmin,
@@ -99,26 +108,30 @@ export class ActorDirectoryService implements ActorDirectory {
   async actorForApiKey(presentedKey: string): Promise<Actor | null> {
     const parsed = parseApiKey(presentedKey);
     if (!parsed) return null;
-    // One round trip on the hot path of every integration call: the key, its standing and its consortia.
-    const [key] = await this.dataSource.query<PresentedKeyRow[]>(
-      `SELECT k.id, k.prefix, k.organisation_id, k.secret_hash, k.scopes::text[] AS scopes,
-              (k.revoked_at IS NOT NULL OR (k.expires_at IS NOT NULL AND k.expires_at <= now())) AS unusable,
-              (k.last_used_at IS NULL OR k.last_used_at < now() - interval '1 minute') AS use_unrecorded,
-              ARRAY(SELECT m.consortium_id::text FROM consortium_memberships m
-                     WHERE m.organisation_id = k.organisation_id AND m.status = 'active') AS active_consortia
-         FROM api_keys k
-        WHERE k.prefix = $1`,
-      [parsed.prefix],
-    );
-    if (!key || !constantTimeEqual(key.secret_hash, sha256(parsed.secret)) || key.unusable) return null;
-    // Recorded at most once a minute, so busy integrations do not write on every call.
-    if (key.use_unrecorded) {
-      await this.dataSource.query(
-        `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-        [key.id],
-      );
-    }
-    return {
+    const counting = this.config.env.RATE_LIMIT_API_KEY_REQUESTS > 0;
+    const values = [parsed.prefix, sha256(parsed.secret), this.config.env.RATE_LIMIT_WINDOW_SECONDS];
+    // One round trip on the hot path of every integration call: the key (its secret matched by its SHA-256 digest,
+    // so a timing difference could only tell an attacker about a hash of their own guess), its consortia, its use
+    // recorded (at most once a minute, so busy integrations do not write on every call) and the call counted
+    // against its rate limit. An unknown, revoked or expired key finds nothing and is counted against its address.
+    const [key] = counting
+      ? await preparedQuery<PresentedKeyRow & CountedRequest>(
+          this.dataSource,
+          'actor-for-api-key-counted',
+          `WITH key AS (${API_KEY_SQL}), ${RECORD_API_KEY_USE_SQL},
+                counted AS (${countRequestSql({ bucket: `'api-key:' || key.id`, windowSeconds: '$3', from: 'key' })}
+                            RETURNING ${countedColumnsSql('$3')})
+           SELECT key.*, counted.hits, counted.reset_seconds FROM key, counted`,
+          values,
+        )
+      : await preparedQuery<PresentedKeyRow>(
+          this.dataSource,
+          'actor-for-api-key',
+          `WITH key AS (${API_KEY_SQL}), ${RECORD_API_KEY_USE_SQL} SELECT key.* FROM key`,
+          values.slice(0, 2),
+        );
+    if (!key) return null;
+    const actor: Actor = {
       kind: 'api_key',
       id: key.id,
       label: `api-key:${key.prefix}`,
@@ -129,6 +142,11 @@ export class ActorDirectoryService implements ActorDirectory {
       consortiumAdminOf: [],
       activeConsortia: key.active_consortia,
     };
+    if (counting) {
+      const counted = key as PresentedKeyRow & CountedRequest;
+      rememberCounted(actor, rateLimitState(this.config.env.RATE_LIMIT_API_KEY_REQUESTS, counted));
+    }
+    return actor;
   }
 
   /**

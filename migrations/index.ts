@@ -16,6 +16,7 @@ import { Sessions1796673132303 } from './1796673132303-Sessions';
 import { SignInThrottles1796674334657 } from './1796674334657-SignInThrottles';
 import { LedgerGuards1796675160757 } from './1796675160757-LedgerGuards';
 import { UsagePeriodTotals1797000000002 } from './1797000000002-UsagePeriodTotals';
+import { ListIndexes1797000000004 } from './1797000000004-ListIndexes';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SignInThrottles1796674334657,
   LedgerGuards1796675160757,
   UsagePeriodTotals1797000000002,
+  ListIndexes1797000000004,
 ];

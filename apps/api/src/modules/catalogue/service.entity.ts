@@ -46,6 +46,7 @@ export interface ServiceContact {
 @Entity({ name: 'services' })
 @Index('ix_service_consortium_status', ['consortiumId', 'status'])
 @Index('ix_service_provider', ['providerOrganisationId'])
+@Index('ix_service_title', ['title', 'id'])
 // GIN index over the search document, created by hand in the migration (TypeORM cannot declare GIN indexes).
 @Index('ix_service_search', { synchronize: false })
 @Check('ck_service_capacity_positive', 'capacity_limit IS NULL OR capacity_limit > 0')

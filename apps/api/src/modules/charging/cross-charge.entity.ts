@@ -34,6 +34,8 @@ import { BillingPeriodRecord } from '../billing-periods/billing-period.entity';
 ])
 @Index('ix_cross_charge_consumer', ['consumerOrganisationId', 'billingPeriodId'])
 @Index('ix_cross_charge_provider', ['providerOrganisationId', 'billingPeriodId'])
+@Index('ix_cross_charge_created', ['createdAt', 'id'])
+@Index('ix_cross_charge_period_created', ['billingPeriodId', 'createdAt', 'id'])
 export class CrossCharge {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -52,7 +52,7 @@ const LATE_USAGE_EVENTS = Math.round(USAGE_EVENTS / 100);
 const BARE_AGGREGATE_RUNS = 3;
 
 const JWT_SECRET = 'bench-signing-key-that-is-long-enough-for-hs256';
-const TARGETS = { eventsPerSecond: 20_000, ratio: 1 / 3, chargeRunSeconds: 30, chargeRunRatioToBare: 5 };
+const TARGETS = { eventsPerSecond: 20_000, ratio: 0.5, chargeRunSeconds: 30, chargeRunRatioToBare: 5 };
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
@@ -197,7 +197,6 @@ async function seed(db: Pool, periodStart: string): Promise<Seed> {
      SELECT id, quantity, start_date FROM subscriptions WHERE consortium_id = $1`,
     [consortiumId],
   );
-  const providerId = orgs[0];
   const meteredSubscriptions: string[] = (
     await db.query(
       `SELECT s.id FROM subscriptions s JOIN price_versions pv ON pv.id = s.price_version_id
@@ -206,6 +205,15 @@ async function seed(db: Pool, periodStart: string): Promise<Seed> {
       [consortiumId],
     )
   ).rows.map((r: { id: string }) => r.id);
+  // The usage feed's provider: the member providing the most metered subscriptions in force (at small sizes some
+  // members provide none).
+  const [{ provider_organisation_id: providerId }] = (
+    await db.query(
+      `SELECT provider_organisation_id FROM subscriptions WHERE id = ANY($1::uuid[])
+        GROUP BY provider_organisation_id ORDER BY count(*) DESC, provider_organisation_id LIMIT 1`,
+      [meteredSubscriptions],
+    )
+  ).rows;
   const { key, prefix, secretHash } = generateApiKey();
   await db.query(
     `INSERT INTO api_keys (organisation_id, name, prefix, secret_hash, scopes)
@@ -631,7 +639,7 @@ async function main() {
           target: `>= ${TARGETS.eventsPerSecond}`,
           pass: eventsPerSecond >= TARGETS.eventsPerSecond,
         },
-        ingestRatio: { target: '>= 0.333', pass: ratio >= TARGETS.ratio },
+        ingestRatio: { target: '>= 0.50', pass: ratio >= TARGETS.ratio },
         chargeRunSeconds: {
           target: `< ${TARGETS.chargeRunSeconds}`,
           pass: chargeRunSeconds < TARGETS.chargeRunSeconds,
@@ -661,7 +669,7 @@ async function main() {
       {
         measure: 'API / bare insert',
         value: results.ingest.ratio.toFixed(2),
-        target: '>= 0.33',
+        target: '>= 0.50',
         result: pass(results.targets.ingestRatio.pass),
       },
       ...httpBenchRows(http),

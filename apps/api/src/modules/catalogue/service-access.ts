@@ -19,22 +19,28 @@ export function onlyVisibleServices<T extends object>(
   actor: Actor,
   alias = 's',
 ): SelectQueryBuilder<T> {
-  return query.andWhere(
-    `(${alias}.provider_organisation_id = :visibleOrganisation
-      OR (${alias}.status <> 'draft' AND (CAST(:visibleAll AS boolean)
-          OR ${alias}.consortium_id = ANY(CAST(:visibleAdministered AS uuid[]))))
-      OR (${alias}.status = 'published' AND ${alias}.consortium_id = ANY(CAST(:visibleActive AS uuid[])))
-      OR (${alias}.status IN ('suspended', 'retired')
-          AND ${alias}.consortium_id = ANY(CAST(:visibleActive AS uuid[]))
-          AND EXISTS (SELECT 1 FROM subscriptions vs
-                       WHERE vs.service_id = ${alias}.id AND vs.consumer_organisation_id = :visibleOrganisation)))`,
-    {
-      visibleOrganisation: actor.organisationId,
-      visibleAll: actor.isSuperadmin,
-      visibleAdministered: actor.kind === 'user' ? actor.consortiumAdminOf : [],
-      visibleActive: actor.activeConsortia,
-    },
-  );
+  // Only the arms that can hold for this actor go into the SQL: a constant arm (`false OR …`) hides from a generic
+  // plan which indexes apply, and catalogue lists run as prepared statements that settle on generic plans.
+  const administered = actor.kind === 'user' ? actor.consortiumAdminOf : [];
+  const seenBeyondDrafts = actor.isSuperadmin
+    ? 'true'
+    : administered.length > 0
+      ? `${alias}.consortium_id = ANY(CAST(:visibleAdministered AS uuid[]))`
+      : null;
+  const arms = [
+    `${alias}.provider_organisation_id = :visibleOrganisation`,
+    ...(seenBeyondDrafts ? [`(${alias}.status <> 'draft' AND ${seenBeyondDrafts})`] : []),
+    `(${alias}.status = 'published' AND ${alias}.consortium_id = ANY(CAST(:visibleActive AS uuid[])))`,
+    `(${alias}.status IN ('suspended', 'retired')
+      AND ${alias}.consortium_id = ANY(CAST(:visibleActive AS uuid[]))
+      AND EXISTS (SELECT 1 FROM subscriptions vs
+                   WHERE vs.service_id = ${alias}.id AND vs.consumer_organisation_id = :visibleOrganisation))`,
+  ];
+  return query.andWhere(`(${arms.join('\n      OR ')})`, {
+    visibleOrganisation: actor.organisationId,
+    ...(administered.length > 0 ? { visibleAdministered: administered } : {}),
+    visibleActive: actor.activeConsortia,
+  });
 }
 
 /** The service if the actor may see it; otherwise not found, whether or not it exists. */

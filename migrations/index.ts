@@ -17,6 +17,7 @@ import { SignInThrottles1796674334657 } from './1796674334657-SignInThrottles';
 import { LedgerGuards1796675160757 } from './1796675160757-LedgerGuards';
 import { UsagePeriodTotals1797000000002 } from './1797000000002-UsagePeriodTotals';
 import { ListIndexes1797000000004 } from './1797000000004-ListIndexes';
+import { ConsortiumAdminUserIndex1797000000005 } from './1797000000005-ConsortiumAdminUserIndex';
 
 /** Every migration in order. Listed explicitly so the bundled API carries them. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   LedgerGuards1796675160757,
   UsagePeriodTotals1797000000002,
   ListIndexes1797000000004,
+  ConsortiumAdminUserIndex1797000000005,
 ];

@@ -1,4 +1,4 @@
-import { CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../users/user.entity';
 import { Consortium } from './consortium.entity';
 
@@ -12,7 +12,9 @@ export class ConsortiumAdmin {
   @JoinColumn({ name: 'consortium_id' })
   consortium?: Consortium;
 
+  /** Indexed on its own too: every signed-in request reads a user's grants. */
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  @Index('ix_consortium_admin_user')
   userId!: string;
 
   @ManyToOne(() => User, { onDelete: 'CASCADE' })

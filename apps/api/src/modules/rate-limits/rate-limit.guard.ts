@@ -55,7 +55,7 @@ export class RateLimitGuard implements CanActivate {
     if (limit === 0) return true;
 
     const window = this.config.env.RATE_LIMIT_WINDOW_SECONDS;
-    // A signed-in user's request was counted when the user was looked up (ActorDirectoryService).
+    // A user's or API key's request was counted when its credentials were looked up (ActorDirectoryService).
     const state = (actor && takeCounted(actor)) ?? (await this.rateLimits.hit(bucket, limit, window));
     const reply = http.getResponse<FastifyReply>();
     void reply

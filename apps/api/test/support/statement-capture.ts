@@ -41,13 +41,12 @@ type Query = (this: Client, ...args: unknown[]) => unknown;
 
 /**
  * Runs `send` (one request to the API behind `server`) and returns every statement pg ran for it. Only that
- * request's own work is recorded (its async context, so not the job queue's polling), including anything it
- * runs after answering, for which `settleMs` is allowed.
+ * request's own work is recorded (its async context, so not the job queue's polling), including statements still
+ * running when it answered: the capture waits for them to finish, never for a fixed time.
  */
 export async function captureStatements(
   server: Server,
   send: () => Promise<void>,
-  settleMs = 250,
 ): Promise<CapturedStatement[]> {
   const context = new AsyncLocalStorage<Recording>();
   const recording: Recording = { statements: [], connections: new Map(), inFlight: 0, unsupported: [] };
@@ -98,7 +97,7 @@ export async function captureStatements(
   Client.prototype.query = patched as unknown as typeof Client.prototype.query;
   try {
     await send();
-    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    while (recording.inFlight > 0) await new Promise((resolve) => setImmediate(resolve));
   } finally {
     Client.prototype.query = originalQuery as unknown as typeof Client.prototype.query;
     server.removeAllListeners('request');
